@@ -1,0 +1,54 @@
+# Attune: `make demo` serves a seeded demo on http://127.0.0.1:8000; `make test` runs the whole suite.
+SHELL := /bin/bash
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+PYTEST_WORKERS ?= 2
+PY_STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: install demo serve test lint types test-suite test-unit test-browser clean
+
+install: $(PY_STAMP) $(NODE_STAMP) $(CHROMIUM)
+
+$(PY_STAMP): pyproject.toml requirements/dev.txt
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements/dev.txt
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Browser tests drive Debian's Chromium; Playwright's own browser download does not work here.
+$(CHROMIUM):
+	command -v apt-get >/dev/null || { echo "Install Chromium at $(CHROMIUM) to run browser tests"; exit 1; }
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core poppler-utils
+
+demo: install
+	$(BIN)/attune migrate --no-input -v 0
+	$(BIN)/attune demo
+	@echo ""
+	@echo "Serving Attune on http://127.0.0.1:$(PORT)  (Ctrl-C to stop)"
+	$(BIN)/attune runserver 127.0.0.1:$(PORT) --skip-checks
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+types: install
+	$(BIN)/mypy
+
+# The pytest suite alone (CI runs it a second time against PostgreSQL).
+test-suite: install
+	$(BIN)/attune makemigrations --check --dry-run -v 0
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) -m "not browser"
+	$(BIN)/pytest -q -m browser
+
+test: lint types test-suite
+
+clean:
+	rm -rf $(VENV) node_modules var test-artifacts

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib.auth import authenticate
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from pydantic import Field
+
+from attune.accounts import roles, services
+from attune.accounts.models import ApiToken
+
+router = Router(tags=["accounts"])
+
+
+class TokenIn(Schema):
+    email: str = Field(max_length=254)
+    password: str = Field(max_length=1024)
+    name: str = Field(default="API token", max_length=60)
+
+
+class TokenOut(Schema):
+    token: str
+
+
+class MembershipOut(Schema):
+    practice: str
+    role: str
+
+
+class MeOut(Schema):
+    id: int
+    email: str
+    display_name: str
+    memberships: list[MembershipOut]
+    client_id: str | None
+    is_partner: bool
+
+
+class ApiTokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created: datetime
+    last_used: datetime | None
+
+
+@router.post("/auth/token", auth=None, response={200: TokenOut, 401: dict}, operation_id="create_token")
+def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, str]]:
+    user = authenticate(request, username=payload.email.strip().lower(), password=payload.password)
+    if user is None or not user.is_active:
+        # The same answer for an unknown email and a wrong password.
+        raise HttpError(401, "Those details did not match an account.")
+    _, raw = services.create_api_token(user, payload.name)  # type: ignore[arg-type]
+    return 200, {"token": raw}
+
+
+@router.get("/me", response=MeOut, operation_id="me")
+def me(request: HttpRequest) -> dict[str, object]:
+    user = request.user
+    memberships = [
+        {"practice": m.practice.name, "role": m.role} for m in user.memberships_in_force()  # type: ignore[union-attr]
+    ]
+    record = getattr(user, "client_record", None) if roles.is_client(user) else None
+    return {
+        "id": user.pk,
+        "email": user.email,  # type: ignore[union-attr]
+        "display_name": user.display_name,  # type: ignore[union-attr]
+        "memberships": memberships,
+        "client_id": str(record.pk) if record else None,
+        "is_partner": roles.is_partner(user),
+    }
+
+
+@router.get("/tokens", response=list[ApiTokenOut], operation_id="list_tokens")
+def list_tokens(request: HttpRequest) -> list[ApiToken]:
+    return list(ApiToken.objects.filter(user=request.user, revoked__isnull=True))  # type: ignore[misc]
+
+
+@router.delete("/tokens/{token_id}", response={204: None}, operation_id="revoke_token")
+def revoke_token(request: HttpRequest, token_id: int) -> tuple[int, None]:
+    services.revoke_api_token(request.user, token_id)  # type: ignore[arg-type]
+    return 204, None

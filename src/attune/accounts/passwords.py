@@ -1,0 +1,47 @@
+"""Password rules after NIST SP 800-63B-4: length, not composition; a blocklist; no forced expiry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+MIN_LENGTH = 15
+MAX_LENGTH = 1024
+
+# Common passwords and words about this service that make a guessable password.
+BLOCKLIST = {
+    "passwordpassword", "password1234567", "123456789012345", "qwertyuiopasdfg", "iloveyouiloveyou",
+    "letmeinletmein1", "attuneattune123", "welcome12345678", "aaaaaaaaaaaaaaa", "abcdefghijklmno",
+    "correcthorsebatterystaple", "trustno1trustno1", "111111111111111", "000000000000000",
+}
+CONTEXT_WORDS = ("attune", "therapy", "therapist", "clinic", "counselling", "counseling", "northside", "southside")
+
+
+class LengthValidator:
+    def validate(self, password: str, user: Any = None) -> None:
+        if len(password) < MIN_LENGTH:
+            raise ValidationError(
+                f"Please use at least {MIN_LENGTH} characters. A few unrelated words work well.", code="too_short"
+            )
+        if len(password) > MAX_LENGTH:
+            raise ValidationError(f"Please use at most {MAX_LENGTH} characters.", code="too_long")
+
+    def get_help_text(self) -> str:
+        return f"At least {MIN_LENGTH} characters. Any characters are fine, spaces included."
+
+
+class BlocklistValidator:
+    def validate(self, password: str, user: Any = None) -> None:
+        folded = "".join(password.lower().split())
+        if folded in BLOCKLIST or len(set(folded)) <= 2:
+            raise ValidationError("This password is too common. Please choose another.", code="common")
+        words = list(CONTEXT_WORDS)
+        if user is not None and getattr(user, "email", ""):
+            words.append(user.email.split("@")[0].lower())
+        for word in words:
+            if len(word) >= 4 and word in folded and len(folded) - len(word) < 8:
+                raise ValidationError("This password is too easy to guess from the context.", code="context")
+
+    def get_help_text(self) -> str:
+        return "Common passwords are not accepted."

@@ -1,0 +1,188 @@
+"""Every write to accounts: invitations, accepting them, API tokens, profile changes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.http import Http404
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from attune.accounts.models import ApiToken, Invitation, Membership, User, hash_token
+from attune.core import audit, policy
+from attune.core.models import AuditEvent
+
+STAFF_KINDS = {Invitation.Kind.CLINICIAN, Invitation.Kind.SUPERVISOR, Invitation.Kind.ADMIN, Invitation.Kind.RESEARCHER}
+
+
+def _event(actor: Any, action: str, entity_type: str, entity_id: Any, *, client_id: Any = None, role: str = "") -> None:
+    audit.record(
+        audit.Entry(
+            action=action,
+            outcome=AuditEvent.Outcome.SUCCESS,
+            agent_id=actor.pk if actor is not None else None,
+            agent_role=role or "user",
+            entity_type=entity_type,
+            entity_id=str(entity_id),
+            client_id=client_id,
+        )
+    )
+
+
+def _send_invitation(invitation: Invitation, raw_token: str) -> None:
+    # Neutral words only (SECURITY.md 14): nothing about therapy, the practice's speciality or the client.
+    link = settings.ATTUNE_SITE_URL + reverse("accounts:accept_invitation", args=[raw_token])
+    context = {"link": link, "days": settings.ATTUNE_INVITATION_DAYS}
+    send_mail(
+        subject="Your invitation to Attune",
+        message=render_to_string("accounts/email/invitation.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[invitation.email],
+    )
+
+
+def invite_staff(actor: Any, practice_id: Any, email: str, kind: str) -> Invitation:
+    practice = policy.practice_for(actor, practice_id, Membership.Role.ADMIN)
+    if kind not in STAFF_KINDS:
+        raise ValidationError({"kind": "Choose clinician, supervisor, admin or researcher."})
+    raw, hashed = Invitation.new_token()
+    with transaction.atomic():
+        invitation = Invitation.objects.create(
+            practice=practice, email=email.strip().lower(), kind=kind, token_hash=hashed, created_by=actor
+        )
+        _event(actor, AuditEvent.Action.CREATE, "Invitation", invitation.pk, role="admin")
+        transaction.on_commit(lambda: _send_invitation(invitation, raw))
+    return invitation
+
+
+def invite_to_portal(actor: Any, client_id: Any, email: str, kind: str = Invitation.Kind.CLIENT) -> Invitation:
+    """Invite a client to their portal, or (kind=partner) a partner for couples work."""
+    access = policy.get_client_for(actor, client_id, policy.Perm.INVITE_CLIENT)
+    if kind not in {Invitation.Kind.CLIENT, Invitation.Kind.PARTNER}:
+        raise ValidationError({"kind": "Choose client or partner."})
+    if kind == Invitation.Kind.CLIENT and access.client.user_id is not None:
+        raise ValidationError({"email": "This client already has a portal account."})
+    raw, hashed = Invitation.new_token()
+    with transaction.atomic():
+        invitation = Invitation.objects.create(
+            practice=access.client.practice,
+            email=email.strip().lower(),
+            kind=kind,
+            client=access.client,
+            token_hash=hashed,
+            created_by=actor,
+        )
+        policy.record_access(
+            actor, access, AuditEvent.Action.CREATE, "Invitation", str(invitation.pk), policy.Perm.INVITE_CLIENT
+        )
+        transaction.on_commit(lambda: _send_invitation(invitation, raw))
+    return invitation
+
+
+def withdraw_invitation(actor: Any, invitation_id: Any) -> Invitation:
+    practices = policy.practices_where(actor, Membership.Role.ADMIN)
+    invitation = Invitation.objects.filter(pk=invitation_id, practice__in=practices).first()
+    if invitation is None:
+        raise Http404("No such invitation")
+    with transaction.atomic():
+        invitation.withdrawn = invitation.withdrawn or timezone.now()
+        invitation.save(update_fields=["withdrawn"])
+        _event(actor, AuditEvent.Action.UPDATE, "Invitation", invitation.pk, role="admin")
+    return invitation
+
+
+def find_invitation(raw_token: str) -> Invitation | None:
+    invitation = Invitation.objects.filter(token_hash=hash_token(raw_token)).select_related("practice").first()
+    return invitation if invitation is not None and invitation.usable else None
+
+
+def existing_user_for(invitation: Invitation) -> User | None:
+    return User.objects.filter(email__iexact=invitation.email).first()
+
+
+def accept_invitation(raw_token: str, *, display_name: str, password: str, existing_user: User | None = None) -> User:
+    """Turn an invitation into an account (or a new role for an existing account). Single use."""
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update().filter(token_hash=hash_token(raw_token)).select_related("client").first()
+        )
+        if invitation is None or not invitation.usable:
+            raise ValidationError("This invitation link has expired or was already used.")
+        user = existing_user
+        if user is None:
+            if User.objects.filter(email__iexact=invitation.email).exists():
+                raise ValidationError("Sign in to accept this invitation.")
+            candidate = User(email=invitation.email, display_name=display_name)
+            password_validation.validate_password(password, candidate)
+            user = User.objects.create_user(invitation.email, password, display_name=display_name)
+        _grant_invited_role(invitation, user)
+        invitation.accepted = timezone.now()
+        invitation.save(update_fields=["accepted"])
+        _event(user, AuditEvent.Action.UPDATE, "Invitation", invitation.pk, client_id=invitation.client_id)
+    return user
+
+
+def _grant_invited_role(invitation: Invitation, user: User) -> None:
+    from attune.care.models import Client, PartnerLink
+
+    if invitation.kind in STAFF_KINDS:
+        Membership.objects.update_or_create(
+            user=user, practice=invitation.practice, role=invitation.kind, defaults={"active": True}
+        )
+    elif invitation.kind == Invitation.Kind.CLIENT:
+        client = Client.objects.select_for_update().get(pk=invitation.client_id)
+        if client.user_id is not None or hasattr(user, "client_record"):
+            raise ValidationError("This portal account is already linked.")
+        client.user = user
+        client.save(update_fields=["user"])
+    else:
+        PartnerLink.objects.get_or_create(client_id=invitation.client_id, partner=user, ended__isnull=True)
+
+
+def update_profile(user: User, *, display_name: str) -> User:
+    with transaction.atomic():
+        user.display_name = display_name
+        user.save(update_fields=["display_name"])
+        _event(user, AuditEvent.Action.UPDATE, "Person", user.pk)
+    return user
+
+
+def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
+    raw, hashed = ApiToken.new_token()
+    with transaction.atomic():
+        token = ApiToken.objects.create(user=user, name=name.strip() or "API token", prefix=raw[:10], token_hash=hashed)
+        _event(user, AuditEvent.Action.CREATE, "ApiToken", token.pk)
+    return token, raw
+
+
+def revoke_api_token(user: User, token_id: Any) -> ApiToken:
+    token = ApiToken.objects.filter(user=user, pk=token_id, revoked__isnull=True).first()
+    if token is None:
+        raise Http404("No such token")
+    with transaction.atomic():
+        token.revoked = timezone.now()
+        token.save(update_fields=["revoked"])
+        _event(user, AuditEvent.Action.UPDATE, "ApiToken", token.pk)
+    return token
+
+
+def user_for_token(raw: str) -> User | None:
+    token = (
+        ApiToken.objects.filter(token_hash=hash_token(raw), revoked__isnull=True, user__is_active=True)
+        .select_related("user")
+        .first()
+    )
+    if token is None:
+        return None
+    # Recording every use would turn each API read into a write; once a minute is enough for "last seen".
+    now = timezone.now()
+    if token.last_used is None or now - token.last_used > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used=now)
+    return token.user

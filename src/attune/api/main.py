@@ -1,0 +1,102 @@
+"""The JSON API root: authentication for browsers (session + CSRF) and apps (Bearer tokens), error shapes,
+and the routers of each app. Every operation requires authentication unless it says auth=None; the
+anonymous-walk test keeps that list reviewed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from attune.accounts import services as account_services
+from attune.accounts.api import router as accounts_router
+from attune.care.api import router as care_router
+from attune.care.services import StaleWriteError
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = account_services.user_for_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class ActiveSession(SessionAuth):
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        return user if user is not None and user.is_active else None
+
+
+api = NinjaAPI(
+    title="Attune API",
+    version="1",
+    urls_namespace="api",
+    auth=[BearerToken(), ActiveSession()],
+    docs_url=None,
+)
+api.add_router("/", accounts_router)
+api.add_router("/", care_router)
+
+
+def _error(request: HttpRequest, status: int, message: str, **extra: Any) -> HttpResponse:
+    return api.create_response(request, {"detail": message, **extra}, status=status)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _error(request, 404, "Not found.")
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _error(request, 403, "You do not have access to this.")
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _error(request, 401, "Sign in or send a valid token.")
+
+
+@api.exception_handler(DjangoValidationError)
+def invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    if hasattr(exc, "error_dict"):
+        errors = [{"field": field, "message": " ".join(m for e in errs for m in e.messages)} for field, errs in exc.error_dict.items()]
+    else:
+        errors = [{"field": None, "message": message} for message in exc.messages]
+    return _error(request, 422, errors[0]["message"], errors=errors)
+
+
+@api.exception_handler(NinjaValidationError)
+def invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors = []
+    for error in exc.errors:
+        location = [str(part) for part in error.get("loc", ()) if part not in {"body", "query", "path", "payload"}]
+        errors.append({"field": ".".join(location) or None, "message": error.get("msg", "Invalid value")})
+    first = errors[0] if errors else {"field": None, "message": "Invalid input"}
+    message = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
+    return _error(request, 422, message, errors=errors)
+
+
+@api.exception_handler(StaleWriteError)
+def stale(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _error(request, 409, str(exc))
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.status_code, str(exc))
+
+
+@api.exception_handler(Exception)
+def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    import logging
+
+    logging.getLogger("attune.api").error("unhandled %s in %s", type(exc).__name__, request.resolver_match)
+    return _error(request, 500, "Something went wrong on our side. Nothing was changed.")

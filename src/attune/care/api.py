@@ -1,0 +1,178 @@
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from attune.care import queries, services
+from attune.care.models import CareTeamMember, Client, Episode
+from attune.core import policy
+from attune.core.policy import Perm
+
+router = Router(tags=["clients"])
+
+
+class ClientSummary(Schema):
+    id: uuid.UUID
+    preferred_name: str
+    pronouns: str
+    active: bool
+    primary_clinician: str | None
+
+
+class ClientPage(Schema):
+    items: list[ClientSummary]
+    count: int
+    page: int
+    pages: int
+
+
+class CareTeamMemberOut(Schema):
+    id: int
+    clinician_id: int
+    name: str
+    role: str
+
+
+class EpisodeOut(Schema):
+    id: uuid.UUID
+    opened: datetime.date
+    closed: datetime.date | None
+    close_reason: str
+
+
+class ClientDetail(Schema):
+    id: uuid.UUID
+    practice: str
+    preferred_name: str
+    pronouns: str
+    referral_reason: str | None = Field(description="Null when the caller may not read clinical text")
+    version: int
+    care_team: list[CareTeamMemberOut]
+    current_episode: EpisodeOut | None
+
+
+class ClientPatch(Schema):
+    preferred_name: str | None = Field(default=None, min_length=1, max_length=80)
+    pronouns: str | None = Field(default=None, max_length=40)
+    referral_reason: str | None = Field(default=None, max_length=20000)
+    version: int | None = Field(default=None, description="The version you read; a stale one gives 409")
+
+
+class CaseloadFilter(Schema):
+    search: str = Field(default="", max_length=80)
+    status: str = Field(default="", pattern="^(|active|discharged)$")
+    page: int = Field(default=1, ge=1)
+
+
+class CareTeamIn(Schema):
+    clinician_id: int
+    primary: bool = False
+
+
+class EpisodeOpen(Schema):
+    opened: datetime.date | None = None
+
+
+class EpisodeClose(Schema):
+    closed: datetime.date
+    reason: str = Field(pattern="^(" + "|".join(Episode.CloseReason.values) + ")$")
+
+
+def _member(m: CareTeamMember) -> dict[str, Any]:
+    return {"id": m.pk, "clinician_id": m.clinician_id, "name": m.clinician.display_name, "role": m.role}
+
+
+def _episode(e: Episode | None) -> dict[str, Any] | None:
+    if e is None:
+        return None
+    return {"id": e.pk, "opened": e.opened, "closed": e.closed, "close_reason": e.close_reason}
+
+
+def _detail(user: Any, access: policy.Access) -> dict[str, Any]:
+    client: Client = access.client
+    clinical = policy.allows(access, Perm.VIEW_CLINICAL, user)
+    return {
+        "id": client.pk,
+        "practice": client.practice.name,
+        "preferred_name": client.preferred_name,
+        "pronouns": client.pronouns,
+        "referral_reason": client.referral_reason if clinical else None,
+        "version": client.version,
+        "care_team": [_member(m) for m in queries.care_team(client)],
+        "current_episode": _episode(queries.current_episode(queries.episodes(client))),
+    }
+
+
+@router.get("/clients", response=ClientPage, operation_id="list_clients")
+def list_clients(request: HttpRequest, filters: Query[CaseloadFilter]) -> dict[str, Any]:
+    paginator = Paginator(queries.caseload(request.user, search=filters.search, status=filters.status), 25)
+    page = paginator.get_page(filters.page)
+    policy.record_list(request.user, page.object_list)
+    items = []
+    for client in page.object_list:
+        primary = next((m for m in client.care_team.all() if m.is_primary), None)
+        items.append(
+            {
+                "id": client.pk,
+                "preferred_name": client.preferred_name,
+                "pronouns": client.pronouns,
+                "active": client.is_active,
+                "primary_clinician": primary.clinician.display_name if primary else None,
+            }
+        )
+    return {"items": items, "count": paginator.count, "page": page.number, "pages": paginator.num_pages}
+
+
+@router.get("/clients/{client_id}", response=ClientDetail, operation_id="get_client")
+def get_client(request: HttpRequest, client_id: str) -> dict[str, Any]:
+    return _detail(request.user, policy.get_client_for(request.user, client_id, Perm.VIEW))
+
+
+@router.patch("/clients/{client_id}", response=ClientDetail, operation_id="update_client")
+def update_client(request: HttpRequest, client_id: str, payload: ClientPatch) -> dict[str, Any]:
+    changes = payload.dict(exclude_unset=True, exclude={"version"})
+    changes = {k: v for k, v in changes.items() if v is not None}
+    services.update_client(request.user, client_id, changes, expected_version=payload.version)
+    return _detail(request.user, policy.get_client_for(request.user, client_id, Perm.VIEW))
+
+
+@router.get("/clients/{client_id}/care-team", response=list[CareTeamMemberOut], operation_id="get_care_team")
+def get_care_team(request: HttpRequest, client_id: str) -> list[dict[str, Any]]:
+    access = policy.get_client_for(request.user, client_id, Perm.VIEW_TEAM)
+    return [_member(m) for m in queries.care_team(access.client)]
+
+
+@router.post("/clients/{client_id}/care-team", response={201: CareTeamMemberOut}, operation_id="add_care_team_member")
+def add_care_team_member(request: HttpRequest, client_id: str, payload: CareTeamIn) -> tuple[int, dict[str, Any]]:
+    member = services.add_to_care_team(request.user, client_id, payload.clinician_id, primary=payload.primary)
+    return 201, _member(member)
+
+
+@router.delete(
+    "/clients/{client_id}/care-team/{member_id}", response={204: None}, operation_id="remove_care_team_member"
+)
+def remove_care_team_member(request: HttpRequest, client_id: str, member_id: int) -> tuple[int, None]:
+    services.remove_from_care_team(request.user, client_id, member_id)
+    return 204, None
+
+
+@router.get("/clients/{client_id}/episodes", response=list[EpisodeOut], operation_id="list_episodes")
+def list_episodes(request: HttpRequest, client_id: str) -> list[dict[str, Any] | None]:
+    access = policy.get_client_for(request.user, client_id, Perm.VIEW_EPISODES)
+    return [_episode(e) for e in queries.episodes(access.client)]
+
+
+@router.post("/clients/{client_id}/episodes", response={201: EpisodeOut}, operation_id="open_episode")
+def open_episode(request: HttpRequest, client_id: str, payload: EpisodeOpen) -> tuple[int, dict[str, Any] | None]:
+    return 201, _episode(services.open_episode(request.user, client_id, opened=payload.opened))
+
+
+@router.post("/clients/{client_id}/episodes/close", response=EpisodeOut, operation_id="close_episode")
+def close_episode(request: HttpRequest, client_id: str, payload: EpisodeClose) -> dict[str, Any] | None:
+    return _episode(services.close_episode(request.user, client_id, closed=payload.closed, reason=payload.reason))

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from attune.care.models import Episode
+
+
+class CaseloadFilterForm(forms.Form):
+    q = forms.CharField(label="Search by name", max_length=80, required=False)
+    status = forms.ChoiceField(
+        label="Show", required=False, choices=[("", "All clients"), ("active", "Active"), ("discharged", "Discharged")]
+    )
+    page = forms.IntegerField(min_value=1, required=False)
+
+
+class ClientForm(forms.Form):
+    preferred_name = forms.CharField(label="Preferred name", max_length=80)
+    pronouns = forms.CharField(label="Pronouns", max_length=40, required=False)
+    referral_reason = forms.CharField(
+        label="What brings them here",
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="In the client's words where possible. Stored encrypted.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, clinical: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not clinical:
+            del self.fields["referral_reason"]
+
+
+class NewClientForm(ClientForm):
+    primary_clinician = forms.TypedChoiceField(label="Primary clinician", coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args: Any, clinicians: list[tuple[int, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        self.fields["primary_clinician"].choices = [("", "Choose later"), *clinicians]  # type: ignore[attr-defined]
+        del self.fields["version"]
+
+
+class CloseEpisodeForm(forms.Form):
+    closed = forms.DateField(label="Closed on", widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate)
+    reason = forms.ChoiceField(label="Reason", choices=Episode.CloseReason.choices)
+
+    def clean_closed(self) -> datetime.date:
+        closed: datetime.date = self.cleaned_data["closed"]
+        if closed > timezone.localdate():
+            raise forms.ValidationError("An episode cannot close in the future.")
+        return closed
+
+
+class CareTeamForm(forms.Form):
+    clinician = forms.TypedChoiceField(label="Clinician", coerce=int)
+    primary = forms.BooleanField(label="Make primary clinician", required=False)
+
+    def __init__(self, *args: Any, clinicians: list[tuple[int, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        self.fields["clinician"].choices = clinicians  # type: ignore[attr-defined]

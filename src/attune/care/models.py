@@ -1,0 +1,134 @@
+"""Practices (tenants), client records, care teams, episodes of care and partner links."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from attune.core.fields import EncryptedTextField
+
+
+class Practice(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=60, unique=True)
+    created = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ClientQuerySet(models.QuerySet["Client"]):
+    def with_status(self) -> ClientQuerySet:
+        open_episode = Episode.objects.filter(client=models.OuterRef("pk"), closed__isnull=True)
+        return self.annotate(is_active=models.Exists(open_episode))
+
+
+class Client(models.Model):
+    """A client record. It belongs to a practice and can exist before the client has a portal login."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="clients")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="client_record"
+    )
+    preferred_name = models.CharField(max_length=80)
+    pronouns = models.CharField(max_length=40, blank=True)
+    referral_reason = EncryptedTextField(client_field="id")
+    created = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = ClientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["preferred_name", "id"]
+        indexes = [models.Index(fields=["practice", "preferred_name"], name="client_practice_name_idx")]
+
+    def __str__(self) -> str:
+        return self.preferred_name
+
+    @property
+    def client_id(self) -> uuid.UUID:
+        return self.id
+
+
+class CareTeamMember(models.Model):
+    class Role(models.TextChoices):
+        PRIMARY = "primary", "Primary clinician"
+        MEMBER = "member", "Care team member"
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="care_team")
+    clinician = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="care_teams")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
+    added = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-role", "added"]
+        constraints = [
+            models.UniqueConstraint(fields=["client", "clinician"], name="one_care_team_row_per_clinician"),
+            models.UniqueConstraint(
+                fields=["client"], condition=models.Q(role="primary"), name="one_primary_clinician"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role} clinician"
+
+    @property
+    def is_primary(self) -> bool:
+        return self.role == self.Role.PRIMARY
+
+
+class Episode(models.Model):
+    class CloseReason(models.TextChoices):
+        COMPLETED = "completed", "Goals reached"
+        CLIENT_CHOICE = "client_choice", "The client chose to end"
+        TRANSFERRED = "transferred", "Transferred to another service"
+        NO_CONTACT = "no_contact", "No contact"
+        OTHER = "other", "Other"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="episodes")
+    opened = models.DateField(default=timezone.localdate)
+    closed = models.DateField(null=True, blank=True)
+    close_reason = models.CharField(max_length=20, choices=CloseReason.choices, blank=True)
+
+    class Meta:
+        ordering = ["-opened"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client"], condition=models.Q(closed__isnull=True), name="one_open_episode_per_client"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(closed__isnull=True) | models.Q(closed__gte=models.F("opened")),
+                name="episode_closes_after_it_opens",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"episode from {self.opened}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed is None
+
+
+class PartnerLink(models.Model):
+    """A partner account linked to a client for couples work. A partner sees only what the client shares."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="partner_links")
+    partner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="partner_links")
+    created = models.DateTimeField(default=timezone.now)
+    ended = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "partner"], condition=models.Q(ended__isnull=True), name="one_live_partner_link"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return "partner link"

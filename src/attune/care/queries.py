@@ -1,0 +1,42 @@
+"""Read helpers for client records, always starting from the policy's querysets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from attune.care.models import CareTeamMember, Client, Episode
+from attune.core import policy
+
+SORTS = {"name": ("preferred_name", "id"), "-name": ("-preferred_name", "-id"), "newest": ("-created", "id")}
+
+
+def caseload(user: Any, *, search: str = "", status: str = "", mine: bool = False, sort: str = "name") -> QuerySet[Client]:
+    qs = policy.caseload(user) if not mine else policy.visible_to(user, relations=[policy.Relation.CARE_TEAM])
+    qs = policy.annotate_relation(qs.with_status(), user)
+    if search:
+        qs = qs.filter(Q(preferred_name__icontains=search.strip()))
+    if status == "active":
+        qs = qs.filter(is_active=True)
+    elif status == "discharged":
+        qs = qs.filter(is_active=False)
+    team = CareTeamMember.objects.select_related("clinician").order_by("-role", "added")
+    current = Episode.objects.filter(closed__isnull=True)
+    return (
+        qs.select_related("practice")
+        .prefetch_related(Prefetch("care_team", queryset=team), Prefetch("episodes", queryset=current, to_attr="open_episodes"))
+        .order_by(*SORTS.get(sort, SORTS["name"]))
+    )
+
+
+def care_team(client: Client) -> list[CareTeamMember]:
+    return list(CareTeamMember.objects.filter(client=client).select_related("clinician").order_by("-role", "added"))
+
+
+def episodes(client: Client) -> list[Episode]:
+    return list(Episode.objects.filter(client=client).order_by("-opened"))
+
+
+def current_episode(episode_list: list[Episode]) -> Episode | None:
+    return next((e for e in episode_list if e.closed is None), None)

@@ -1,0 +1,201 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from attune.accounts import roles
+from attune.accounts.forms import PortalInviteForm
+from attune.accounts import services as account_services
+from attune.accounts.models import Membership, User
+from attune.care import queries, services
+from attune.care.forms import CareTeamForm, CaseloadFilterForm, ClientForm, CloseEpisodeForm
+from attune.core import policy
+from attune.core.policy import Perm
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    staff = roles.staff_roles(user)
+    if staff & {"clinician", "supervisor", "admin"}:
+        return redirect("care:caseload")
+    if roles.is_client(user) or roles.is_partner(user):
+        return redirect("care:portal")
+    return redirect("accounts:settings")
+
+
+def caseload(request: HttpRequest) -> HttpResponse:
+    form = CaseloadFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    clients = queries.caseload(request.user, search=filters.get("q") or "", status=filters.get("status") or "")
+    page = Paginator(clients, 25).get_page(filters.get("page") or 1)
+    policy.record_list(request.user, page.object_list)
+    rows = []
+    for client in page.object_list:
+        team = list(client.care_team.all())
+        rows.append(
+            {
+                "client": client,
+                "primary": next((m.clinician for m in team if m.is_primary), None),
+                "episode": client.open_episodes[0] if client.open_episodes else None,
+                "relation": policy.relation_of(client),
+            }
+        )
+    admin_practices = policy.practices_where(request.user, Membership.Role.ADMIN)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "admin_practices": list(admin_practices),
+        "querystring": query.urlencode(),
+        "filtered": bool(filters.get("q") or filters.get("status")),
+    }
+    return render(request, "care/caseload.html", context)
+
+
+def _overview_context(request: HttpRequest, access: policy.Access) -> dict[str, Any]:
+    client = access.client
+    episodes = queries.episodes(client)
+    user = request.user
+    return {
+        "client": client,
+        "access": access,
+        "team": queries.care_team(client),
+        "episodes": episodes,
+        "current_episode": queries.current_episode(episodes),
+        "can_clinical": policy.allows(access, Perm.VIEW_CLINICAL, user),
+        "can_edit": policy.allows(access, Perm.UPDATE, user),
+        "can_manage_team": policy.allows(access, Perm.MANAGE_TEAM, user),
+        "can_manage_episodes": policy.allows(access, Perm.MANAGE_EPISODES, user),
+        "can_invite": policy.allows(access, Perm.INVITE_CLIENT, user) and client.user_id is None,
+        "close_form": CloseEpisodeForm(),
+        "invite_form": PortalInviteForm(),
+    }
+
+
+def client_overview(request: HttpRequest, client_id: str) -> HttpResponse:
+    access = policy.get_client_for(request.user, client_id, Perm.VIEW)
+    return render(request, "care/client_overview.html", _overview_context(request, access))
+
+
+@require_http_methods(["GET", "POST"])
+def client_edit(request: HttpRequest, client_id: str) -> HttpResponse:
+    access = policy.get_client_for(request.user, client_id, Perm.VIEW)
+    if not policy.allows(access, Perm.UPDATE, request.user):
+        raise policy.PermissionDenied("You cannot change this record")
+    client = access.client
+    clinical = policy.allows(access, Perm.VIEW_CLINICAL, request.user)
+    initial = {"preferred_name": client.preferred_name, "pronouns": client.pronouns, "version": client.version}
+    if clinical:
+        initial["referral_reason"] = client.referral_reason
+    form = ClientForm(request.POST or None, initial=initial, clinical=clinical)
+    if request.method == "POST" and form.is_valid():
+        changes = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.update_client(request.user, client.pk, changes, expected_version=form.cleaned_data["version"])
+        except services.StaleWriteError as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Saved.")
+            return redirect("care:client", client_id=client.pk)
+    return render(request, "care/client_edit.html", {"client": client, "form": form})
+
+
+@require_POST
+def episode_open(request: HttpRequest, client_id: str) -> HttpResponse:
+    try:
+        services.open_episode(request.user, client_id)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "A new episode of care is open.")
+    return redirect("care:client", client_id=client_id)
+
+
+@require_POST
+def episode_close(request: HttpRequest, client_id: str) -> HttpResponse:
+    form = CloseEpisodeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.close_episode(
+                request.user, client_id, closed=form.cleaned_data["closed"], reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "The episode of care is closed.")
+    else:
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect("care:client", client_id=client_id)
+
+
+def _clinician_choices(practice: Any) -> list[tuple[int, str]]:
+    clinicians = User.objects.filter(
+        memberships__practice=practice, memberships__role=Membership.Role.CLINICIAN, memberships__active=True
+    ).order_by("display_name")
+    return [(u.pk, u.display_name) for u in clinicians]
+
+
+@require_http_methods(["GET", "POST"])
+def care_team(request: HttpRequest, client_id: str) -> HttpResponse:
+    access = policy.get_client_for(request.user, client_id, Perm.VIEW_TEAM)
+    if not policy.allows(access, Perm.MANAGE_TEAM, request.user):
+        raise policy.PermissionDenied("Only practice admins change care teams")
+    form = CareTeamForm(request.POST or None, clinicians=_clinician_choices(access.client.practice))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_to_care_team(
+                request.user, client_id, form.cleaned_data["clinician"], primary=form.cleaned_data["primary"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "The care team is updated.")
+            return redirect("care:care_team", client_id=client_id)
+    context = {"client": access.client, "team": queries.care_team(access.client), "form": form}
+    return render(request, "care/care_team.html", context)
+
+
+@require_POST
+def care_team_remove(request: HttpRequest, client_id: str, member_id: int) -> HttpResponse:
+    services.remove_from_care_team(request.user, client_id, member_id)
+    messages.success(request, "Removed from the care team.")
+    return redirect("care:care_team", client_id=client_id)
+
+
+@require_POST
+def invite_to_portal(request: HttpRequest, client_id: str) -> HttpResponse:
+    form = PortalInviteForm(request.POST)
+    if form.is_valid():
+        try:
+            account_services.invite_to_portal(request.user, client_id, form.cleaned_data["email"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "Invitation sent. The link works once and expires in a week.")
+    else:
+        messages.error(request, "Please enter a valid email address.")
+    return redirect("care:client", client_id=client_id)
+
+
+def portal(request: HttpRequest) -> HttpResponse:
+    own = policy.visible_to(request.user, relations=[policy.Relation.SELF]).select_related("practice").first()
+    context: dict[str, Any] = {"own": None, "partners_of": []}
+    if own is not None:
+        access = policy.get_client_for(request.user, own.pk, Perm.VIEW)
+        episodes = queries.episodes(access.client)
+        context.update(own=access.client, team=queries.care_team(access.client), current_episode=queries.current_episode(episodes))
+    partner_of = policy.visible_to(request.user, relations=[policy.Relation.PARTNER]).order_by("preferred_name")
+    context["partners_of"] = list(partner_of)
+    if own is None and not context["partners_of"]:
+        raise policy.PermissionDenied("The portal is for clients and partners")
+    return render(request, "care/portal.html", context)

@@ -1,0 +1,84 @@
+"""Request-wide protections: security headers with a per-request CSP nonce, login required by default, and
+the request context that the audit trail and the data-key cache rely on."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.http import HttpRequest, HttpResponse
+
+from attune.core import audit, keys
+
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer", "camera", "geolocation", "gyroscope", "magnetometer", "microphone", "payment", "usb",
+        "interest-cohort", "browsing-topics",
+    )
+)
+
+
+def content_security_policy(nonce: str) -> str:
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src 'self' 'nonce-{nonce}'",
+            f"style-src 'self' 'nonce-{nonce}'",
+            "img-src 'self' data:",
+            "font-src 'self'",
+            "connect-src 'self'",
+            "form-action 'self'",
+            "object-src 'none'",
+            "frame-ancestors 'none'",
+            "base-uri 'none'",
+        ]
+    )
+
+
+class SecurityHeadersMiddleware:
+    """Adds CSP (nonce per request), Permissions-Policy and, on every authenticated or HTML response,
+    Cache-Control: no-store, so that no page with client data is kept by a browser or a proxy."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        nonce = secrets.token_urlsafe(18)
+        request.csp_nonce = nonce  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", content_security_policy(nonce))
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        if not request.path.startswith(settings.STATIC_URL):
+            response.headers["Cache-Control"] = "no-store"
+            response.headers.setdefault("Pragma", "no-cache")
+        return response
+
+
+class AttuneLoginRequiredMiddleware(LoginRequiredMiddleware):
+    """Every page needs a signed-in user unless its view is marked @login_not_required (the reviewed
+    allowlist is checked by tests/test_anonymous_walk.py). The API answers 401 itself, in JSON."""
+
+    def process_view(self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any) -> Any:
+        if request.path.startswith("/api/"):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class RequestContextMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        info_token = audit.set_request_info(audit.RequestInfo(network=request.META.get("REMOTE_ADDR", "")))
+        key_token = keys.begin_key_cache()
+        try:
+            return self.get_response(request)
+        finally:
+            keys.end_key_cache(key_token)
+            audit.reset_request_info(info_token)

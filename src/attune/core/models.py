@@ -1,0 +1,146 @@
+"""The kernel's tables: client data keys, the audit trail and sharing grants (consent)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class DataKey(models.Model):
+    """One client's data key, wrapped by the key-encryption key. Destroying it erases the client's free text.
+
+    client_id is deliberately not a foreign key: the key must exist before the first encrypted row of a new
+    client is written, and its tombstone must outlive the client row after erasure.
+    """
+
+    client_id = models.UUIDField(unique=True)
+    wrapped = models.BinaryField(null=True)
+    kek_id = models.CharField(max_length=16)
+    created = models.DateTimeField(default=timezone.now)
+    destroyed = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"data key for {self.client_id}"
+
+
+class AuditQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise AuditImmutableError("audit events cannot be changed")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AuditImmutableError("audit events cannot be deleted")
+
+
+class AuditImmutableError(Exception):
+    pass
+
+
+class AuditEvent(models.Model):
+    """One access to client data, shaped like a FHIR AuditEvent. Ids and codes only, never clinical text."""
+
+    class Action(models.TextChoices):
+        CREATE = "C", "create"
+        READ = "R", "read"
+        UPDATE = "U", "update"
+        DELETE = "D", "delete"
+        EXECUTE = "E", "execute"
+
+    class Outcome(models.IntegerChoices):
+        SUCCESS = 0, "success"
+        DENIED = 4, "minor failure (denied)"
+        SERIOUS = 8, "serious failure"
+
+    recorded = models.DateTimeField()
+    action = models.CharField(max_length=1, choices=Action.choices)
+    outcome = models.PositiveSmallIntegerField(choices=Outcome.choices)
+    agent_id = models.BigIntegerField(null=True)
+    agent_role = models.CharField(max_length=32)
+    agent_network = models.CharField(max_length=64, blank=True)
+    entity_type = models.CharField(max_length=64)
+    entity_id = models.CharField(max_length=64, blank=True)
+    client_id = models.UUIDField(null=True, db_index=True)
+    purpose = models.CharField(max_length=16, blank=True)
+    reason = models.CharField(max_length=64, blank=True)
+    chain = models.CharField(max_length=64)
+
+    objects: ClassVar[AuditQuerySet] = AuditQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["client_id", "id"], name="audit_client_idx")]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AuditImmutableError("audit events cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AuditImmutableError("audit events cannot be deleted")
+
+    def __str__(self) -> str:
+        return f"audit #{self.pk} {self.action} {self.entity_type}"
+
+
+class AuditHead(models.Model):
+    """A single row holding the newest chain value; writers lock it so the chain is built in one order."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_id = models.BigIntegerField(default=0)
+    last_chain = models.CharField(max_length=64, default="")
+
+    def __str__(self) -> str:
+        return f"audit head at #{self.last_id}"
+
+
+class SharingGrant(models.Model):
+    """Consent to share a category of a client's data, shaped like a FHIR Consent.
+
+    The grantor is always the client; a grant names one grantee user or a grantee role ("partner",
+    "care_team"). Revoking sets `revoked` and takes effect on the next request, because the policy evaluates
+    grants on every request and never caches them.
+    """
+
+    class Category(models.TextChoices):
+        REFERRAL = "referral", "What brings you here"
+
+    class Purpose(models.TextChoices):
+        TREATMENT = "TREAT", "treatment"
+        COUPLES = "COUPLES", "couples work"
+        RESEARCH = "HRESCH", "research"
+
+    class Decision(models.TextChoices):
+        PERMIT = "permit", "permit"
+        DENY = "deny", "deny"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey("care.Client", on_delete=models.CASCADE, related_name="grants")
+    grantee_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    grantee_role = models.CharField(max_length=32, blank=True)
+    category = models.CharField(max_length=32, choices=Category.choices)
+    purpose = models.CharField(max_length=16, choices=Purpose.choices, default=Purpose.TREATMENT)
+    decision = models.CharField(max_length=8, choices=Decision.choices, default=Decision.PERMIT)
+    start = models.DateTimeField(default=timezone.now)
+    end = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(default=timezone.now)
+    revoked = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~(models.Q(grantee_user__isnull=True) & models.Q(grantee_role="")),
+                name="grant_names_a_grantee",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision} {self.category}"
+
+    def in_force(self, at: Any = None) -> bool:
+        at = at or timezone.now()
+        return self.revoked is None and self.start <= at and (self.end is None or at < self.end)

@@ -1,0 +1,327 @@
+"""Attune settings: one module, driven by the environment.
+
+It decides which secrets and keys the process uses, and refuses to start in production with anything that is
+only safe on a developer's machine (a generated secret key, keys inside the project folder, DEBUG, SQLite
+without an explicit choice). Every value is read once here; a bad value raises ImproperlyConfigured at start.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parent.parent
+VAR_DIR = Path(os.environ.get("ATTUNE_VAR_DIR", PROJECT_DIR / "var"))
+
+
+def _env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = _env(name)
+    if not raw:
+        return default
+    if raw.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if raw.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}")
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = _env(name)
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from exc
+
+
+ENV = _env("ATTUNE_ENV", "development")
+if ENV not in {"production", "development"}:
+    raise ImproperlyConfigured(f"ATTUNE_ENV must be 'production' or 'development', not {ENV!r}")
+PRODUCTION = ENV == "production"
+
+
+def _dev_key_file(name: str, nbytes: int) -> Path:
+    """A random key kept under var/ for development only, created atomically on first use.
+
+    Several processes (test workers, the dev server) may start together; writing to a temporary file and
+    linking it into place means exactly one wins and nobody reads a half-written key.
+    """
+    import base64
+
+    path = VAR_DIR / "keys" / name
+    if path.exists():
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(base64.b64encode(secrets.token_bytes(nbytes)).decode() + "\n")
+    tmp.chmod(0o600)
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def _secret_from_env_or_file(name: str) -> str:
+    value = _env(name)
+    file_name = _env(f"{name}_FILE")
+    if value and file_name:
+        raise ImproperlyConfigured(f"Set {name} or {name}_FILE, not both")
+    if file_name:
+        try:
+            return Path(file_name).read_text().strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(f"{name}_FILE cannot be read: {exc}") from exc
+    return value
+
+
+def _key_file(name: str, dev_name: str) -> Path:
+    raw = _env(name)
+    if raw:
+        path = Path(raw)
+        if not path.is_file():
+            raise ImproperlyConfigured(f"{name} points to {raw}, which is not a readable file")
+        return path
+    if PRODUCTION:
+        raise ImproperlyConfigured(f"{name} must be set in production (a key file outside the database)")
+    return _dev_key_file(dev_name, 32)
+
+
+# --- Secrets and keys -------------------------------------------------------------------------------------
+
+SECRET_KEY = _secret_from_env_or_file("ATTUNE_SECRET_KEY")
+if not SECRET_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured("ATTUNE_SECRET_KEY or ATTUNE_SECRET_KEY_FILE must be set in production")
+    SECRET_KEY = _dev_key_file("django-secret.key", 48).read_text().strip()
+if PRODUCTION and len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured("ATTUNE_SECRET_KEY must be at least 50 characters in production")
+
+# The key-encryption key wraps every client's data key; the audit key signs the audit chain.
+# Both live outside the database so that a stolen database alone reveals nothing and cannot be re-signed.
+ATTUNE_KEK_FILE = _key_file("ATTUNE_KEK_FILE", "kek.key")
+ATTUNE_AUDIT_KEY_FILE = _key_file("ATTUNE_AUDIT_KEY_FILE", "audit.key")
+if PRODUCTION:
+    for _path in (ATTUNE_KEK_FILE, ATTUNE_AUDIT_KEY_FILE):
+        if VAR_DIR.resolve() in _path.resolve().parents:
+            raise ImproperlyConfigured(f"{_path} is a development key; production keys live outside var/")
+
+DEBUG = _env_bool("ATTUNE_DEBUG", not PRODUCTION)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("ATTUNE_DEBUG cannot be on in production")
+
+ALLOWED_HOSTS = [h for h in _env("ATTUNE_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost").split(",") if h]
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ATTUNE_ALLOWED_HOSTS must list the host names in production")
+CSRF_TRUSTED_ORIGINS = [o for o in _env("ATTUNE_CSRF_TRUSTED_ORIGINS").split(",") if o]
+
+# --- Applications -----------------------------------------------------------------------------------------
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "attune.core",
+    "attune.accounts",
+    "attune.care",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "attune.core.middleware.SecurityHeadersMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "attune.core.middleware.AttuneLoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "attune.core.middleware.RequestContextMiddleware",
+]
+
+ROOT_URLCONF = "attune.urls"
+WSGI_APPLICATION = "attune.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "attune.core.context_processors.attune",
+            ],
+            "string_if_invalid": "",
+        },
+    }
+]
+
+# --- Database ---------------------------------------------------------------------------------------------
+
+DATABASE_URL = _env("DATABASE_URL")
+if PRODUCTION and not DATABASE_URL:
+    raise ImproperlyConfigured("DATABASE_URL must be set in production")
+if not DATABASE_URL:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASE_URL = f"sqlite:///{VAR_DIR / 'attune.sqlite3'}"
+try:
+    _db = dj_database_url.parse(DATABASE_URL, conn_max_age=_env_int("ATTUNE_DB_CONN_MAX_AGE", 0))
+except ValueError as exc:
+    raise ImproperlyConfigured(f"DATABASE_URL is not a database URL Attune understands: {exc}") from exc
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    # Durable writes (SECURITY.md 18): WAL with a full fsync per commit, enforced foreign keys, a busy
+    # timeout so that concurrent writers wait rather than fail, and IMMEDIATE transactions so that a
+    # transaction takes the write lock at BEGIN instead of failing halfway on upgrade.
+    _db["OPTIONS"] = {
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000;"
+        ),
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    _db.setdefault("TEST", {})
+elif _db["ENGINE"] == "django.db.backends.postgresql":
+    _db.setdefault("TEST", {})
+else:
+    raise ImproperlyConfigured(f"DATABASE_URL must be SQLite or PostgreSQL, not {_db['ENGINE']}")
+DATABASES = {"default": _db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Passwords (NIST SP 800-63B-4) --------------------------------------------------------------------------
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "attune.accounts.passwords.LengthValidator"},
+    {"NAME": "attune.accounts.passwords.BlocklistValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+]
+
+# --- Sessions (SECURITY.md 7) -----------------------------------------------------------------------------
+
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_NAME = "attune_session"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = 12 * 60 * 60
+SESSION_SAVE_EVERY_REQUEST = False
+ATTUNE_IDLE_TIMEOUT_STAFF = _env_int("ATTUNE_IDLE_TIMEOUT_STAFF", 15 * 60)
+ATTUNE_IDLE_TIMEOUT_CLIENT = _env_int("ATTUNE_IDLE_TIMEOUT_CLIENT", 30 * 60)
+ATTUNE_ABSOLUTE_TIMEOUT = _env_int("ATTUNE_ABSOLUTE_TIMEOUT", 12 * 60 * 60)
+ATTUNE_STEP_UP_WINDOW = 5 * 60
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# Failed sign-ins are throttled per account and network address, with a cool-off that always ends. Never a
+# permanent lock: someone who knows a survivor's email must not be able to lock them out of their own support.
+ATTUNE_LOGIN_THROTTLE = {
+    "failures_before_cooloff": _env_int("ATTUNE_LOGIN_FAILURES", 5),
+    "window_seconds": 15 * 60,
+    "cooloff_seconds": _env_int("ATTUNE_LOGIN_COOLOFF", 5 * 60),
+}
+
+# --- Production hardening (SECURITY.md 9) -----------------------------------------------------------------
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "no-referrer"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = _env_bool("ATTUNE_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 63072000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-attune_session"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# --- Attune -----------------------------------------------------------------------------------------------
+
+ATTUNE_QUICK_EXIT_URL = _env("ATTUNE_QUICK_EXIT_URL", "https://www.bbc.co.uk/weather")
+ATTUNE_INVITATION_DAYS = _env_int("ATTUNE_INVITATION_DAYS", 7)
+ATTUNE_SITE_URL = _env("ATTUNE_SITE_URL", "" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
+if PRODUCTION and not ATTUNE_SITE_URL.startswith("https://"):
+    raise ImproperlyConfigured("ATTUNE_SITE_URL must be the https:// address of this service in production")
+ATTUNE_PAGE_SIZE = 25
+
+# --- Email ------------------------------------------------------------------------------------------------
+
+DEFAULT_FROM_EMAIL = _env("ATTUNE_FROM_EMAIL", "Attune <no-reply@attune.invalid>")
+EMAIL_BACKEND = _env(
+    "ATTUNE_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = _env("ATTUNE_EMAIL_HOST", "localhost")
+EMAIL_PORT = _env_int("ATTUNE_EMAIL_PORT", 25)
+EMAIL_USE_TLS = _env_bool("ATTUNE_EMAIL_TLS", PRODUCTION)
+
+# --- Static files -----------------------------------------------------------------------------------------
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+NODE_MODULES = PROJECT_DIR / "node_modules"
+STATICFILES_DIRS = [("vendor/htmx", NODE_MODULES / "htmx.org" / "dist")] if (NODE_MODULES / "htmx.org").exists() else []
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+
+# --- Internationalisation ---------------------------------------------------------------------------------
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = _env("ATTUNE_TIME_ZONE", "Europe/London")
+USE_I18N = True
+USE_TZ = True
+
+# --- Logging: never client data (SECURITY.md 14) ---------------------------------------------------------
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": _env("ATTUNE_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Django's request logger would print request bodies' repr on some errors; keep only the status.
+        "django.request": {"level": "ERROR"},
+        "django.security": {"level": "WARNING"},
+    },
+}
+
+NINJA_PAGINATION_PER_PAGE = ATTUNE_PAGE_SIZE

@@ -1,0 +1,12 @@
+from django.urls import include, path
+
+from attune.api.main import api
+from attune.care import views as care_views
+
+urlpatterns = [
+    path("", care_views.home, name="home"),
+    path("account/", include("attune.accounts.urls")),
+    path("practice/", include("attune.care.practice_urls")),
+    path("", include("attune.care.urls")),
+    path("api/v1/", api.urls),
+]
