@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.test import Client as DjangoClient
+
+from tests import cast as standing_cast
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
+    # Argon2id is the production hasher (asserted in tests/accounts/test_passwords.py); the suite signs in
+    # hundreds of times, so it hashes the cast's passwords with a fast hasher that Argon2 can still verify.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    with django_db_blocker.unblock():
+        standing_cast.seed()
+
+
+@pytest.fixture
+def cast(db: Any) -> standing_cast.Cast:
+    return standing_cast.load()
+
+
+@pytest.fixture
+def client_for(db: Any) -> Any:
+    """A Django test client signed in as one member of the cast, with CSRF checks on (as in a browser)."""
+
+    def make(user: Any) -> DjangoClient:
+        browser = DjangoClient(enforce_csrf_checks=True)
+        if user is not None:
+            browser.force_login(user)
+        return browser
+
+    return make
+
+
+@pytest.fixture
+def captured_logs() -> Iterator[list[str]]:
+    records: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(self.format(record))
+
+    handler = Collect(level=logging.DEBUG)
+    root = logging.getLogger()
+    old_level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    try:
+        yield records
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(old_level)
