@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 from django.test import Client as DjangoClient
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests import cast as standing_cast
 
@@ -33,10 +35,16 @@ def cast(db: Any) -> standing_cast.Cast:
 def client_for(db: Any) -> Any:
     """A Django test client signed in as one member of the cast, with CSRF checks on (as in a browser)."""
 
-    def make(user: Any) -> DjangoClient:
+    def make(user: Any, *, verified: bool = True) -> DjangoClient:
         browser = DjangoClient(enforce_csrf_checks=True)
         if user is not None:
             browser.force_login(user)
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            if verified and device is not None:
+                # As if the person had entered their authenticator code at sign-in.
+                session = browser.session
+                session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+                session.save()
         return browser
 
     return make

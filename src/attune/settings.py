@@ -152,7 +152,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "attune.accounts.middleware.SessionPolicyMiddleware",
     "attune.core.middleware.AttuneLoginRequiredMiddleware",
+    "attune.accounts.middleware.MFARequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "attune.core.middleware.RequestContextMiddleware",
@@ -238,6 +240,8 @@ ATTUNE_IDLE_TIMEOUT_STAFF = _env_int("ATTUNE_IDLE_TIMEOUT_STAFF", 15 * 60)
 ATTUNE_IDLE_TIMEOUT_CLIENT = _env_int("ATTUNE_IDLE_TIMEOUT_CLIENT", 30 * 60)
 ATTUNE_ABSOLUTE_TIMEOUT = _env_int("ATTUNE_ABSOLUTE_TIMEOUT", 12 * 60 * 60)
 ATTUNE_STEP_UP_WINDOW = 5 * 60
+OTP_TOTP_ISSUER = "Attune"
+OTP_TOTP_TOLERANCE = 1
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 

@@ -8,7 +8,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
 
-from attune.accounts import roles, services
+from attune.accounts import mfa, roles, services, throttle
 from attune.accounts.models import ApiToken
 
 router = Router(tags=["accounts"])
@@ -17,6 +17,7 @@ router = Router(tags=["accounts"])
 class TokenIn(Schema):
     email: str = Field(max_length=254)
     password: str = Field(max_length=1024)
+    otp: str | None = Field(default=None, max_length=20, description="Required for staff: a TOTP or recovery code")
     name: str = Field(default="API token", max_length=60)
 
 
@@ -46,12 +47,23 @@ class ApiTokenOut(Schema):
     last_used: datetime | None
 
 
-@router.post("/auth/token", auth=None, response={200: TokenOut, 401: dict}, operation_id="create_token")
+@router.post("/auth/token", auth=None, response={200: TokenOut, 401: dict, 429: dict}, operation_id="create_token")
 def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, str]]:
-    user = authenticate(request, username=payload.email.strip().lower(), password=payload.password)
+    email, network = payload.email.strip().lower(), request.META.get("REMOTE_ADDR", "")
+    if throttle.is_cooling_off("password", email, network):
+        raise HttpError(429, "There have been several attempts from here. Please wait a few minutes.")
+    user = authenticate(request, username=email, password=payload.password)
     if user is None or not user.is_active:
         # The same answer for an unknown email and a wrong password.
+        throttle.record_failure("password", email, network)
         raise HttpError(401, "Those details did not match an account.")
+    if mfa.mfa_required(user) or mfa.has_mfa(user):
+        if not mfa.has_mfa(user):
+            raise HttpError(401, "Set up two-step verification in the web app first.")
+        if not payload.otp or mfa.verify(user, payload.otp) is None:  # type: ignore[arg-type]
+            throttle.record_failure("password", email, network)
+            raise HttpError(401, "A valid code from your authenticator app is needed (otp).")
+    throttle.clear("password", email, network)
     _, raw = services.create_api_token(user, payload.name)  # type: ignore[arg-type]
     return 200, {"token": raw}
 

@@ -25,17 +25,22 @@ class AcceptInvitationForm(forms.Form):
         help_text="At least 15 characters. A few unrelated words make a strong password that is easy to remember.",
     )
 
-    def __init__(self, *args: Any, email: str = "", **kwargs: Any) -> None:
+    def __init__(self, *args: Any, email: str = "", staff: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.email = email
+        self.staff = staff
+        if staff:
+            self.fields["password"].help_text = (
+                "At least 8 characters: you will also set up two-step verification next."
+            )
 
     def clean_password(self) -> str:
         from attune.accounts.models import User
 
         password = self.cleaned_data["password"]
-        password_validation.validate_password(
-            password, User(email=self.email, display_name=self.data.get("display_name", ""))
-        )
+        candidate = User(email=self.email, display_name=self.data.get("display_name", ""))
+        candidate._attune_mfa = self.staff  # type: ignore[attr-defined]
+        password_validation.validate_password(password, candidate)
         return password
 
 
@@ -63,3 +68,59 @@ class StaffInviteForm(forms.Form):
 
 class PortalInviteForm(forms.Form):
     email = forms.EmailField(max_length=254, help_text="We send a short, neutral email with a link that works once.")
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}),
+        help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
+    )
+
+
+class ConfirmForm(forms.Form):
+    password = forms.CharField(
+        label="Your password", max_length=1024, strip=False, required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+    code = forms.CharField(
+        label="Or a code from your authenticator app", max_length=20, required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("password") and not data.get("code"):
+            raise forms.ValidationError("Enter your password or a code.")
+        return data
+
+
+class PasswordChangeForm(forms.Form):
+    new_password = forms.CharField(
+        label="New password", max_length=1024, strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 15 characters, or 8 if you use two-step verification. No other rules.",
+    )
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_new_password(self) -> str:
+        password = self.cleaned_data["new_password"]
+        password_validation.validate_password(password, self.user)
+        return password
+
+
+class EmailChangeForm(forms.Form):
+    email = forms.EmailField(label="New email address", max_length=254)
+
+
+class DiscreetNameForm(forms.Form):
+    discreet_name = forms.CharField(
+        label="A discreet name for this app",
+        max_length=40,
+        required=False,
+        help_text="Shown in your browser tab and as the sender of our emails instead of “Attune”. For example, “Notes”.",
+    )

@@ -38,6 +38,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # A client or partner may choose a discreet name: it replaces "Attune" in page titles and as the sender
+    # name of their emails, so a glance at a tab or an inbox reveals nothing.
+    discreet_name = models.CharField(max_length=40, blank=True)
 
     objects = UserManager()
 
@@ -148,3 +151,31 @@ class ApiToken(models.Model):
     def new_token() -> tuple[str, str]:
         raw = "att_" + secrets.token_urlsafe(32)
         return raw, hash_token(raw)
+
+
+class UserSession(models.Model):
+    """A signed-in browser session, listed in account settings so a person can see and end them."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="browser_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    device = models.CharField(max_length=120, blank=True)
+    network = models.CharField(max_length=64, blank=True)
+    created = models.DateTimeField(default=timezone.now)
+    last_seen = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-last_seen"]
+
+    def __str__(self) -> str:
+        return f"session on {self.device or 'a device'}"
+
+
+class SignInFailure(models.Model):
+    """One failed sign-in or code attempt, keyed by a hash of (account, network address). Used only to compute
+    a cool-off; rows older than the window are deleted as new ones arrive."""
+
+    key = models.CharField(max_length=64, db_index=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return "sign-in failure"

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 MIN_LENGTH = 15
+MIN_LENGTH_WITH_MFA = 8
 MAX_LENGTH = 1024
 
 # Common passwords and words about this service that make a guessable password.
@@ -18,11 +19,25 @@ BLOCKLIST = {
 CONTEXT_WORDS = ("attune", "therapy", "therapist", "clinic", "counselling", "counseling", "northside", "southside")
 
 
+def _uses_mfa(user: Any) -> bool:
+    """Staff always use MFA (they must enrol before reaching anything); others if they have set it up."""
+    if user is None:
+        return False
+    if getattr(user, "_attune_mfa", False):
+        return True
+    if user.pk is None:
+        return False
+    from attune.accounts import mfa
+
+    return mfa.has_mfa(user) or mfa.mfa_required(user)
+
+
 class LengthValidator:
     def validate(self, password: str, user: Any = None) -> None:
-        if len(password) < MIN_LENGTH:
+        minimum = MIN_LENGTH_WITH_MFA if _uses_mfa(user) else MIN_LENGTH
+        if len(password) < minimum:
             raise ValidationError(
-                f"Please use at least {MIN_LENGTH} characters. A few unrelated words work well.", code="too_short"
+                f"Please use at least {minimum} characters. A few unrelated words work well.", code="too_short"
             )
         if len(password) > MAX_LENGTH:
             raise ValidationError(f"Please use at most {MAX_LENGTH} characters.", code="too_long")

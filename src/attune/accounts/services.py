@@ -120,6 +120,7 @@ def accept_invitation(raw_token: str, *, display_name: str, password: str, exist
             if User.objects.filter(email__iexact=invitation.email).exists():
                 raise ValidationError("Sign in to accept this invitation.")
             candidate = User(email=invitation.email, display_name=display_name)
+            candidate._attune_mfa = invitation.kind in STAFF_KINDS  # type: ignore[attr-defined]
             password_validation.validate_password(password, candidate)
             user = User.objects.create_user(invitation.email, password, display_name=display_name)
         _grant_invited_role(invitation, user)
@@ -186,3 +187,36 @@ def user_for_token(raw: str) -> User | None:
     if token.last_used is None or now - token.last_used > timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used=now)
     return token.user
+
+
+def change_password(user: User, new_password: str) -> None:
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        _event(user, AuditEvent.Action.UPDATE, "Person", user.pk)
+
+
+def change_email(user: User, new_email: str) -> None:
+    new_email = new_email.strip().lower()
+    if User.objects.filter(email__iexact=new_email).exclude(pk=user.pk).exists():
+        # Say nothing about the other account; the address simply cannot be used.
+        raise ValidationError({"email": "This address cannot be used. Please choose another."})
+    with transaction.atomic():
+        user.email = new_email
+        user.save(update_fields=["email"])
+        _event(user, AuditEvent.Action.UPDATE, "Person", user.pk)
+
+
+def set_discreet_name(user: User, name: str) -> None:
+    with transaction.atomic():
+        user.discreet_name = name.strip()
+        user.save(update_fields=["discreet_name"])
+        _event(user, AuditEvent.Action.UPDATE, "Person", user.pk)
+
+
+def sender_for(user: User | None) -> str:
+    """The From: header for mail to this person: their discreet name if they chose one."""
+    address = settings.DEFAULT_FROM_EMAIL.rsplit("<", 1)[-1].rstrip(">") if "<" in settings.DEFAULT_FROM_EMAIL else settings.DEFAULT_FROM_EMAIL
+    name = (user.discreet_name if user is not None else "") or "Attune"
+    name = name.replace('"', "").replace("\n", " ").replace("\r", " ")
+    return f'"{name}" <{address}>'

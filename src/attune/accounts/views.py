@@ -1,18 +1,66 @@
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+
+import django_otp
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from attune.accounts import services
-from attune.accounts.forms import AcceptInvitationForm, ApiTokenForm, ExistingAccountForm, ProfileForm, SignInForm
-from attune.accounts.models import ApiToken
+from attune.accounts import mfa, roles, services, sessions, throttle
+from attune.accounts.forms import (
+    AcceptInvitationForm,
+    ApiTokenForm,
+    CodeForm,
+    ConfirmForm,
+    DiscreetNameForm,
+    EmailChangeForm,
+    ExistingAccountForm,
+    PasswordChangeForm,
+    ProfileForm,
+    SignInForm,
+)
+from attune.accounts.models import ApiToken, UserSession
 
 SIGN_IN_FAILED = "Those details did not match an account. Please check them and try again."
+COOLING_OFF = "There have been several attempts from here. Please wait a few minutes, then try again."
+
+
+def _network(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _next(request: HttpRequest, default: str = "home") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse(default)
+
+
+def step_up_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Sensitive changes need a password or code entered within the last few minutes."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not sessions.stepped_up(request):
+            back = request.get_full_path() if request.method == "GET" else reverse("accounts:settings")
+            return redirect(reverse("accounts:confirm") + "?" + urlencode({"next": back}))
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 @login_not_required
@@ -21,13 +69,21 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
     form = SignInForm(request.POST or None)
+    if request.GET.get("ended"):
+        messages.info(request, "You were signed out to keep your information private. Please sign in again.")
     if request.method == "POST" and form.is_valid():
-        user = authenticate(request, username=form.cleaned_data["email"].lower(), password=form.cleaned_data["password"])
-        if user is not None:
-            login(request, user)
-            return redirect("home")
-        form.add_error(None, SIGN_IN_FAILED)
-    return render(request, "accounts/sign_in.html", {"form": form}, status=200)
+        email, network = form.cleaned_data["email"].lower(), _network(request)
+        if throttle.is_cooling_off("password", email, network):
+            form.add_error(None, COOLING_OFF)
+        else:
+            user = authenticate(request, username=email, password=form.cleaned_data["password"])
+            if user is not None:
+                throttle.clear("password", email, network)
+                login(request, user)
+                return redirect(_next(request))
+            throttle.record_failure("password", email, network)
+            form.add_error(None, SIGN_IN_FAILED)
+    return render(request, "accounts/sign_in.html", {"form": form, "next": request.GET.get("next", "")})
 
 
 @login_not_required
@@ -38,23 +94,157 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:login")
 
 
+@login_not_required
+@require_POST
+def quick_exit(request: HttpRequest) -> HttpResponse:
+    """Called by the quick-exit button with navigator.sendBeacon: ends the session on the server."""
+    logout(request)
+    return HttpResponse(status=204)
+
+
+@login_not_required
+def about_quick_exit(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/about_quick_exit.html")
+
+
+@require_POST
+def keepalive(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(status=204)
+
+
+@require_http_methods(["GET", "POST"])
+def mfa_setup(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if mfa.has_mfa(user) and not user.is_verified():  # type: ignore[union-attr]
+        return redirect(reverse("accounts:mfa_verify") + "?" + urlencode({"next": _next(request)}))
+    if mfa.has_mfa(user) and not sessions.stepped_up(request):
+        return redirect(reverse("accounts:confirm") + "?" + urlencode({"next": request.get_full_path()}))
+    device = mfa.pending_totp(user)  # type: ignore[arg-type]
+    form = CodeForm(request.POST or None)
+    form.fields["code"].help_text = "Enter the 6-digit code your app shows now."
+    if request.method == "POST" and form.is_valid():
+        codes = mfa.confirm_totp(user, form.cleaned_data["code"])  # type: ignore[arg-type]
+        if codes is None:
+            form.add_error("code", "That code did not match. Codes change every 30 seconds; try the newest one.")
+        else:
+            confirmed = next(d for d in django_otp.devices_for_user(user) if d.persistent_id.endswith(f"/{device.pk}"))
+            django_otp.login(request, confirmed)
+            sessions.rotate(request)
+            sessions.mark_stepped_up(request)
+            return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": _next(request), "first": True})
+    context = {
+        "form": form,
+        "qr": mfa.qr_data_uri(device),
+        "secret": mfa.secret_base32(device),
+        "required": mfa.mfa_required(user),
+        "next": request.GET.get("next", ""),
+    }
+    return render(request, "accounts/mfa_setup.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def mfa_verify(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if user.is_verified() or not mfa.has_mfa(user):  # type: ignore[union-attr]
+        return redirect(_next(request))
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        account = user.email  # type: ignore[union-attr]
+        if throttle.is_cooling_off("otp", account, _network(request)):
+            form.add_error(None, COOLING_OFF)
+        else:
+            device = mfa.verify(user, form.cleaned_data["code"])  # type: ignore[arg-type]
+            if device is not None:
+                throttle.clear("otp", account, _network(request))
+                django_otp.login(request, device)
+                sessions.rotate(request)
+                sessions.mark_stepped_up(request)
+                return redirect(_next(request))
+            throttle.record_failure("otp", account, _network(request))
+            form.add_error("code", "That code did not work. Each code can be used once; try the newest one.")
+    return render(request, "accounts/mfa_verify.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+@require_POST
+@step_up_required
+def mfa_recovery_codes(request: HttpRequest) -> HttpResponse:
+    if not mfa.has_mfa(request.user):
+        return redirect("accounts:mfa_setup")
+    codes = mfa.regenerate_recovery_codes(request.user)  # type: ignore[arg-type]
+    return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": reverse("accounts:settings")})
+
+
+@require_POST
+@step_up_required
+def mfa_remove(request: HttpRequest) -> HttpResponse:
+    if mfa.mfa_required(request.user):
+        messages.error(request, "Two-step verification is required for your role. You can set up a new app instead.")
+    else:
+        mfa.remove(request.user)  # type: ignore[arg-type]
+        sessions.rotate(request)
+        messages.success(request, "Two-step verification is off.")
+    return redirect("accounts:settings")
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest) -> HttpResponse:
+    """Step-up: prove it is still you before a sensitive change."""
+    form = ConfirmForm(request.POST or None)
+    user = request.user
+    if request.method == "POST" and form.is_valid():
+        account, network = user.email, _network(request)  # type: ignore[union-attr]
+        if throttle.is_cooling_off("password", account, network):
+            form.add_error(None, COOLING_OFF)
+        else:
+            ok = False
+            if form.cleaned_data.get("password"):
+                ok = authenticate(request, username=account, password=form.cleaned_data["password"]) is not None
+            elif mfa.has_mfa(user):
+                ok = mfa.verify(user, form.cleaned_data["code"]) is not None  # type: ignore[arg-type]
+            if ok:
+                throttle.clear("password", account, network)
+                sessions.rotate(request)
+                sessions.mark_stepped_up(request)
+                return redirect(_next(request, "accounts:settings"))
+            throttle.record_failure("password", account, network)
+            form.add_error(None, "That did not match. Please try again.")
+    if not mfa.has_mfa(user):
+        del form.fields["code"]
+    return render(request, "accounts/confirm.html", {"form": form, "next": request.GET.get("next", "")})
+
+
 @require_http_methods(["GET", "POST"])
 def account_settings(request: HttpRequest) -> HttpResponse:
-    profile = ProfileForm(request.POST or None, initial={"display_name": request.user.display_name})  # type: ignore[union-attr]
-    if request.method == "POST" and profile.is_valid():
-        services.update_profile(request.user, display_name=profile.cleaned_data["display_name"])  # type: ignore[arg-type]
-        messages.success(request, "Saved.")
-        return redirect("accounts:settings")
+    user = request.user
+    profile = ProfileForm(request.POST or None, initial={"display_name": user.display_name}, prefix="profile")  # type: ignore[union-attr]
+    portal = roles.uses_portal(user)
+    discreet = DiscreetNameForm(request.POST or None, initial={"discreet_name": user.discreet_name}, prefix="discreet")  # type: ignore[union-attr]
+    if request.method == "POST":
+        if "profile-display_name" in request.POST and profile.is_valid():
+            services.update_profile(user, display_name=profile.cleaned_data["display_name"])  # type: ignore[arg-type]
+            messages.success(request, "Saved.")
+            return redirect("accounts:settings")
+        if portal and "discreet-discreet_name" in request.POST and discreet.is_valid():
+            services.set_discreet_name(user, discreet.cleaned_data["discreet_name"])  # type: ignore[arg-type]
+            messages.success(request, "Saved.")
+            return redirect("accounts:settings")
     context = {
         "profile": profile,
+        "discreet": discreet if portal else None,
         "token_form": ApiTokenForm(),
-        "tokens": ApiToken.objects.filter(user=request.user, revoked__isnull=True),
+        "tokens": ApiToken.objects.filter(user=user, revoked__isnull=True),
         "new_token": request.session.pop("new_token", None),
+        "browser_sessions": UserSession.objects.filter(user=user),
+        "current_session": request.session.session_key,
+        "has_mfa": mfa.has_mfa(user),
+        "mfa_required": mfa.mfa_required(user),
+        "codes_left": mfa.recovery_codes_left(user) if mfa.has_mfa(user) else 0,  # type: ignore[arg-type]
     }
     return render(request, "accounts/settings.html", context)
 
 
 @require_POST
+@step_up_required
 def create_token(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST)
     if form.is_valid():
@@ -73,6 +263,82 @@ def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
     return redirect("accounts:settings")
 
 
+@require_POST
+def sign_out_elsewhere(request: HttpRequest) -> HttpResponse:
+    sessions.sign_out_everywhere_else(request)
+    messages.success(request, "You are signed out everywhere else, and your API tokens are revoked.")
+    return redirect("accounts:settings")
+
+
+@require_http_methods(["GET", "POST"])
+@step_up_required
+def change_password(request: HttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.change_password(request.user, form.cleaned_data["new_password"])  # type: ignore[arg-type]
+        # Keep this browser signed in, with a new key; every other session ends.
+        login(request, request.user, backend="django.contrib.auth.backends.ModelBackend")  # type: ignore[arg-type]
+        sessions.sign_out_everywhere_else(request)
+        messages.success(request, "Your password is changed. Other devices were signed out.")
+        return redirect("accounts:settings")
+    return render(request, "accounts/change.html", {"form": form, "title": "Change your password"})
+
+
+@require_http_methods(["GET", "POST"])
+@step_up_required
+def change_email(request: HttpRequest) -> HttpResponse:
+    form = EmailChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_email(request.user, form.cleaned_data["email"])  # type: ignore[arg-type]
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Your email address is changed.")
+            return redirect("accounts:settings")
+    return render(request, "accounts/change.html", {"form": form, "title": "Change your email address"})
+
+
+class NeutralPasswordResetForm(PasswordResetForm):
+    """Sends the reset mail from a background thread, so the answer takes as long for an unknown address as
+    for a known one, and from the person's discreet name if they chose one."""
+
+    def send_mail(self, subject_template_name: str, email_template_name: str, context: dict[str, Any],
+                  from_email: str | None, to_email: str, html_email_template_name: str | None = None) -> None:
+        user = context.get("user")
+        sender = services.sender_for(user)
+        parent = super().send_mail
+        threading.Thread(
+            target=parent,
+            args=(subject_template_name, email_template_name, context, sender, to_email, html_email_template_name),
+            daemon=True,
+        ).start()
+
+
+password_reset = login_not_required(
+    auth_views.PasswordResetView.as_view(
+        form_class=NeutralPasswordResetForm,
+        template_name="accounts/password_reset.html",
+        email_template_name="accounts/email/password_reset.txt",
+        subject_template_name="accounts/email/password_reset_subject.txt",
+        success_url=reverse_lazy("accounts:password_reset_done"),
+        extra_email_context={"site": settings.ATTUNE_SITE_URL},
+    )
+)
+password_reset_done = login_not_required(
+    auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
+)
+password_reset_confirm = login_not_required(
+    auth_views.PasswordResetConfirmView.as_view(
+        template_name="accounts/password_reset_confirm.html",
+        success_url=reverse_lazy("accounts:password_reset_complete"),
+    )
+)
+password_reset_complete = login_not_required(
+    auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html")
+)
+
+
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
@@ -84,7 +350,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     if existing is not None:
         form = ExistingAccountForm(request.POST or None)
     else:
-        form = AcceptInvitationForm(request.POST or None, email=invitation.email)
+        form = AcceptInvitationForm(request.POST or None, email=invitation.email, staff=invitation.kind in services.STAFF_KINDS)
     if request.method == "POST" and form.is_valid():
         try:
             if existing is not None:

@@ -14,6 +14,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
+from attune.accounts import mfa
 from attune.accounts import services as account_services
 from attune.accounts.api import router as accounts_router
 from attune.care.api import router as care_router
@@ -29,9 +30,15 @@ class BearerToken(HttpBearer):
 
 
 class ActiveSession(SessionAuth):
+    """The browser's session, with CSRF. A staff session that has not completed MFA reaches nothing."""
+
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = super().authenticate(request, key)
-        return user if user is not None and user.is_active else None
+        if user is None or not user.is_active:
+            return None
+        if not user.is_verified() and (mfa.mfa_required(user) or mfa.has_mfa(user)):
+            return None
+        return user
 
 
 api = NinjaAPI(

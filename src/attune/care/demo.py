@@ -5,6 +5,7 @@ Every situation described here is invented and written in general, respectful te
 
 from __future__ import annotations
 
+import base64
 import datetime
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +18,8 @@ from attune.care.models import CareTeamMember, Client, Episode, PartnerLink, Pra
 
 DEMO_DOMAIN = "demo.attune.test"
 DEFAULT_PASSWORD = "quiet-harbour-lantern-morning"
+# Demo only: every demo staff account shares this authenticator secret (base32), so one app entry serves all.
+DEFAULT_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 STAFF = [
     # name, display name, practice, role, supervisor
@@ -89,8 +92,28 @@ def _care_team(client: Client, clinician: User, primary: bool = True) -> None:
     CareTeamMember.objects.get_or_create(client=client, clinician=clinician, defaults={"role": role})
 
 
+def totp_key_hex(secret_base32: str) -> str:
+    padded = secret_base32.strip().upper().replace(" ", "")
+    padded += "=" * (-len(padded) % 8)
+    return base64.b32decode(padded).hex()
+
+
+def current_code(secret_base32: str) -> str:
+    from django_otp.oath import TOTP
+
+    return f"{TOTP(bytes.fromhex(totp_key_hex(secret_base32))).token():06d}"
+
+
+def _enrol(user: User, secret_base32: str) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.update_or_create(
+        user=user, name="Demo authenticator", defaults={"key": totp_key_hex(secret_base32), "confirmed": True}
+    )
+
+
 @transaction.atomic
-def seed(password: str = DEFAULT_PASSWORD, *, extra: bool = True) -> Cast:
+def seed(password: str = DEFAULT_PASSWORD, *, extra: bool = True, totp_secret: str = DEFAULT_TOTP_SECRET) -> Cast:
     cast = Cast()
     today = timezone.localdate()
     for slug, name in (("northside", "Northside"), ("southside", "Southside")):
@@ -98,6 +121,7 @@ def seed(password: str = DEFAULT_PASSWORD, *, extra: bool = True) -> Cast:
     for name, display, practice, role, _sup in STAFF:
         cast.users[name] = _user(name, display, password)
     for name, _display, practice, role, supervisor in STAFF:
+        _enrol(cast.users[name], totp_secret)
         Membership.objects.update_or_create(
             user=cast.users[name],
             practice=cast.practices[practice],
@@ -143,10 +167,17 @@ def logins(password: str) -> list[tuple[str, str, str]]:
     return rows
 
 
-def describe(password: str) -> str:
+def describe(password: str, totp_secret: str = DEFAULT_TOTP_SECRET) -> str:
     lines = ["Demo logins (all share one password):", ""]
     lines += [f"  {email:<28} {role:<20} {practice}" for email, role, practice in logins(password)]
-    lines += ["", f"  password: {password}"]
+    lines += [
+        "",
+        f"  password: {password}",
+        "",
+        "Staff sign in with a code too. Add this secret to an authenticator app (demo only):",
+        f"  TOTP secret: {totp_secret}",
+        f"  code right now: {current_code(totp_secret)}   (`attune demo --code` prints a fresh one)",
+    ]
     return "\n".join(lines)
 
 

@@ -6,14 +6,24 @@ from django.utils.functional import SimpleLazyObject
 
 
 def attune(request: HttpRequest) -> dict[str, Any]:
-    from attune.accounts import roles
+    from attune.accounts import roles, sessions
     from attune.core import policy
 
     user = getattr(request, "user", None)
     portal = SimpleLazyObject(lambda: roles.uses_portal(user))
+
+    def title() -> str:
+        # Client and partner pages carry a neutral title: "Attune", or the discreet name they chose.
+        return (getattr(user, "discreet_name", "") or "Attune") if user is not None else "Attune"
+
     return {
         "csp_nonce": getattr(request, "csp_nonce", ""),
         "quick_exit_url": settings.ATTUNE_QUICK_EXIT_URL,
+        "portal_page": portal,
+        "portal_title": SimpleLazyObject(title),
         "base_template": SimpleLazyObject(lambda: "portal_base.html" if portal else "staff_base.html"),
         "admin_practices_nav": SimpleLazyObject(lambda: list(policy.practices_where(user, "admin"))),
+        "idle_seconds": SimpleLazyObject(
+            lambda: sessions.idle_timeout(user) if user is not None and user.is_authenticated else 0
+        ),
     }
