@@ -15,7 +15,14 @@ pytestmark = pytest.mark.django_db
 def _events(n: int) -> None:
     audit.record(
         *[
-            audit.Entry(action="R", outcome=0, agent_id=i, agent_role="clinician", entity_type="Patient", entity_id=str(i))
+            audit.Entry(
+                action="R",
+                outcome=0,
+                agent_id=i,
+                agent_role="clinician",
+                entity_type="Patient",
+                entity_id=str(i),
+            )
             for i in range(n)
         ]
     )

@@ -17,7 +17,10 @@ pytestmark = pytest.mark.django_db
 
 def _raw_referral(client_id) -> str:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT referral_reason FROM care_client WHERE id = %s", [client_id.hex if connection.vendor == "sqlite" else client_id])
+        cursor.execute(
+            "SELECT referral_reason FROM care_client WHERE id = %s",
+            [client_id.hex if connection.vendor == "sqlite" else client_id],
+        )
         return cursor.fetchone()[0]
 
 
@@ -33,7 +36,7 @@ def test_no_table_holds_a_canary(cast) -> None:
     tables = connection.introspection.table_names()
     with connection.cursor() as cursor:
         for table in tables:
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608 - names from introspection
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
             text = " ".join(str(value) for row in cursor.fetchall() for value in row)
             assert not any(c in text for c in CANARIES), table
 

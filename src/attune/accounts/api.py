@@ -60,11 +60,11 @@ def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str,
     if mfa.mfa_required(user) or mfa.has_mfa(user):
         if not mfa.has_mfa(user):
             raise HttpError(401, "Set up two-step verification in the web app first.")
-        if not payload.otp or mfa.verify(user, payload.otp) is None:  # type: ignore[arg-type]
+        if not payload.otp or mfa.verify(user, payload.otp) is None:
             throttle.record_failure("password", email, network)
             raise HttpError(401, "A valid code from your authenticator app is needed (otp).")
     throttle.clear("password", email, network)
-    _, raw = services.create_api_token(user, payload.name)  # type: ignore[arg-type]
+    _, raw = services.create_api_token(user, payload.name)
     return 200, {"token": raw}
 
 
@@ -72,7 +72,8 @@ def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str,
 def me(request: HttpRequest) -> dict[str, object]:
     user = request.user
     memberships = [
-        {"practice": m.practice.name, "role": m.role} for m in user.memberships_in_force()  # type: ignore[union-attr]
+        {"practice": m.practice.name, "role": m.role}
+        for m in user.memberships_in_force()  # type: ignore[union-attr]
     ]
     record = getattr(user, "client_record", None) if roles.is_client(user) else None
     return {

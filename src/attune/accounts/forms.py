@@ -9,13 +9,19 @@ from attune.accounts.models import Invitation
 
 
 class SignInForm(forms.Form):
-    email = forms.EmailField(max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}))
-    password = forms.CharField(max_length=1024, strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    email = forms.EmailField(
+        max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True})
+    )
+    password = forms.CharField(
+        max_length=1024, strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
 
 
 class AcceptInvitationForm(forms.Form):
     display_name = forms.CharField(
-        label="Your name", max_length=80, help_text="The name you would like us to use. It can be a first name only."
+        label="Your name",
+        max_length=80,
+        help_text="The name you would like us to use. It can be a first name only.",
     )
     password = forms.CharField(
         label="Choose a password",
@@ -30,9 +36,9 @@ class AcceptInvitationForm(forms.Form):
         self.email = email
         self.staff = staff
         if staff:
-            self.fields["password"].help_text = (
-                "At least 8 characters: you will also set up two-step verification next."
-            )
+            self.fields[
+                "password"
+            ].help_text = "At least 8 characters: you will also set up two-step verification next."
 
     def clean_password(self) -> str:
         from attune.accounts.models import User
@@ -46,7 +52,10 @@ class AcceptInvitationForm(forms.Form):
 
 class ExistingAccountForm(forms.Form):
     password = forms.CharField(
-        label="Your current password", max_length=1024, strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label="Your current password",
+        max_length=1024,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
 
@@ -55,14 +64,18 @@ class ProfileForm(forms.Form):
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(label="Name this token", max_length=60, help_text="For example, the app or device that uses it.")
+    name = forms.CharField(
+        label="Name this token", max_length=60, help_text="For example, the app or device that uses it."
+    )
 
 
 class StaffInviteForm(forms.Form):
     email = forms.EmailField(max_length=254)
     kind = forms.ChoiceField(
         label="Role",
-        choices=[(k.value, k.label) for k in Invitation.Kind if k not in {Invitation.Kind.CLIENT, Invitation.Kind.PARTNER}],
+        choices=[
+            (k.value, k.label) for k in Invitation.Kind if k not in {Invitation.Kind.CLIENT, Invitation.Kind.PARTNER}
+        ],
     )
 
 
@@ -81,11 +94,16 @@ class CodeForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     password = forms.CharField(
-        label="Your password", max_length=1024, strip=False, required=False,
+        label="Your password",
+        max_length=1024,
+        strip=False,
+        required=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
     )
     code = forms.CharField(
-        label="Or a code from your authenticator app", max_length=20, required=False,
+        label="Or a code from your authenticator app",
+        max_length=20,
+        required=False,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
     )
 
@@ -98,7 +116,9 @@ class ConfirmForm(forms.Form):
 
 class PasswordChangeForm(forms.Form):
     new_password = forms.CharField(
-        label="New password", max_length=1024, strip=False,
+        label="New password",
+        max_length=1024,
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text="At least 15 characters, or 8 if you use two-step verification. No other rules.",
     )
@@ -122,5 +142,7 @@ class DiscreetNameForm(forms.Form):
         label="A discreet name for this app",
         max_length=40,
         required=False,
-        help_text="Shown in your browser tab and as the sender of our emails instead of “Attune”. For example, “Notes”.",
+        help_text=(
+            "Shown in your browser tab and as the sender of our emails instead of “Attune”. For example, “Notes”."
+        ),
     )

@@ -25,12 +25,12 @@ class SessionPolicyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and sessions.STARTED in request.session:
-            if sessions.expired(request):
-                logout(request)
-                if request.path.startswith("/api/"):
-                    return JsonResponse({"detail": "Your session ended. Please sign in again."}, status=401)
-                return redirect(reverse("accounts:login") + "?" + urlencode({"ended": "1"}))
+        signed_in = user is not None and user.is_authenticated
+        if signed_in and sessions.STARTED in request.session and sessions.expired(request):
+            logout(request)
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": "Your session ended. Please sign in again."}, status=401)
+            return redirect(reverse("accounts:login") + "?" + urlencode({"ended": "1"}))
         if user is not None and user.is_authenticated:
             sessions.touch(request)
         return self.get_response(request)

@@ -81,9 +81,7 @@ class Membership(models.Model):
     created = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "practice", "role"], name="one_membership_per_role")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "practice", "role"], name="one_membership_per_role")]
 
     def __str__(self) -> str:
         return f"{self.role} membership"

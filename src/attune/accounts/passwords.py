@@ -12,11 +12,31 @@ MAX_LENGTH = 1024
 
 # Common passwords and words about this service that make a guessable password.
 BLOCKLIST = {
-    "passwordpassword", "password1234567", "123456789012345", "qwertyuiopasdfg", "iloveyouiloveyou",
-    "letmeinletmein1", "attuneattune123", "welcome12345678", "aaaaaaaaaaaaaaa", "abcdefghijklmno",
-    "correcthorsebatterystaple", "trustno1trustno1", "111111111111111", "000000000000000",
+    "passwordpassword",
+    "password1234567",
+    "123456789012345",
+    "qwertyuiopasdfg",
+    "iloveyouiloveyou",
+    "letmeinletmein1",
+    "attuneattune123",
+    "welcome12345678",
+    "aaaaaaaaaaaaaaa",
+    "abcdefghijklmno",
+    "correcthorsebatterystaple",
+    "trustno1trustno1",
+    "111111111111111",
+    "000000000000000",
 }
-CONTEXT_WORDS = ("attune", "therapy", "therapist", "clinic", "counselling", "counseling", "northside", "southside")
+CONTEXT_WORDS = (
+    "attune",
+    "therapy",
+    "therapist",
+    "clinic",
+    "counselling",
+    "counseling",
+    "northside",
+    "southside",
+)
 
 
 def _uses_mfa(user: Any) -> bool:
@@ -37,7 +57,8 @@ class LengthValidator:
         minimum = MIN_LENGTH_WITH_MFA if _uses_mfa(user) else MIN_LENGTH
         if len(password) < minimum:
             raise ValidationError(
-                f"Please use at least {minimum} characters. A few unrelated words work well.", code="too_short"
+                f"Please use at least {minimum} characters. A few unrelated words work well.",
+                code="too_short",
             )
         if len(password) > MAX_LENGTH:
             raise ValidationError(f"Please use at most {MAX_LENGTH} characters.", code="too_long")
@@ -52,11 +73,16 @@ class BlocklistValidator:
         if folded in BLOCKLIST or len(set(folded)) <= 2:
             raise ValidationError("This password is too common. Please choose another.", code="common")
         words = list(CONTEXT_WORDS)
-        if user is not None and getattr(user, "email", ""):
-            words.append(user.email.split("@")[0].lower())
+        email = str(getattr(user, "email", "") or "")
+        if email:
+            words.append(email.split("@")[0].lower())
+        remainder, found = folded, False
         for word in words:
-            if len(word) >= 4 and word in folded and len(folded) - len(word) < 8:
-                raise ValidationError("This password is too easy to guess from the context.", code="context")
+            if len(word) >= 4 and word in remainder:
+                remainder, found = remainder.replace(word, ""), True
+        # A context word padded with a few repeated characters ("dana11111111111") is still a guess away.
+        if found and len(set(remainder)) < 5:
+            raise ValidationError("This password is too easy to guess from the context.", code="context")
 
     def get_help_text(self) -> str:
         return "Common passwords are not accepted."

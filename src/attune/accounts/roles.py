@@ -32,3 +32,12 @@ def is_staff(user: Any) -> bool:
 def uses_portal(user: Any) -> bool:
     """Clients and partners see the portal, with its quick exit and neutral title."""
     return not is_staff(user) and (is_client(user) or is_partner(user))
+
+
+def user_of(request: Any) -> Any:
+    """The signed-in user of a request that login-required middleware has already let through."""
+    from attune.accounts.models import User
+
+    user = request.user
+    assert isinstance(user, User), "this view needs a signed-in user"
+    return user

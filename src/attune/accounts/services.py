@@ -19,7 +19,12 @@ from attune.accounts.models import ApiToken, Invitation, Membership, User, hash_
 from attune.core import audit, policy
 from attune.core.models import AuditEvent
 
-STAFF_KINDS = {Invitation.Kind.CLINICIAN, Invitation.Kind.SUPERVISOR, Invitation.Kind.ADMIN, Invitation.Kind.RESEARCHER}
+STAFF_KINDS = {
+    Invitation.Kind.CLINICIAN,
+    Invitation.Kind.SUPERVISOR,
+    Invitation.Kind.ADMIN,
+    Invitation.Kind.RESEARCHER,
+}
 
 
 def _event(actor: Any, action: str, entity_type: str, entity_id: Any, *, client_id: Any = None, role: str = "") -> None:
@@ -80,7 +85,12 @@ def invite_to_portal(actor: Any, client_id: Any, email: str, kind: str = Invitat
             created_by=actor,
         )
         policy.record_access(
-            actor, access, AuditEvent.Action.CREATE, "Invitation", str(invitation.pk), policy.Perm.INVITE_CLIENT
+            actor,
+            access,
+            AuditEvent.Action.CREATE,
+            "Invitation",
+            str(invitation.pk),
+            policy.Perm.INVITE_CLIENT,
         )
         transaction.on_commit(lambda: _send_invitation(invitation, raw))
     return invitation
@@ -111,7 +121,10 @@ def accept_invitation(raw_token: str, *, display_name: str, password: str, exist
     """Turn an invitation into an account (or a new role for an existing account). Single use."""
     with transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update().filter(token_hash=hash_token(raw_token)).select_related("client").first()
+            Invitation.objects.select_for_update()
+            .filter(token_hash=hash_token(raw_token))
+            .select_related("client")
+            .first()
         )
         if invitation is None or not invitation.usable:
             raise ValidationError("This invitation link has expired or was already used.")
@@ -138,7 +151,7 @@ def _grant_invited_role(invitation: Invitation, user: User) -> None:
             user=user, practice=invitation.practice, role=invitation.kind, defaults={"active": True}
         )
     elif invitation.kind == Invitation.Kind.CLIENT:
-        client = Client.objects.select_for_update().get(pk=invitation.client_id)
+        client = Client.objects.select_for_update().get(pk=str(invitation.client_id))
         if client.user_id is not None or hasattr(user, "client_record"):
             raise ValidationError("This portal account is already linked.")
         client.user = user
@@ -216,7 +229,11 @@ def set_discreet_name(user: User, name: str) -> None:
 
 def sender_for(user: User | None) -> str:
     """The From: header for mail to this person: their discreet name if they chose one."""
-    address = settings.DEFAULT_FROM_EMAIL.rsplit("<", 1)[-1].rstrip(">") if "<" in settings.DEFAULT_FROM_EMAIL else settings.DEFAULT_FROM_EMAIL
+    address = (
+        settings.DEFAULT_FROM_EMAIL.rsplit("<", 1)[-1].rstrip(">")
+        if "<" in settings.DEFAULT_FROM_EMAIL
+        else settings.DEFAULT_FROM_EMAIL
+    )
     name = (user.discreet_name if user is not None else "") or "Attune"
     name = name.replace('"', "").replace("\n", " ").replace("\r", " ")
     return f'"{name}" <{address}>'

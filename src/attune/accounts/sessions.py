@@ -91,9 +91,10 @@ def _on_logout(sender: Any, request: HttpRequest | None, user: Any, **kwargs: An
 
 def sign_out_everywhere_else(request: HttpRequest) -> int:
     """End every other browser session of this user and revoke their API tokens. Returns how many ended."""
-    others = UserSession.objects.filter(user=request.user).exclude(session_key=request.session.session_key)
+    user = roles.user_of(request)
+    others = UserSession.objects.filter(user=user).exclude(session_key=request.session.session_key)
     keys = list(others.values_list("session_key", flat=True))
     Session.objects.filter(session_key__in=keys).delete()
     others.delete()
-    tokens = ApiToken.objects.filter(user=request.user, revoked__isnull=True).update(revoked=timezone.now())
+    tokens = ApiToken.objects.filter(user=user, revoked__isnull=True).update(revoked=timezone.now())
     return len(keys) + tokens

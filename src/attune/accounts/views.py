@@ -45,7 +45,9 @@ def _network(request: HttpRequest) -> str:
 
 def _next(request: HttpRequest, default: str = "home") -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return reverse(default)
 
@@ -131,7 +133,11 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
             django_otp.login(request, confirmed)
             sessions.rotate(request)
             sessions.mark_stepped_up(request)
-            return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": _next(request), "first": True})
+            return render(
+                request,
+                "accounts/recovery_codes.html",
+                {"codes": codes, "next": _next(request), "first": True},
+            )
     context = {
         "form": form,
         "qr": mfa.qr_data_uri(device),
@@ -232,9 +238,9 @@ def account_settings(request: HttpRequest) -> HttpResponse:
         "profile": profile,
         "discreet": discreet if portal else None,
         "token_form": ApiTokenForm(),
-        "tokens": ApiToken.objects.filter(user=user, revoked__isnull=True),
+        "tokens": ApiToken.objects.filter(user=roles.user_of(request), revoked__isnull=True),
         "new_token": request.session.pop("new_token", None),
-        "browser_sessions": UserSession.objects.filter(user=user),
+        "browser_sessions": UserSession.objects.filter(user=roles.user_of(request)),
         "current_session": request.session.session_key,
         "has_mfa": mfa.has_mfa(user),
         "mfa_required": mfa.mfa_required(user),
@@ -303,14 +309,28 @@ class NeutralPasswordResetForm(PasswordResetForm):
     """Sends the reset mail from a background thread, so the answer takes as long for an unknown address as
     for a known one, and from the person's discreet name if they chose one."""
 
-    def send_mail(self, subject_template_name: str, email_template_name: str, context: dict[str, Any],
-                  from_email: str | None, to_email: str, html_email_template_name: str | None = None) -> None:
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
         user = context.get("user")
         sender = services.sender_for(user)
         parent = super().send_mail
         threading.Thread(
             target=parent,
-            args=(subject_template_name, email_template_name, context, sender, to_email, html_email_template_name),
+            args=(
+                subject_template_name,
+                email_template_name,
+                context,
+                sender,
+                to_email,
+                html_email_template_name,
+            ),
             daemon=True,
         ).start()
 
@@ -350,17 +370,21 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     if existing is not None:
         form = ExistingAccountForm(request.POST or None)
     else:
-        form = AcceptInvitationForm(request.POST or None, email=invitation.email, staff=invitation.kind in services.STAFF_KINDS)
+        form = AcceptInvitationForm(
+            request.POST or None, email=invitation.email, staff=invitation.kind in services.STAFF_KINDS
+        )
     if request.method == "POST" and form.is_valid():
         try:
             if existing is not None:
                 user = authenticate(request, username=existing.email, password=form.cleaned_data["password"])
                 if user is None:
                     raise ValidationError(SIGN_IN_FAILED)
-                services.accept_invitation(token, display_name="", password="", existing_user=user)  # type: ignore[arg-type]
+                services.accept_invitation(token, display_name="", password="", existing_user=user)
             else:
                 user = services.accept_invitation(
-                    token, display_name=form.cleaned_data["display_name"], password=form.cleaned_data["password"]
+                    token,
+                    display_name=form.cleaned_data["display_name"],
+                    password=form.cleaned_data["password"],
                 )
                 user = authenticate(request, username=user.email, password=form.cleaned_data["password"])
         except ValidationError as exc:
@@ -370,5 +394,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             messages.success(request, "Welcome. Your account is ready.")
             return redirect("home")
     return render(
-        request, "accounts/accept_invitation.html", {"form": form, "invitation": invitation, "existing": existing}
+        request,
+        "accounts/accept_invitation.html",
+        {"form": form, "invitation": invitation, "existing": existing},
     )

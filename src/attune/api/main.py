@@ -32,6 +32,13 @@ class BearerToken(HttpBearer):
 class ActiveSession(SessionAuth):
     """The browser's session, with CSRF. A staff session that has not completed MFA reaches nothing."""
 
+    def __call__(self, request: HttpRequest) -> Any:
+        # CSRF protects a signed-in session. Without one there is nothing to forge, and the caller (an app whose
+        # token was revoked, say) must hear 401 "sign in", as on a read, not 403 "CSRF check failed".
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
+
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = super().authenticate(request, key)
         if user is None or not user.is_active:
@@ -73,8 +80,12 @@ def unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 @api.exception_handler(DjangoValidationError)
 def invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    errors: list[dict[str, Any]]
     if hasattr(exc, "error_dict"):
-        errors = [{"field": field, "message": " ".join(m for e in errs for m in e.messages)} for field, errs in exc.error_dict.items()]
+        errors = [
+            {"field": field, "message": " ".join(m for e in errs for m in e.messages)}
+            for field, errs in exc.error_dict.items()
+        ]
     else:
         errors = [{"field": None, "message": message} for message in exc.messages]
     return _error(request, 422, errors[0]["message"], errors=errors)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import base64
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,9 +16,9 @@ from attune.accounts.models import Membership, User
 from attune.care.models import CareTeamMember, Client, Episode, PartnerLink, Practice
 
 DEMO_DOMAIN = "demo.attune.test"
-DEFAULT_PASSWORD = "quiet-harbour-lantern-morning"
+DEFAULT_PASSWORD = "quiet-harbour-lantern-morning"  # noqa: S105 - demo only; `attune demo` refuses production
 # Demo only: every demo staff account shares this authenticator secret (base32), so one app entry serves all.
-DEFAULT_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+DEFAULT_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - demo only
 
 STAFF = [
     # name, display name, practice, role, supervisor
@@ -33,22 +32,53 @@ STAFF = [
 
 CLIENTS = [
     # name, preferred name, pronouns, practice, primary, has login, referral reason
-    ("dana", "Dana", "she/her", "northside", "alice", True,
-     "Wants to feel safer and more present in her relationship, and to understand why she goes quiet when plans "
-     "change suddenly. Hopes to talk about pacing and check-ins with her partner."),
-    ("eli", "Eli", "they/them", "northside", "bob", True,
-     "Notices strong reactions to certain tones of voice at work and at home, and would like tools for the "
-     "moments when everything speeds up."),
-    ("gus", "Gus", "he/him", "southside", "carol", True,
-     "Looking for support with trust in a new relationship after a difficult past one."),
+    (
+        "dana",
+        "Dana",
+        "she/her",
+        "northside",
+        "alice",
+        True,
+        "Wants to feel safer and more present in her relationship, and to understand why she goes quiet when plans "
+        "change suddenly. Hopes to talk about pacing and check-ins with her partner.",
+    ),
+    (
+        "eli",
+        "Eli",
+        "they/them",
+        "northside",
+        "bob",
+        True,
+        "Notices strong reactions to certain tones of voice at work and at home, and would like tools for the "
+        "moments when everything speeds up.",
+    ),
+    (
+        "gus",
+        "Gus",
+        "he/him",
+        "southside",
+        "carol",
+        True,
+        "Looking for support with trust in a new relationship after a difficult past one.",
+    ),
 ]
 
 EXTRA_CLIENTS = [
     ("Amara", "she/her", "alice", "Would like to sleep better and feel less on edge in crowded places."),
-    ("Ben", "he/him", "bob", "Wants to understand a pattern of pulling away when a relationship gets closer."),
+    (
+        "Ben",
+        "he/him",
+        "bob",
+        "Wants to understand a pattern of pulling away when a relationship gets closer.",
+    ),
     ("Chloe", "she/her", "alice", "Hoping to find words for limits and to feel able to use them."),
     ("Dev", "he/him", "bob", "Referred by his GP for support with low mood and tension in his body."),
-    ("Esme", "she/they", "alice", "Wants help with reminders of a past relationship that arrive out of nowhere."),
+    (
+        "Esme",
+        "she/they",
+        "alice",
+        "Wants help with reminders of a past relationship that arrive out of nowhere.",
+    ),
     ("Farah", "she/her", "bob", "Would like to rebuild confidence in saying no without feeling guilty."),
     ("Georgie", "they/them", "alice", "Hoping to feel more at ease with touch and closeness again."),
     ("Hamid", "he/him", "bob", "Wants support with anger that surprises him after arguments."),
@@ -118,7 +148,7 @@ def seed(password: str = DEFAULT_PASSWORD, *, extra: bool = True, totp_secret: s
     today = timezone.localdate()
     for slug, name in (("northside", "Northside"), ("southside", "Southside")):
         cast.practices[slug], _ = Practice.objects.get_or_create(slug=slug, defaults={"name": name})
-    for name, display, practice, role, _sup in STAFF:
+    for name, display, *_rest in STAFF:
         cast.users[name] = _user(name, display, password)
     for name, _display, practice, role, supervisor in STAFF:
         _enrol(cast.users[name], totp_secret)
@@ -129,7 +159,13 @@ def seed(password: str = DEFAULT_PASSWORD, *, extra: bool = True, totp_secret: s
             defaults={"active": True, "supervisor": cast.users.get(supervisor) if supervisor else None},
         )
     for index, (name, preferred, pronouns, practice, primary, login, reason) in enumerate(CLIENTS):
-        client = _client(cast.practices[practice], preferred, pronouns, reason, today - datetime.timedelta(days=90 + index * 20))
+        client = _client(
+            cast.practices[practice],
+            preferred,
+            pronouns,
+            reason,
+            today - datetime.timedelta(days=90 + index * 20),
+        )
         if login and client.user_id is None:
             client.user = _user(name, preferred, password)
             client.save(update_fields=["user"])
@@ -179,5 +215,3 @@ def describe(password: str, totp_secret: str = DEFAULT_TOTP_SECRET) -> str:
         f"  code right now: {current_code(totp_secret)}   (`attune demo --code` prints a fresh one)",
     ]
     return "\n".join(lines)
-
-

@@ -12,7 +12,9 @@ from attune.care.models import Episode
 class CaseloadFilterForm(forms.Form):
     q = forms.CharField(label="Search by name", max_length=80, required=False)
     status = forms.ChoiceField(
-        label="Show", required=False, choices=[("", "All clients"), ("active", "Active"), ("discharged", "Discharged")]
+        label="Show",
+        required=False,
+        choices=[("", "All clients"), ("active", "Active"), ("discharged", "Discharged")],
     )
     page = forms.IntegerField(min_value=1, required=False)
 
@@ -45,7 +47,9 @@ class NewClientForm(ClientForm):
 
 
 class CloseEpisodeForm(forms.Form):
-    closed = forms.DateField(label="Closed on", widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate)
+    closed = forms.DateField(
+        label="Closed on", widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
+    )
     reason = forms.ChoiceField(label="Reason", choices=Episode.CloseReason.choices)
 
     def clean_closed(self) -> datetime.date:

@@ -32,7 +32,11 @@ class Client(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="clients")
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="client_record"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="client_record",
     )
     preferred_name = models.CharField(max_length=80)
     pronouns = models.CharField(max_length=40, blank=True)
@@ -126,7 +130,9 @@ class PartnerLink(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["client", "partner"], condition=models.Q(ended__isnull=True), name="one_live_partner_link"
+                fields=["client", "partner"],
+                condition=models.Q(ended__isnull=True),
+                name="one_live_partner_link",
             )
         ]
 

@@ -24,13 +24,19 @@ def people(request: HttpRequest, practice_id: int) -> HttpResponse:
     form = StaffInviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            account_services.invite_staff(request.user, practice.pk, form.cleaned_data["email"], form.cleaned_data["kind"])
+            account_services.invite_staff(
+                request.user, practice.pk, form.cleaned_data["email"], form.cleaned_data["kind"]
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, "Invitation sent. The link works once and expires in a week.")
             return redirect("practice:people", practice_id=practice.pk)
-    members = Membership.objects.filter(practice=practice).select_related("user", "supervisor").order_by("user__display_name", "role")
+    members = (
+        Membership.objects.filter(practice=practice)
+        .select_related("user", "supervisor")
+        .order_by("user__display_name", "role")
+    )
     pending = Invitation.objects.filter(
         practice=practice, accepted__isnull=True, withdrawn__isnull=True, expires__gt=timezone.now()
     ).order_by("-created")

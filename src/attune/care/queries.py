@@ -12,8 +12,10 @@ from attune.core import policy
 SORTS = {"name": ("preferred_name", "id"), "-name": ("-preferred_name", "-id"), "newest": ("-created", "id")}
 
 
-def caseload(user: Any, *, search: str = "", status: str = "", mine: bool = False, sort: str = "name") -> QuerySet[Client]:
-    qs = policy.caseload(user) if not mine else policy.visible_to(user, relations=[policy.Relation.CARE_TEAM])
+def caseload(
+    user: Any, *, search: str = "", status: str = "", mine: bool = False, sort: str = "name"
+) -> QuerySet[Client]:
+    qs: Any = policy.caseload(user) if not mine else policy.visible_to(user, relations=[policy.Relation.CARE_TEAM])
     qs = policy.annotate_relation(qs.with_status(), user)
     if search:
         qs = qs.filter(Q(preferred_name__icontains=search.strip()))
@@ -25,7 +27,10 @@ def caseload(user: Any, *, search: str = "", status: str = "", mine: bool = Fals
     current = Episode.objects.filter(closed__isnull=True)
     return (
         qs.select_related("practice")
-        .prefetch_related(Prefetch("care_team", queryset=team), Prefetch("episodes", queryset=current, to_attr="open_episodes"))
+        .prefetch_related(
+            Prefetch("care_team", queryset=team),
+            Prefetch("episodes", queryset=current, to_attr="open_episodes"),
+        )
         .order_by(*SORTS.get(sort, SORTS["name"]))
     )
 

@@ -65,7 +65,9 @@ def create_client(
     return client
 
 
-def update_client(actor: Any, client_id: Any, changes: dict[str, Any], *, expected_version: int | None = None) -> Client:
+def update_client(
+    actor: Any, client_id: Any, changes: dict[str, Any], *, expected_version: int | None = None
+) -> Client:
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError({name: "This field cannot be changed here." for name in unknown})

@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from attune.accounts import roles
-from attune.accounts.forms import PortalInviteForm
 from attune.accounts import services as account_services
+from attune.accounts.forms import PortalInviteForm
 from attune.accounts.models import Membership, User
 from attune.care import queries, services
 from attune.care.forms import CareTeamForm, CaseloadFilterForm, ClientForm, CloseEpisodeForm
@@ -92,7 +92,11 @@ def client_edit(request: HttpRequest, client_id: str) -> HttpResponse:
         raise policy.PermissionDenied("You cannot change this record")
     client = access.client
     clinical = policy.allows(access, Perm.VIEW_CLINICAL, request.user)
-    initial = {"preferred_name": client.preferred_name, "pronouns": client.pronouns, "version": client.version}
+    initial = {
+        "preferred_name": client.preferred_name,
+        "pronouns": client.pronouns,
+        "version": client.version,
+    }
     if clinical:
         initial["referral_reason"] = client.referral_reason
     form = ClientForm(request.POST or None, initial=initial, clinical=clinical)
@@ -127,7 +131,10 @@ def episode_close(request: HttpRequest, client_id: str) -> HttpResponse:
     if form.is_valid():
         try:
             services.close_episode(
-                request.user, client_id, closed=form.cleaned_data["closed"], reason=form.cleaned_data["reason"]
+                request.user,
+                client_id,
+                closed=form.cleaned_data["closed"],
+                reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
@@ -193,7 +200,11 @@ def portal(request: HttpRequest) -> HttpResponse:
     if own is not None:
         access = policy.get_client_for(request.user, own.pk, Perm.VIEW)
         episodes = queries.episodes(access.client)
-        context.update(own=access.client, team=queries.care_team(access.client), current_episode=queries.current_episode(episodes))
+        context.update(
+            own=access.client,
+            team=queries.care_team(access.client),
+            current_episode=queries.current_episode(episodes),
+        )
     partner_of = policy.visible_to(request.user, relations=[policy.Relation.PARTNER]).order_by("preferred_name")
     context["partners_of"] = list(partner_of)
     if own is None and not context["partners_of"]:

@@ -32,9 +32,8 @@ class RequestInfo:
     network: str = ""
 
 
-_request_info: contextvars.ContextVar[RequestInfo] = contextvars.ContextVar(
-    "attune_request_info", default=RequestInfo()
-)
+_NO_REQUEST = RequestInfo()
+_request_info: contextvars.ContextVar[RequestInfo] = contextvars.ContextVar("attune_request_info", default=_NO_REQUEST)
 
 
 def set_request_info(info: RequestInfo) -> contextvars.Token[RequestInfo]:
@@ -124,7 +123,7 @@ class VerifyResult:
     problem: str = ""
 
 
-def _rows(batch: int = 5000) -> Iterator[dict[str, Any]]:
+def _rows(batch: int = 5000) -> Iterator[Any]:
     yield from AuditEvent.objects.order_by("id").values().iterator(chunk_size=batch)
 
 

@@ -55,7 +55,9 @@ def _new_data_key(client_id: str) -> bytes:
     try:
         with transaction.atomic():
             DataKey.objects.create(
-                client_id=client_id, wrapped=crypto.wrap_key(kek, data_key, client_id), kek_id=crypto.key_id(kek)
+                client_id=client_id,
+                wrapped=crypto.wrap_key(kek, data_key, client_id),
+                kek_id=crypto.key_id(kek),
             )
     except IntegrityError:
         # Two writers created the first key for one client at once; the other one won, use theirs.
@@ -117,7 +119,7 @@ def rotate(old_kek: bytes, new_kek: bytes) -> int:
                 continue
             if row.kek_id != old_id:
                 raise crypto.DecryptionError(f"data key {row.pk} is wrapped by an unknown KEK {row.kek_id}")
-            key = crypto.unwrap_key(old_kek, bytes(row.wrapped), str(row.client_id))
+            key = crypto.unwrap_key(old_kek, bytes(row.wrapped or b""), str(row.client_id))
             row.wrapped = crypto.wrap_key(new_kek, key, str(row.client_id))
             row.kek_id = new_id
             row.save(update_fields=["wrapped", "kek_id"])

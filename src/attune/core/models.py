@@ -73,6 +73,9 @@ class AuditEvent(models.Model):
         ordering = ["id"]
         indexes = [models.Index(fields=["client_id", "id"], name="audit_client_idx")]
 
+    def __str__(self) -> str:
+        return f"audit #{self.pk} {self.action} {self.entity_type}"
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise AuditImmutableError("audit events cannot be changed")
@@ -80,9 +83,6 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AuditImmutableError("audit events cannot be deleted")
-
-    def __str__(self) -> str:
-        return f"audit #{self.pk} {self.action} {self.entity_type}"
 
 
 class AuditHead(models.Model):

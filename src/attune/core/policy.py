@@ -184,7 +184,8 @@ def partner_grants(client_id: uuid.UUID, user: Any) -> set[str]:
         revoked__isnull=True,
         start__lte=now,
     ).filter(Q(end__isnull=True) | Q(end__gt=now))
-    permitted, denied = set(), set()
+    permitted: set[str] = set()
+    denied: set[str] = set()
     for category, decision in grants.values_list("category", "decision"):
         (permitted if decision == SharingGrant.Decision.PERMIT else denied).add(category)
     return permitted - denied
