@@ -28,7 +28,12 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
 
 @pytest.fixture
 def cast(db: Any) -> standing_cast.Cast:
-    return standing_cast.load()
+    loaded = standing_cast.load()
+    if "alice" not in loaded.users:
+        # A transactional test flushed the database after itself: seed the cast again.
+        standing_cast.seed()
+        loaded = standing_cast.load()
+    return loaded
 
 
 @pytest.fixture
@@ -46,6 +51,18 @@ def client_for(db: Any) -> Any:
                 session[DEVICE_ID_SESSION_KEY] = device.persistent_id
                 session.save()
         return browser
+
+    return make
+
+
+@pytest.fixture
+def api_for(db: Any) -> Any:
+    """A Django test client that calls the API with a fresh personal access token of this user."""
+    from attune.accounts.services import create_api_token
+
+    def make(user: Any) -> DjangoClient:
+        _, raw = create_api_token(user, "test")
+        return DjangoClient(enforce_csrf_checks=True, headers={"authorization": f"Bearer {raw}"})
 
     return make
 

@@ -143,6 +143,10 @@ INSTALLED_APPS = [
     "attune.core",
     "attune.accounts",
     "attune.care",
+    "attune.questionnaires",
+    "attune.measures",
+    "attune.skills",
+    "attune.diary",
 ]
 
 MIDDLEWARE = [
@@ -182,6 +186,7 @@ TEMPLATES = [
                 "attune.core.context_processors.attune",
             ],
             "string_if_invalid": "",
+            "builtins": ["attune.core.templatetags.attune"],
         },
     }
 ]

@@ -8,5 +8,6 @@ urlpatterns = [
     path("account/", include("attune.accounts.urls")),
     path("practice/", include("attune.care.practice_urls")),
     path("", include("attune.care.urls")),
+    path("", include("attune.questionnaires.urls")),
     path("api/v1/", api.urls),
 ]

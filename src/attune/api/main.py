@@ -19,6 +19,7 @@ from attune.accounts import services as account_services
 from attune.accounts.api import router as accounts_router
 from attune.care.api import router as care_router
 from attune.care.services import StaleWriteError
+from attune.questionnaires.api import router as questionnaires_router
 
 
 class BearerToken(HttpBearer):
@@ -57,6 +58,7 @@ api = NinjaAPI(
 )
 api.add_router("/", accounts_router)
 api.add_router("/", care_router)
+api.add_router("/", questionnaires_router)
 
 
 def _error(request: HttpRequest, status: int, message: str, **extra: Any) -> HttpResponse:

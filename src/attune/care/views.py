@@ -16,7 +16,10 @@ from attune.accounts.models import Membership, User
 from attune.care import queries, services
 from attune.care.forms import CareTeamForm, CaseloadFilterForm, ClientForm, CloseEpisodeForm
 from attune.core import policy
+from attune.core.models import AuditEvent
 from attune.core.policy import Perm
+from attune.measures import library
+from attune.questionnaires import queries as questionnaire_queries
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -76,6 +79,11 @@ def _overview_context(request: HttpRequest, access: policy.Access) -> dict[str, 
         "can_manage_episodes": policy.allows(access, Perm.MANAGE_EPISODES, user),
         "can_invite": policy.allows(access, Perm.INVITE_CLIENT, user) and client.user_id is None,
         "close_form": CloseEpisodeForm(),
+        "can_measures": policy.allows(access, Perm.MEASURES_VIEW, user),
+        "recent_scores": list(questionnaire_queries.completed_for(client)[:5])
+        if policy.allows(access, Perm.MEASURES_VIEW, user)
+        else [],
+        "titles": {i.code: i.title for i in library.all_instruments()},
         "invite_form": PortalInviteForm(),
     }
 
@@ -85,11 +93,16 @@ def client_overview(request: HttpRequest, client_id: str) -> HttpResponse:
     return render(request, "care/client_overview.html", _overview_context(request, access))
 
 
+def _record_read(request: HttpRequest, access: policy.Access, entity_type: str, entity_id: Any, perm: Perm) -> None:
+    # get_client_for audits reads only when asked for a read permission; a page fetched with a write permission
+    # that then shows the record records the read here, when it renders.
+    policy.record_access(request.user, access, AuditEvent.Action.READ, entity_type, str(entity_id), perm)
+
+
 @require_http_methods(["GET", "POST"])
 def client_edit(request: HttpRequest, client_id: str) -> HttpResponse:
-    access = policy.get_client_for(request.user, client_id, Perm.VIEW)
-    if not policy.allows(access, Perm.UPDATE, request.user):
-        raise policy.PermissionDenied("You cannot change this record")
+    # Ask for the permission the page needs, so that the policy audits a refusal (and no read is logged for it).
+    access = policy.get_client_for(request.user, client_id, Perm.UPDATE)
     client = access.client
     clinical = policy.allows(access, Perm.VIEW_CLINICAL, request.user)
     initial = {
@@ -111,6 +124,7 @@ def client_edit(request: HttpRequest, client_id: str) -> HttpResponse:
         else:
             messages.success(request, "Saved.")
             return redirect("care:client", client_id=client.pk)
+    _record_read(request, access, "Patient", client.pk, Perm.VIEW_CLINICAL if clinical else Perm.VIEW)
     return render(request, "care/client_edit.html", {"client": client, "form": form})
 
 
@@ -154,9 +168,7 @@ def _clinician_choices(practice: Any) -> list[tuple[int, str]]:
 
 @require_http_methods(["GET", "POST"])
 def care_team(request: HttpRequest, client_id: str) -> HttpResponse:
-    access = policy.get_client_for(request.user, client_id, Perm.VIEW_TEAM)
-    if not policy.allows(access, Perm.MANAGE_TEAM, request.user):
-        raise policy.PermissionDenied("Only practice admins change care teams")
+    access = policy.get_client_for(request.user, client_id, Perm.MANAGE_TEAM)
     form = CareTeamForm(request.POST or None, clinicians=_clinician_choices(access.client.practice))
     if request.method == "POST" and form.is_valid():
         try:
@@ -169,6 +181,7 @@ def care_team(request: HttpRequest, client_id: str) -> HttpResponse:
             messages.success(request, "The care team is updated.")
             return redirect("care:care_team", client_id=client_id)
     context = {"client": access.client, "team": queries.care_team(access.client), "form": form}
+    _record_read(request, access, "CareTeam", access.client.pk, Perm.VIEW_TEAM)
     return render(request, "care/care_team.html", context)
 
 
@@ -204,9 +217,12 @@ def portal(request: HttpRequest) -> HttpResponse:
             own=access.client,
             team=queries.care_team(access.client),
             current_episode=queries.current_episode(episodes),
+            waiting=list(questionnaire_queries.portal_open(access.client)),
+            titles={i.code: i.title for i in library.all_instruments()},
         )
     partner_of = policy.visible_to(request.user, relations=[policy.Relation.PARTNER]).order_by("preferred_name")
     context["partners_of"] = list(partner_of)
     if own is None and not context["partners_of"]:
+        policy.deny(request.user, "Patient", "", Perm.VIEW)
         raise policy.PermissionDenied("The portal is for clients and partners")
     return render(request, "care/portal.html", context)

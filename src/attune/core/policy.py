@@ -2,7 +2,8 @@
 
 Relationships to a client, and what each may do:
 - the client themself: their own record;
-- a care-team clinician (with an active clinician membership in the client's practice): the clinical record;
+- a care-team clinician (with an active clinician membership in the client's practice): the clinical record,
+  and of the client's diary, practice logs and insights only the items the client chose to share;
 - a supervisor of a care-team clinician: the record's outline (name, team, episodes), never clinical text;
 - a practice admin: the outline, to run accounts and care teams, never clinical content;
 - a partner linked for couples work: only the categories the client has shared with them;
@@ -49,17 +50,43 @@ class Perm(enum.StrEnum):
     MANAGE_EPISODES = "episode.manage"
     MANAGE_GRANTS = "grant.manage"
     INVITE_CLIENT = "client.invite"
+    # The diary, relationship-script maps and skills. Rows the client keeps private are filtered out for everyone
+    # but the client by the apps' row-level helpers (diary/access.py); the rules below decide who gets that far.
+    VIEW_DIARY = "diary.view"  # diary entries, practice logs, scripts on the map, recommendations, insights
+    WRITE_DIARY = "diary.write"  # the client's own entries, practice logs, phrases and sharing choices
+    DRAFT_SCRIPTS = "scripts.draft"  # draft a relationship script or a new response for the client to approve
+    APPROVE_SCRIPTS = "scripts.approve"  # put a draft on the map, change what is on it, set it aside
+    RECOMMEND_SKILLS = "skills.recommend"
+    MEASURES_ASSIGN = "measures.assign"  # send a questionnaire, or give one in session
+    MEASURES_ANSWER = "measures.answer"  # answer: the client in the portal, a clinician in session
+    MEASURES_VIEW = "measures.view"  # scores, flags and bands (outcomes, not clinical text)
+    MEASURES_VIEW_ANSWERS = "measures.view_answers"  # item-level answers
 
 
 # Permissions that change data: the policy audits their denials, the service audits the write itself inside
 # its transaction so that the audit row and the change commit or roll back together.
-WRITE_PERMS = {Perm.UPDATE, Perm.MANAGE_TEAM, Perm.MANAGE_EPISODES, Perm.MANAGE_GRANTS, Perm.INVITE_CLIENT}
+WRITE_PERMS = {
+    Perm.UPDATE,
+    Perm.MANAGE_TEAM,
+    Perm.MANAGE_EPISODES,
+    Perm.MANAGE_GRANTS,
+    Perm.INVITE_CLIENT,
+    Perm.MEASURES_ASSIGN,
+    Perm.MEASURES_ANSWER,
+}
 
 _OUTLINE = {Perm.VIEW, Perm.VIEW_TEAM, Perm.VIEW_EPISODES}
 RULES: dict[Relation, frozenset[Perm]] = {
-    Relation.SELF: frozenset(_OUTLINE | {Perm.VIEW_CLINICAL, Perm.UPDATE, Perm.MANAGE_GRANTS}),
-    Relation.CARE_TEAM: frozenset(_OUTLINE | {Perm.VIEW_CLINICAL, Perm.UPDATE, Perm.MANAGE_EPISODES}),
-    Relation.SUPERVISOR: frozenset(_OUTLINE),
+    Relation.SELF: frozenset(
+        _OUTLINE
+        | {Perm.VIEW_CLINICAL, Perm.UPDATE, Perm.MANAGE_GRANTS, Perm.MEASURES_ANSWER, Perm.MEASURES_VIEW_ANSWERS}
+    ),
+    Relation.CARE_TEAM: frozenset(
+        _OUTLINE
+        | {Perm.VIEW_CLINICAL, Perm.UPDATE, Perm.MANAGE_EPISODES}
+        | {Perm.MEASURES_ASSIGN, Perm.MEASURES_ANSWER, Perm.MEASURES_VIEW, Perm.MEASURES_VIEW_ANSWERS}
+    ),
+    Relation.SUPERVISOR: frozenset(_OUTLINE | {Perm.MEASURES_VIEW}),
     Relation.ADMIN: frozenset(_OUTLINE | {Perm.MANAGE_TEAM, Perm.INVITE_CLIENT}),
     Relation.PARTNER: frozenset(),
     Relation.NONE: frozenset(),
@@ -292,9 +319,15 @@ def practices_where(user: Any, role: str) -> QuerySet[Any]:
 
 
 def practice_for(user: Any, practice_id: Any, role: str) -> Any:
-    """One practice in which the user holds the role; 404 (audited) for anyone else."""
+    """One practice in which the user holds the role: 403 for other members of that practice, 404 (both
+    audited) for everyone else."""
+    from attune.accounts.models import Membership
+
     practice = practices_where(user, role).filter(pk=practice_id).first() if str(practice_id).isdigit() else None
     if practice is None:
+        member = str(practice_id).isdigit() and Membership.objects.filter(
+            user_id=_user_id(user), practice_id=practice_id, active=True
+        ).exists()
         audit.record(
             audit.Entry(
                 action=AuditEvent.Action.EXECUTE,
@@ -306,5 +339,7 @@ def practice_for(user: Any, practice_id: Any, role: str) -> Any:
                 reason=f"no-role:{role}",
             )
         )
+        if member:
+            raise PermissionDenied("This page is for the practice's admins")
         raise Http404("No such practice")
     return practice

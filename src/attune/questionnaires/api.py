@@ -1,0 +1,200 @@
+"""Questionnaire operations for apps: list instruments, start, answer, pause, submit, read scores."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from pydantic import Field
+
+from attune.core.policy import Perm
+from attune.measures import library
+from attune.questionnaires import engine, queries, services
+from attune.questionnaires.models import Response
+
+router = Router(tags=["questionnaires"])
+
+
+class OptionOut(Schema):
+    value: float
+    display: str
+    code: str
+
+
+class ItemOut(Schema):
+    link_id: str
+    text: str | None
+    options: list[OptionOut]
+
+
+class InstrumentOut(Schema):
+    code: str
+    title: str
+    sensitive: bool
+    notice: str
+    administrable: bool
+    items: list[ItemOut]
+
+
+class StartIn(Schema):
+    instrument: str = Field(max_length=40)
+    id: uuid.UUID | None = Field(default=None, description="Client-generated id; a retry with it never duplicates")
+
+
+class AnswerIn(Schema):
+    value: float | None = None
+    skipped: bool = Field(default=False, description="True for “prefer not to answer”")
+
+
+class PauseIn(Schema):
+    position: str = Field(default="", max_length=40)
+
+
+class SubmitIn(Schema):
+    submission_id: uuid.UUID
+
+
+class AnswerOut(Schema):
+    link_id: str
+    value: float | None
+    skipped: bool
+
+
+class ScoreOut(Schema):
+    total: float | None
+    subscales: dict[str, float | None]
+    band: str
+    flags: dict[str, bool]
+    answered: int
+    missing_rule: str
+    scored: bool
+    critical_items: list[str]
+
+
+class ResponseOut(Schema):
+    id: uuid.UUID
+    client_id: uuid.UUID
+    instrument: str
+    status: str
+    mode: str
+    created: datetime.datetime
+    submitted: datetime.datetime | None
+    next_item: str | None
+    answers: list[AnswerOut]
+    score: ScoreOut | None = Field(description="Present for the care team once submitted")
+
+
+def _instrument(i: library.Instrument) -> dict[str, Any]:
+    return {
+        "code": i.code,
+        "title": i.title,
+        "sensitive": i.sensitive,
+        "notice": i.notice,
+        "administrable": engine.administrable(i),
+        "items": [
+            {
+                "link_id": item["linkId"],
+                "text": item["text"],
+                "options": [{"value": o, "display": d, "code": c} for o, d, c in item["options"]],
+            }
+            for item in i.items
+        ],
+    }
+
+
+def _response(user: Any, response: Response, *, with_score: bool) -> dict[str, Any]:
+    instrument = library.load(response.instrument)
+    values, given = services.values_of(response)
+    answers = [{"link_id": a.link_id, "value": a.value, "skipped": a.skipped} for a in response.answers.all()]
+    score = None
+    if with_score and response.status == Response.Status.COMPLETED:
+        score = {
+            "total": response.total,
+            "subscales": response.subscales,
+            "band": response.band,
+            "flags": response.flags,
+            "answered": response.answered,
+            "missing_rule": response.missing_rule,
+            "scored": response.scored,
+            "critical_items": response.critical_items,
+        }
+    return {
+        "id": response.pk,
+        "client_id": response.client_id,
+        "instrument": response.instrument,
+        "status": response.status,
+        "mode": response.mode,
+        "created": response.created,
+        "submitted": response.submitted,
+        "next_item": engine.resume_at(instrument, values, given, response.position) if response.is_open else None,
+        "answers": answers,
+        "score": score,
+    }
+
+
+def _can_score(user: Any, located: services.Located) -> bool:
+    from attune.core import policy
+
+    return policy.allows(located.access, Perm.MEASURES_VIEW, user)
+
+
+@router.get("/instruments", response=list[InstrumentOut], operation_id="list_instruments")
+def list_instruments(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_instrument(i) for i in library.all_instruments()]
+
+
+@router.get("/instruments/{code}/fhir", response=dict, operation_id="instrument_fhir")
+def instrument_fhir(request: HttpRequest, code: str) -> dict[str, Any]:
+    if code not in library.codes():
+        raise HttpError(404, "Not found.")
+    return library.load(code).questionnaire
+
+
+@router.post("/clients/{client_id}/responses", response={201: ResponseOut}, operation_id="start_response")
+def start_response(request: HttpRequest, client_id: str, payload: StartIn) -> tuple[int, dict[str, Any]]:
+    response = services.start(request.user, client_id, payload.instrument, response_id=payload.id)
+    return 201, _response(request.user, response, with_score=False)
+
+
+@router.post("/clients/{client_id}/responses/assign", response={201: ResponseOut}, operation_id="assign_response")
+def assign_response(request: HttpRequest, client_id: str, payload: StartIn) -> tuple[int, dict[str, Any]]:
+    response = services.assign(request.user, client_id, payload.instrument)
+    return 201, _response(request.user, response, with_score=False)
+
+
+@router.get("/responses/{response_id}", response=ResponseOut, operation_id="get_response")
+def get_response(request: HttpRequest, response_id: str) -> dict[str, Any]:
+    located = services.locate(request.user, response_id, Perm.MEASURES_VIEW_ANSWERS)
+    return _response(request.user, located.response, with_score=_can_score(request.user, located))
+
+
+@router.put("/responses/{response_id}/answers/{link_id}", response=ResponseOut, operation_id="answer_item")
+def answer_item(request: HttpRequest, response_id: str, link_id: str, payload: AnswerIn) -> dict[str, Any]:
+    response = services.answer(request.user, response_id, link_id, value=payload.value, skipped=payload.skipped)
+    return _response(request.user, response, with_score=False)
+
+
+@router.post("/responses/{response_id}/pause", response=ResponseOut, operation_id="pause_response")
+def pause_response(request: HttpRequest, response_id: str, payload: PauseIn) -> dict[str, Any]:
+    response = services.pause(request.user, response_id, payload.position)
+    return _response(request.user, response, with_score=False)
+
+
+@router.post("/responses/{response_id}/submit", response=ResponseOut, operation_id="submit_response")
+def submit_response(request: HttpRequest, response_id: str, payload: SubmitIn) -> dict[str, Any]:
+    try:
+        response = services.submit(request.user, response_id, payload.submission_id)
+    except services.SubmissionConflict as exc:
+        raise HttpError(422, str(exc)) from exc
+    located = services.locate(request.user, response.pk, Perm.MEASURES_VIEW_ANSWERS)
+    return _response(request.user, response, with_score=_can_score(request.user, located))
+
+
+@router.get("/clients/{client_id}/scores", response=list[ResponseOut], operation_id="list_scores")
+def list_scores(request: HttpRequest, client_id: str) -> list[dict[str, Any]]:
+    _access, completed = queries.scores_for(request.user, client_id)
+    return [_response(request.user, r, with_score=True) for r in completed]

@@ -1,0 +1,31 @@
+"""Read helpers for questionnaires, always scoped through the access policy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from attune.core import policy
+from attune.questionnaires.models import Response
+
+
+def open_for(client: Any) -> QuerySet[Response]:
+    return Response.objects.filter(client=client, status__in=[Response.Status.ASSIGNED, Response.Status.IN_PROGRESS])
+
+
+def portal_open(client: Any) -> QuerySet[Response]:
+    return open_for(client).filter(mode=Response.Mode.PORTAL).order_by("created")
+
+
+def completed_for(client: Any) -> QuerySet[Response]:
+    return (
+        Response.objects.filter(client=client, status=Response.Status.COMPLETED)
+        .prefetch_related("answers")
+        .order_by("-submitted")
+    )
+
+
+def scores_for(user: Any, client_id: Any) -> tuple[policy.Access, list[Response]]:
+    access = policy.get_client_for(user, client_id, policy.Perm.MEASURES_VIEW)
+    return access, list(completed_for(access.client))

@@ -1,0 +1,232 @@
+"""Answering a questionnaire one question at a time, in the portal or in session, and the clinician's view of
+scores. Every answer is saved the moment it is given; "Continue later" returns exactly where the person was."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from attune.core import policy
+from attune.core.policy import Perm
+from attune.questionnaires import engine, queries, services
+from attune.questionnaires.forms import AssignForm
+from attune.questionnaires.models import Response
+
+PREFER_NOT = "skip"
+
+
+def _url(surface: str, name: str, response: Response, *args: Any) -> str:
+    return reverse(f"questionnaires:{surface}_{name}", args=[response.pk, *args])
+
+
+def _finished_url(surface: str, response: Response) -> str:
+    if surface == "portal":
+        return reverse("questionnaires:portal_done", args=[response.pk])
+    return reverse("questionnaires:response", args=[response.client_id, response.pk])
+
+
+def _base(surface: str) -> str:
+    return "portal_base.html" if surface == "portal" else "staff_base.html"
+
+
+def resume(request: HttpRequest, response_id: str, surface: str) -> HttpResponse:
+    located = services.locate(request.user, response_id, Perm.MEASURES_ANSWER)
+    response, instrument = located.response, located.instrument
+    if not response.is_open:
+        return redirect(_finished_url(surface, response))
+    if instrument.sensitive and not response.notice_seen:
+        return redirect(_url(surface, "notice", response))
+    values, given = services.values_of(response)
+    target = engine.resume_at(instrument, values, given, response.position)
+    if target is None:
+        return redirect(_url(surface, "review", response))
+    return redirect(_url(surface, "item", response, target))
+
+
+@require_http_methods(["GET", "POST"])
+def notice(request: HttpRequest, response_id: str, surface: str) -> HttpResponse:
+    located = services.locate(request.user, response_id, Perm.MEASURES_ANSWER)
+    if request.method == "POST":
+        services.acknowledge_notice(request.user, response_id)
+        return redirect(_url(surface, "resume", located.response))
+    context = {"response": located.response, "instrument": located.instrument, "surface": surface, "base": _base(surface)}
+    return render(request, "questionnaires/notice.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def item(request: HttpRequest, response_id: str, link_id: str, surface: str) -> HttpResponse:
+    located = services.locate(request.user, response_id, Perm.MEASURES_ANSWER)
+    response, instrument = located.response, located.instrument
+    if not response.is_open:
+        return redirect(_finished_url(surface, response))
+    error = ""
+    if request.method == "POST":
+        choice = request.POST.get("answer", "")
+        if request.POST.get("action") == "later" and not choice:
+            services.pause(request.user, response.pk, link_id)
+            return _later(request, surface, response)
+        try:
+            if choice == PREFER_NOT:
+                response = services.answer(request.user, response.pk, link_id, skipped=True)
+            else:
+                response = services.answer(request.user, response.pk, link_id, value=float(choice) if choice else None)
+        except (ValidationError, ValueError) as exc:
+            error = " ".join(exc.messages) if isinstance(exc, ValidationError) else "Choose one of the answers."
+        else:
+            if request.headers.get("X-Attune-Autosave"):
+                return HttpResponse(status=204)
+            if request.POST.get("action") == "later":
+                services.pause(request.user, response.pk, response.position or link_id)
+                return _later(request, surface, response)
+            if request.POST.get("action") == "back":
+                values, _given = services.values_of(response)
+                previous = engine.neighbours(instrument, link_id, values)[0]
+                if previous:
+                    return redirect(_url(surface, "item", response, previous))
+            return redirect(_url(surface, "resume", response))
+    values, given = services.values_of(response)
+    if link_id not in engine.sequence(instrument, values):
+        return redirect(_url(surface, "resume", response))
+    answer = response.answers.filter(link_id=link_id).first()
+    previous, _following = engine.neighbours(instrument, link_id, values)
+    context = {
+        "response": response,
+        "instrument": instrument,
+        "step": engine.step(instrument, link_id, values),
+        "current": PREFER_NOT if answer and answer.skipped else (answer.value if answer else None),
+        "previous": previous,
+        "error": error,
+        "surface": surface,
+        "base": _base(surface),
+        "prefer_not": PREFER_NOT,
+    }
+    return render(request, "questionnaires/item.html", context, status=422 if error else 200)
+
+
+def _later(request: HttpRequest, surface: str, response: Response) -> HttpResponse:
+    messages.success(request, "Your answers are saved. You can continue whenever you like, from where you left off.")
+    if surface == "portal":
+        return redirect("care:portal")
+    return redirect("questionnaires:client_measures", client_id=response.client_id)
+
+
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest, response_id: str, surface: str) -> HttpResponse:
+    located = services.locate(request.user, response_id, Perm.MEASURES_ANSWER)
+    response, instrument = located.response, located.instrument
+    if request.method == "POST":
+        try:
+            response = services.submit(request.user, response.pk, request.POST.get("submission_id"))
+        except services.SubmissionConflict:
+            pass  # already sent, perhaps from another tab: show the result of that submission
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(_url(surface, "resume", response))
+        return redirect(_finished_url(surface, response))
+    if not response.is_open:
+        return redirect(_finished_url(surface, response))
+    values, given = services.values_of(response)
+    answers = {a.link_id: a for a in response.answers.all()}
+    rows = []
+    for link_id in engine.sequence(instrument, values):
+        step = engine.step(instrument, link_id, values)
+        given_answer = answers.get(link_id)
+        label = ""
+        if given_answer is not None and not given_answer.skipped:
+            label = next((d for o, d, _c in step.options if o == given_answer.value), "")
+        rows.append({"step": step, "answer": given_answer, "label": label})
+    context = {
+        "response": response,
+        "instrument": instrument,
+        "rows": rows,
+        "unanswered": sum(1 for r in rows if r["answer"] is None),
+        "submission_id": uuid.uuid4(),
+        "surface": surface,
+        "base": _base(surface),
+    }
+    return render(request, "questionnaires/review.html", context)
+
+
+def portal_done(request: HttpRequest, response_id: str) -> HttpResponse:
+    located = services.locate(request.user, response_id, Perm.MEASURES_VIEW_ANSWERS)
+    context = {"response": located.response, "instrument": located.instrument}
+    return render(request, "questionnaires/done.html", context)
+
+
+def portal_list(request: HttpRequest) -> HttpResponse:
+    own = policy.visible_to(request.user, relations=[policy.Relation.SELF]).first()
+    if own is None:
+        raise policy.PermissionDenied("Questionnaires are for clients")
+    access = policy.get_client_for(request.user, own.pk, Perm.MEASURES_VIEW_ANSWERS)
+    open_ones = list(queries.portal_open(access.client))
+    done = list(queries.completed_for(access.client).filter(mode=Response.Mode.PORTAL)[:20])
+    return render(request, "questionnaires/portal_list.html", {"open": open_ones, "done": done, "titles": _titles()})
+
+
+def _titles() -> dict[str, str]:
+    from attune.measures import library
+
+    return {i.code: i.title for i in library.all_instruments()}
+
+
+@require_http_methods(["GET"])
+def client_measures(request: HttpRequest, client_id: str) -> HttpResponse:
+    access, completed = queries.scores_for(request.user, client_id)
+    can_assign = policy.allows(access, Perm.MEASURES_ASSIGN, request.user)
+    context = {
+        "client": access.client,
+        "completed": completed,
+        "open": list(queries.open_for(access.client)),
+        "can_assign": can_assign,
+        "can_answers": policy.allows(access, Perm.MEASURES_VIEW_ANSWERS, request.user),
+        "form": AssignForm() if can_assign else None,
+        "titles": _titles(),
+    }
+    return render(request, "questionnaires/client_measures.html", context)
+
+
+@require_POST
+def assign(request: HttpRequest, client_id: str) -> HttpResponse:
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a questionnaire.")
+    else:
+        code = form.cleaned_data["instrument"]
+        if request.POST.get("action") == "in-session":
+            response = services.start(request.user, client_id, code)
+            return redirect("questionnaires:session_resume", response_id=response.pk)
+        services.assign(request.user, client_id, code)
+        messages.success(request, "Sent. It will be waiting on the client's portal home.")
+    return redirect("questionnaires:client_measures", client_id=client_id)
+
+
+def response_detail(request: HttpRequest, client_id: str, response_id: str) -> HttpResponse:
+    located = services.locate(request.user, response_id, Perm.MEASURES_VIEW)
+    if str(located.response.client_id) != str(client_id):
+        raise policy.Http404("No such questionnaire")
+    response, instrument = located.response, located.instrument
+    show_answers = policy.allows(located.access, Perm.MEASURES_VIEW_ANSWERS, request.user)
+    rows = []
+    if show_answers:
+        answers = {a.link_id: a for a in response.answers.all()}
+        values, _given = services.values_of(response)
+        for entry in instrument.items:
+            given = answers.get(entry["linkId"])
+            label = next((d for o, d, _c in entry["options"] if given and o == given.value), "")
+            asked = engine.enabled(instrument, entry["linkId"], values)
+            rows.append({"item": entry, "answer": given, "label": label, "asked": asked})
+    context = {
+        "client": located.access.client,
+        "response": response,
+        "instrument": instrument,
+        "rows": rows,
+        "show_answers": show_answers,
+    }
+    return render(request, "questionnaires/response_detail.html", context)
