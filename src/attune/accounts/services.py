@@ -179,6 +179,18 @@ def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
 def revoke_api_token(user: User, token_id: Any) -> ApiToken:
     token = ApiToken.objects.filter(user=user, pk=token_id, revoked__isnull=True).first()
     if token is None:
+        # Someone else's token, or none: the same 404, audited as a refusal like every other one.
+        audit.record(
+            audit.Entry(
+                action=AuditEvent.Action.UPDATE,
+                outcome=AuditEvent.Outcome.DENIED,
+                agent_id=user.pk,
+                agent_role="user",
+                entity_type="ApiToken",
+                entity_id=str(token_id)[:64],
+                reason="no-such-token",
+            )
+        )
         raise Http404("No such token")
     with transaction.atomic():
         token.revoked = timezone.now()

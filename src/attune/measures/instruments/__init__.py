@@ -1,0 +1,1 @@
+"""Instrument definitions (data): FHIR Questionnaire files and their scoring sections."""

@@ -1,0 +1,137 @@
+"""Pure scoring of the instrument library: plain data in, plain data out. Imports nothing from Django.
+
+Public interface:
+
+    score(instrument_or_code, answers, thresholds=None) -> ScoreResult
+        One response. `answers` is either a sequence in the order of `Instrument.item_ids` or a mapping
+        linkId -> value; a value is the answer's ordinal (as in the Questionnaire's ordinalValue) or None for a
+        skipped question. Raises InvalidAnswer for a value that is not an answer to its item.
+
+    score_batch(code, matrix, thresholds=None) -> dict[str, numpy array]
+        Many responses at once: `matrix` has one row per response and one column per scored item, NaN (or
+        None) for skipped. Columns returned, each one value per row: "total" (NaN when not scored, and always
+        NaN for ECR-RS, which has no total), one per subscale, "band" (str, "" when none), one bool column per
+        flag, "answered" (int), "missing_rule" (str), "scored" (bool). InvalidAnswer.row/.column locate the
+        first bad cell.
+
+    `thresholds` overrides a configurable flag threshold by flag name, e.g. {"probable_ptsd": 31} for PCL-5.
+
+Every score carries its missing-item rule in words: "complete", "prorated: 1 item skipped", "not scored: too many
+items skipped" (PC-PTSD-5 also "complete: no exposure reported"). Sum scales prorate as round(sum of answered x
+items / answered), half up; mean scales take the mean of the answered items; each scale allows at most the
+number of skipped items its scoring file gives. Flags and critical items always read the answered items, whatever
+the rule, so a skipped question never hides an answer that needs attention.
+
+Change over time and goal attainment (see `change`): reliable_change, reliable_change_threshold,
+clinical_cutoffs, change_category, published_change, gas_t_score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from attune.measures import library
+from attune.measures.scoring.change import (
+    ChangeResult,
+    Cutoffs,
+    change_category,
+    clinical_cutoffs,
+    gas_t_score,
+    published_change,
+    reliable_change,
+    reliable_change_threshold,
+)
+from attune.measures.scoring.engine import Columns, InvalidAnswer, run
+from attune.measures.scoring.plan import plan_for
+
+__all__ = [
+    "ChangeResult",
+    "Columns",
+    "Cutoffs",
+    "InvalidAnswer",
+    "ScoreResult",
+    "change_category",
+    "clinical_cutoffs",
+    "gas_t_score",
+    "published_change",
+    "reliable_change",
+    "reliable_change_threshold",
+    "score",
+    "score_batch",
+]
+
+Answer = float | int | None
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    """One scored response. Numbers are ints for sum scales and 2-decimal floats for mean scales."""
+
+    total: float | None
+    subscales: dict[str, float | None] = field(default_factory=dict)
+    band: str | None = None
+    flags: dict[str, bool] = field(default_factory=dict)
+    answered: int = 0
+    missing_rule: str = ""
+    scored: bool = False
+    critical_items: list[str] = field(default_factory=list)
+
+
+def score(
+    instrument_or_code: library.Instrument | str,
+    answers: Sequence[Answer] | Mapping[str, Answer],
+    thresholds: Mapping[str, float] | None = None,
+) -> ScoreResult:
+    instrument = (
+        library.load(instrument_or_code) if isinstance(instrument_or_code, str) else instrument_or_code
+    )
+    row = _row(instrument, answers)
+    columns = score_batch(instrument.code, [row], thresholds)
+    plan = plan_for(instrument.code)
+    flags = {flag.name: bool(columns[flag.name][0]) for flag in plan.flags}
+    return ScoreResult(
+        total=_number(columns["total"][0], plan.total.decimals if plan.total else 2),
+        subscales={s.name: _number(columns[s.name][0], s.decimals) for s in plan.subscales},
+        band=str(columns["band"][0]) or None,
+        flags=flags,
+        answered=int(columns["answered"][0]),
+        missing_rule=str(columns["missing_rule"][0]),
+        scored=bool(columns["scored"][0]),
+        critical_items=[f.item_id for f in plan.flags if f.kind == "item" and f.critical and flags[f.name]],
+    )
+
+
+def score_batch(
+    code: str, matrix: npt.ArrayLike, thresholds: Mapping[str, float] | None = None
+) -> Columns:
+    plan = plan_for(code)
+    if not isinstance(matrix, np.ndarray):
+        matrix = np.array(
+            [[np.nan if v is None else v for v in row] for row in matrix],  # type: ignore[union-attr]
+            dtype=np.float64,
+        ).reshape(-1, len(plan.item_ids))
+    return run(plan, matrix, thresholds)
+
+
+def _row(instrument: library.Instrument, answers: Sequence[Answer] | Mapping[str, Answer]) -> list[float]:
+    if isinstance(answers, Mapping):
+        known = {item["linkId"] for item in instrument.items}
+        unknown = set(answers) - known
+        if unknown:
+            raise ValueError(f"{instrument.code}: no items {sorted(unknown)}")
+        values = [answers.get(link_id) for link_id in instrument.item_ids]
+    else:
+        values = list(answers)
+        if len(values) != len(instrument.item_ids):
+            raise ValueError(f"{instrument.code} needs {len(instrument.item_ids)} answers, got {len(values)}")
+    return [np.nan if v is None else float(v) for v in values]
+
+
+def _number(value: float, decimals: int) -> float | None:
+    if np.isnan(value):
+        return None
+    return int(value) if decimals == 0 else round(float(value), decimals)
