@@ -53,7 +53,12 @@ def test_client_answers_and_submits_through_the_api(cast, api_for) -> None:
 
 def test_outsiders_get_404_and_the_wrong_insider_403(cast, api_for) -> None:
     rid = str(uuid.uuid4())
-    _api(api_for(cast.dana), "post", f"/api/v1/clients/{cast.client('dana').pk}/responses", {"instrument": "gad7", "id": rid})
+    _api(
+        api_for(cast.dana),
+        "post",
+        f"/api/v1/clients/{cast.client('dana').pk}/responses",
+        {"instrument": "gad7", "id": rid},
+    )
     assert api_for(cast.eli).get(f"/api/v1/responses/{rid}").status_code == 404
     assert api_for(cast.carol).get(f"/api/v1/responses/{rid}").status_code == 404
     assert api_for(cast.frank).get(f"/api/v1/responses/{rid}").status_code == 403

@@ -57,7 +57,9 @@ def test_pcl5_with_a_skip_and_a_pause_is_scored_with_its_rule(cast, client_for) 
     key = str(uuid.uuid4())
     done = dana.post(reverse("questionnaires:portal_review", args=[response.pk]), {"submission_id": key, **_csrf(dana)})
     assert done["Location"] == reverse("questionnaires:portal_done", args=[response.pk])
-    twice = dana.post(reverse("questionnaires:portal_review", args=[response.pk]), {"submission_id": key, **_csrf(dana)})
+    twice = dana.post(
+        reverse("questionnaires:portal_review", args=[response.pk]), {"submission_id": key, **_csrf(dana)}
+    )
     assert twice.status_code == 302
     response.refresh_from_db()
     assert response.status == "completed" and response.scored
@@ -87,8 +89,14 @@ def test_others_cannot_see_or_answer(cast, client_for) -> None:
         page = client_for(getattr(cast, who)).get(reverse("questionnaires:portal_item", args=[response.pk, "gad7-1"]))
         assert page.status_code == expected, who
         assert not any(c in page.content.decode() for c in CANARIES)
-    assert client_for(cast.sam).get(reverse("questionnaires:client_measures", args=[cast.client("dana").pk])).status_code == 200
-    assert client_for(cast.ada).get(reverse("questionnaires:client_measures", args=[cast.client("dana").pk])).status_code == 403
+    assert (
+        client_for(cast.sam).get(reverse("questionnaires:client_measures", args=[cast.client("dana").pk])).status_code
+        == 200
+    )
+    assert (
+        client_for(cast.ada).get(reverse("questionnaires:client_measures", args=[cast.client("dana").pk])).status_code
+        == 403
+    )
 
 
 def test_clinician_gives_one_in_session(cast, client_for) -> None:

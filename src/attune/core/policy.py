@@ -325,9 +325,11 @@ def practice_for(user: Any, practice_id: Any, role: str) -> Any:
 
     practice = practices_where(user, role).filter(pk=practice_id).first() if str(practice_id).isdigit() else None
     if practice is None:
-        member = str(practice_id).isdigit() and Membership.objects.filter(
-            user_id=_user_id(user), practice_id=practice_id, active=True
-        ).exists()
+        member = (
+            str(practice_id).isdigit()
+            and _user_id(user) is not None
+            and Membership.objects.filter(user_id=user.pk, practice_id=practice_id, active=True).exists()
+        )
         audit.record(
             audit.Entry(
                 action=AuditEvent.Action.EXECUTE,

@@ -198,3 +198,29 @@ def submit_response(request: HttpRequest, response_id: str, payload: SubmitIn) -
 def list_scores(request: HttpRequest, client_id: str) -> list[dict[str, Any]]:
     _access, completed = queries.scores_for(request.user, client_id)
     return [_response(request.user, r, with_score=True) for r in completed]
+
+
+@router.get("/responses/{response_id}/fhir", response=dict, operation_id="response_fhir")
+def response_fhir(request: HttpRequest, response_id: str) -> dict[str, Any]:
+    """A FHIR Bundle: the QuestionnaireResponse and an Observation for its score (care team only)."""
+    from attune.questionnaires import fhir
+
+    located = services.locate(request.user, response_id, Perm.MEASURES_VIEW)
+    if not _can_answers(request.user, located):
+        raise HttpError(403, "You do not have access to this.")
+    return fhir.bundle(located.response)
+
+
+@router.post("/clients/{client_id}/responses/fhir", response={201: ResponseOut}, operation_id="import_response_fhir")
+def import_response_fhir(request: HttpRequest, client_id: str, payload: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    """Import a completed FHIR QuestionnaireResponse for one of the library's instruments."""
+    from attune.questionnaires import fhir
+
+    response = fhir.import_response(request.user, client_id, payload)
+    return 201, _response(request.user, response, with_score=True)
+
+
+def _can_answers(user: Any, located: services.Located) -> bool:
+    from attune.core import policy
+
+    return policy.allows(located.access, Perm.MEASURES_VIEW_ANSWERS, user)

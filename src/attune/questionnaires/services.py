@@ -61,7 +61,11 @@ def locate(user: Any, response_id: Any, perm: Perm) -> Located:
     """A response through the policy: 404 unless its client is visible to the user; 403 without the permission.
     A client answers their own portal responses; a clinician answers only responses given in session."""
     pk = _parse(response_id)
-    row = Response.objects.filter(pk=pk, client__in=policy.visible_to(user)).only("id", "client_id").first() if pk else None
+    row = (
+        Response.objects.filter(pk=pk, client__in=policy.visible_to(user)).only("id", "client_id").first()
+        if pk
+        else None
+    )
     if row is None:
         policy.deny(user, ENTITY, str(response_id)[:64], perm)
         raise Http404("No such questionnaire")
@@ -133,7 +137,9 @@ def values_of(response: Response) -> tuple[dict[str, float | None], set[str]]:
     return {link: (None if skipped else value) for link, value, skipped in rows}, {link for link, _v, _s in rows}
 
 
-def answer(actor: Any, response_id: Any, link_id: str, *, value: float | None = None, skipped: bool = False) -> Response:
+def answer(
+    actor: Any, response_id: Any, link_id: str, *, value: float | None = None, skipped: bool = False
+) -> Response:
     located = locate(actor, response_id, Perm.MEASURES_ANSWER)
     response, instrument = located.response, located.instrument
     if not response.is_open:
@@ -158,14 +164,16 @@ def answer(actor: Any, response_id: Any, link_id: str, *, value: float | None = 
                 "answered_at": timezone.now(),
             },
         )
-        values, given = values_of(response)
+        values, _given = values_of(response)
         following = engine.neighbours(instrument, link_id, values)[1]
         response.position = following or ""
         response.status = Response.Status.IN_PROGRESS
         response.started = response.started or timezone.now()
         response.updated = timezone.now()
         response.save(update_fields=["position", "status", "started", "updated"])
-        policy.record_access(actor, located.access, AuditEvent.Action.UPDATE, ENTITY, str(response.pk), Perm.MEASURES_ANSWER)
+        policy.record_access(
+            actor, located.access, AuditEvent.Action.UPDATE, ENTITY, str(response.pk), Perm.MEASURES_ANSWER
+        )
     return response
 
 
@@ -190,7 +198,9 @@ def pause(actor: Any, response_id: Any, position: str = "") -> Response:
             raise ValidationError({"position": "There is no such question here."})
         with transaction.atomic():
             Response.objects.filter(pk=response.pk).update(position=position, updated=timezone.now())
-            policy.record_access(actor, located.access, AuditEvent.Action.UPDATE, ENTITY, str(response.pk), Perm.MEASURES_ANSWER)
+            policy.record_access(
+                actor, located.access, AuditEvent.Action.UPDATE, ENTITY, str(response.pk), Perm.MEASURES_ANSWER
+            )
         response.refresh_from_db()
     return response
 
@@ -229,5 +239,7 @@ def submit(actor: Any, response_id: Any, submission_key: Any) -> Response:
         response.critical_items = result.critical_items
         response.position = ""
         response.save()
-        policy.record_access(actor, located.access, AuditEvent.Action.UPDATE, ENTITY, str(response.pk), Perm.MEASURES_ANSWER)
+        policy.record_access(
+            actor, located.access, AuditEvent.Action.UPDATE, ENTITY, str(response.pk), Perm.MEASURES_ANSWER
+        )
     return response

@@ -1,11 +1,11 @@
-from django.urls import path
+from django.urls import URLPattern, path
 
 from attune.questionnaires import views
 
 app_name = "questionnaires"
 
 
-def _answering(prefix: str, surface: str) -> list:  # type: ignore[type-arg]
+def _answering(prefix: str, surface: str) -> list[URLPattern]:
     extra = {"surface": surface}
     return [
         path(f"{prefix}<uuid:response_id>/", views.resume, extra, name=f"{surface}_resume"),

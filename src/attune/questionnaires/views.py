@@ -56,7 +56,12 @@ def notice(request: HttpRequest, response_id: str, surface: str) -> HttpResponse
     if request.method == "POST":
         services.acknowledge_notice(request.user, response_id)
         return redirect(_url(surface, "resume", located.response))
-    context = {"response": located.response, "instrument": located.instrument, "surface": surface, "base": _base(surface)}
+    context = {
+        "response": located.response,
+        "instrument": located.instrument,
+        "surface": surface,
+        "base": _base(surface),
+    }
     return render(request, "questionnaires/notice.html", context)
 
 
@@ -91,7 +96,7 @@ def item(request: HttpRequest, response_id: str, link_id: str, surface: str) -> 
                 if previous:
                     return redirect(_url(surface, "item", response, previous))
             return redirect(_url(surface, "resume", response))
-    values, given = services.values_of(response)
+    values, _given = services.values_of(response)
     if link_id not in engine.sequence(instrument, values):
         return redirect(_url(surface, "resume", response))
     answer = response.answers.filter(link_id=link_id).first()
@@ -132,7 +137,7 @@ def review(request: HttpRequest, response_id: str, surface: str) -> HttpResponse
         return redirect(_finished_url(surface, response))
     if not response.is_open:
         return redirect(_finished_url(surface, response))
-    values, given = services.values_of(response)
+    values, _given = services.values_of(response)
     answers = {a.link_id: a for a in response.answers.all()}
     rows = []
     for link_id in engine.sequence(instrument, values):

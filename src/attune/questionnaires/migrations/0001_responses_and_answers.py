@@ -9,64 +9,114 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('care', '0001_practices_clients_care_teams_episodes'),
+        ("care", "0001_practices_clients_care_teams_episodes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Response',
+            name="Response",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, primary_key=True, serialize=False)),
-                ('instrument', models.CharField(max_length=40)),
-                ('status', models.CharField(choices=[('assigned', 'Waiting to start'), ('in-progress', 'In progress'), ('completed', 'Completed'), ('stopped', 'Withdrawn')], default='assigned', max_length=16)),
-                ('mode', models.CharField(choices=[('portal', 'In the portal'), ('in-session', 'In session')], default='portal', max_length=16)),
-                ('created', models.DateTimeField(default=django.utils.timezone.now)),
-                ('started', models.DateTimeField(blank=True, null=True)),
-                ('updated', models.DateTimeField(default=django.utils.timezone.now)),
-                ('notice_seen', models.BooleanField(default=False)),
-                ('position', models.CharField(blank=True, max_length=40)),
-                ('submitted', models.DateTimeField(blank=True, null=True)),
-                ('submission_key', models.UUIDField(blank=True, null=True, unique=True)),
-                ('total', models.FloatField(blank=True, null=True)),
-                ('subscales', models.JSONField(blank=True, default=dict)),
-                ('band', models.CharField(blank=True, max_length=40)),
-                ('flags', models.JSONField(blank=True, default=dict)),
-                ('answered', models.PositiveSmallIntegerField(default=0)),
-                ('missing_rule', models.CharField(blank=True, max_length=80)),
-                ('scored', models.BooleanField(default=False)),
-                ('critical_items', models.JSONField(blank=True, default=list)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='responses', to='care.client')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('episode', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='care.episode')),
+                ("id", models.UUIDField(default=uuid.uuid4, primary_key=True, serialize=False)),
+                ("instrument", models.CharField(max_length=40)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("assigned", "Waiting to start"),
+                            ("in-progress", "In progress"),
+                            ("completed", "Completed"),
+                            ("stopped", "Withdrawn"),
+                        ],
+                        default="assigned",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[("portal", "In the portal"), ("in-session", "In session")],
+                        default="portal",
+                        max_length=16,
+                    ),
+                ),
+                ("created", models.DateTimeField(default=django.utils.timezone.now)),
+                ("started", models.DateTimeField(blank=True, null=True)),
+                ("updated", models.DateTimeField(default=django.utils.timezone.now)),
+                ("notice_seen", models.BooleanField(default=False)),
+                ("position", models.CharField(blank=True, max_length=40)),
+                ("submitted", models.DateTimeField(blank=True, null=True)),
+                ("submission_key", models.UUIDField(blank=True, null=True, unique=True)),
+                ("total", models.FloatField(blank=True, null=True)),
+                ("subscales", models.JSONField(blank=True, default=dict)),
+                ("band", models.CharField(blank=True, max_length=40)),
+                ("flags", models.JSONField(blank=True, default=dict)),
+                ("answered", models.PositiveSmallIntegerField(default=0)),
+                ("missing_rule", models.CharField(blank=True, max_length=80)),
+                ("scored", models.BooleanField(default=False)),
+                ("critical_items", models.JSONField(blank=True, default=list)),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="responses", to="care.client"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "episode",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="care.episode",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created'],
+                "ordering": ["-created"],
             },
         ),
         migrations.CreateModel(
-            name='Answer',
+            name="Answer",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('link_id', models.CharField(max_length=40)),
-                ('value', models.FloatField(blank=True, null=True)),
-                ('skipped', models.BooleanField(default=False)),
-                ('text', attune.core.fields.EncryptedTextField(blank=True, default='')),
-                ('answered_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='care.client')),
-                ('response', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='questionnaires.response')),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("link_id", models.CharField(max_length=40)),
+                ("value", models.FloatField(blank=True, null=True)),
+                ("skipped", models.BooleanField(default=False)),
+                ("text", attune.core.fields.EncryptedTextField(blank=True, default="")),
+                ("answered_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "client",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="care.client"),
+                ),
+                (
+                    "response",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answers",
+                        to="questionnaires.response",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='response',
-            index=models.Index(fields=['client', 'instrument', 'submitted'], name='response_client_instr_idx'),
+            model_name="response",
+            index=models.Index(fields=["client", "instrument", "submitted"], name="response_client_instr_idx"),
         ),
         migrations.AddConstraint(
-            model_name='answer',
-            constraint=models.UniqueConstraint(fields=('response', 'link_id'), name='one_answer_per_item'),
+            model_name="answer",
+            constraint=models.UniqueConstraint(fields=("response", "link_id"), name="one_answer_per_item"),
         ),
     ]

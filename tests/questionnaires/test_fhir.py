@@ -1,0 +1,94 @@
+import uuid
+
+import pytest
+from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.questionnaire import Questionnaire
+
+from attune.measures import library
+from attune.questionnaires import fhir, services
+from attune.questionnaires.models import Response
+
+pytestmark = pytest.mark.django_db
+
+
+def _completed(cast, code: str, values: dict[str, float | None]) -> Response:
+    response = services.start(cast.dana, cast.client("dana").pk, code)
+    for link_id, value in values.items():
+        services.answer(cast.dana, response.pk, link_id, value=value, skipped=value is None)
+    return services.submit(cast.dana, response.pk, uuid.uuid4())
+
+
+@pytest.mark.parametrize("code", [i.code for i in library.all_instruments()])
+def test_every_instrument_exports_as_a_valid_fhir_questionnaire(code: str) -> None:
+    Questionnaire.model_validate(library.load(code).questionnaire)
+
+
+@pytest.mark.parametrize(("code", "panel_total"), [("phq9", "44261-6"), ("gad7", "70274-6"), ("pcl5", "101698-9")])
+def test_response_exports_as_a_valid_bundle_with_loinc_codes(cast, code: str, panel_total: str) -> None:
+    instrument = library.load(code)
+    values: dict[str, float | None] = {link: 1.0 for link in instrument.item_ids}
+    values[instrument.item_ids[1]] = None
+    response = _completed(cast, code, values)
+    document = fhir.bundle(response)
+    Bundle.model_validate(document)
+    resources = [e["resource"] for e in document["entry"]]
+    qr, observation = resources[0], resources[1]
+    assert qr["resourceType"] == "QuestionnaireResponse" and qr["subject"]["reference"].endswith(
+        str(response.client_id)
+    )
+    assert observation["code"]["coding"][0]["code"] == panel_total
+    assert observation["valueQuantity"]["value"] == response.total
+    assert {"code": "SDV", "system": "http://terminology.hl7.org/CodeSystem/v3-ActCode"} in document["meta"]["security"]
+    declined = next(i for i in qr["item"] if i["linkId"] == instrument.item_ids[1])
+    assert declined["extension"][0]["valueCode"] == "asked-declined"
+
+
+def test_round_trip_import_scores_the_same(cast) -> None:
+    instrument = library.load("pcl5")
+    values: dict[str, float | None] = {link: float(n % 5) for n, link in enumerate(instrument.item_ids)}
+    values[instrument.item_ids[4]] = None
+    original = _completed(cast, "pcl5", values)
+    exported = fhir.questionnaire_response(original)
+    imported = fhir.import_response(cast.alice, cast.client("dana").pk, exported)
+    assert imported.pk != original.pk
+    assert (imported.total, imported.missing_rule, imported.subscales) == (
+        original.total,
+        original.missing_rule,
+        original.subscales,
+    )
+
+
+@pytest.mark.parametrize(
+    ("resource", "message"),
+    [
+        ({"resourceType": "Patient"}, "QuestionnaireResponse"),
+        ({"resourceType": "QuestionnaireResponse", "status": "in-progress"}, "completed"),
+        (
+            {"resourceType": "QuestionnaireResponse", "status": "completed", "questionnaire": "urn:x:nothing"},
+            "No instrument",
+        ),
+        (
+            {
+                "resourceType": "QuestionnaireResponse",
+                "status": "completed",
+                "questionnaire": "urn:attune:fhir:Questionnaire:gad7",
+                "item": [{"linkId": "gad7-1", "answer": [{"valueCoding": {"code": "nope"}}]}],
+            },
+            "not one of its options",
+        ),
+        (
+            {
+                "resourceType": "QuestionnaireResponse",
+                "status": "completed",
+                "questionnaire": "urn:attune:fhir:Questionnaire:gad7",
+                "item": [{"linkId": "gad7-99", "answer": [{"valueInteger": 1}]}],
+            },
+            "no item",
+        ),
+    ],
+)
+def test_bad_imports_are_refused_with_a_clear_message(cast, resource, message) -> None:
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match=message):
+        fhir.import_response(cast.alice, cast.client("dana").pk, resource)
