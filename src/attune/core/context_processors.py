@@ -21,7 +21,8 @@ def attune(request: HttpRequest) -> dict[str, Any]:
         "quick_exit_url": settings.ATTUNE_QUICK_EXIT_URL,
         "portal_page": portal,
         "portal_title": SimpleLazyObject(title),
-        "base_template": SimpleLazyObject(lambda: "portal_base.html" if portal else "staff_base.html"),
+        # A callable, not a lazy object: {% extends %} needs a real string, and templates call callables.
+        "base_template": lambda: "portal_base.html" if portal else "staff_base.html",
         "admin_practices_nav": SimpleLazyObject(lambda: list(policy.practices_where(user, "admin"))),
         "idle_seconds": SimpleLazyObject(
             lambda: sessions.idle_timeout(user) if user is not None and user.is_authenticated else 0
