@@ -8,6 +8,9 @@ urlpatterns = [
     path("account/", include("attune.accounts.urls")),
     path("practice/", include("attune.care.practice_urls")),
     path("", include("attune.care.urls")),
+    path("", include("attune.diary.urls")),
+    path("", include("attune.skills.urls")),
     path("", include("attune.questionnaires.urls")),
+    path("", include("attune.monitoring.urls")),
     path("api/v1/", api.urls),
 ]

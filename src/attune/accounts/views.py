@@ -143,6 +143,7 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
         "qr": mfa.qr_data_uri(device),
         "secret": mfa.secret_base32(device),
         "required": mfa.mfa_required(user),
+        "has_mfa_already": mfa.has_mfa(user),
         "next": request.GET.get("next", ""),
     }
     return render(request, "accounts/mfa_setup.html", context)

@@ -19,7 +19,10 @@ from attune.accounts import services as account_services
 from attune.accounts.api import router as accounts_router
 from attune.care.api import router as care_router
 from attune.care.services import StaleWriteError
+from attune.diary.api import router as diary_router
+from attune.monitoring.api import router as monitoring_router
 from attune.questionnaires.api import router as questionnaires_router
+from attune.skills.api import router as skills_router
 
 
 class BearerToken(HttpBearer):
@@ -58,7 +61,12 @@ api = NinjaAPI(
 )
 api.add_router("/", accounts_router)
 api.add_router("/", care_router)
+# Questionnaires before the diary: its literal paths (/responses/assign, /responses/fhir) must win over the
+# diary's /responses/{response_id} pattern.
 api.add_router("/", questionnaires_router)
+api.add_router("/", diary_router)
+api.add_router("/", skills_router)
+api.add_router("/", monitoring_router)
 
 
 def _error(request: HttpRequest, status: int, message: str, **extra: Any) -> HttpResponse:

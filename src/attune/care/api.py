@@ -7,7 +7,8 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
-from pydantic import Field
+from ninja.schema import DjangoGetter
+from pydantic import ConfigDict, Field, model_validator
 
 from attune.care import queries, services
 from attune.care.models import CareTeamMember, Client, Episode
@@ -57,7 +58,23 @@ class ClientDetail(Schema):
     current_episode: EpisodeOut | None
 
 
-class ClientPatch(Schema):
+class JsonObject(Schema):
+    """A request body: a JSON object with only the fields named below. ninja's Schema would otherwise read a
+    list, a string or null as an object with no fields (an empty, successful PATCH that bumps the version),
+    and would drop a misspelt field without a word."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, data: Any) -> Any:
+        # Schema validates twice: the body as sent, then wrapped in ninja's DjangoGetter.
+        if not isinstance(data._obj if isinstance(data, DjangoGetter) else data, dict):
+            raise ValueError("Send a JSON object.")
+        return data
+
+
+class ClientPatch(JsonObject):
     preferred_name: str | None = Field(default=None, min_length=1, max_length=80)
     pronouns: str | None = Field(default=None, max_length=40)
     referral_reason: str | None = Field(default=None, max_length=20000)
@@ -70,16 +87,16 @@ class CaseloadFilter(Schema):
     page: int = Field(default=1, ge=1)
 
 
-class CareTeamIn(Schema):
+class CareTeamIn(JsonObject):
     clinician_id: int
     primary: bool = False
 
 
-class EpisodeOpen(Schema):
+class EpisodeOpen(JsonObject):
     opened: datetime.date | None = None
 
 
-class EpisodeClose(Schema):
+class EpisodeClose(JsonObject):
     closed: datetime.date
     reason: str = Field(pattern="^(" + "|".join(Episode.CloseReason.values) + ")$")
 

@@ -177,6 +177,12 @@ def seed(password: str = DEFAULT_PASSWORD, *, extra: bool = True, totp_secret: s
     PartnerLink.objects.get_or_create(client=cast.clients["dana"], partner=cast.users["frank"], ended__isnull=True)
     if extra:
         _seed_extra(cast, today)
+        from attune.diary import demo as diary_demo
+
+        diary_demo.seed(cast.clients, cast.users)
+        from attune.monitoring import demo as monitoring_demo
+
+        monitoring_demo.seed(cast.clients, cast.users)
     return cast
 
 

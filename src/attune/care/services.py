@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import Http404
+from django.utils import timezone
 
 from attune.accounts.models import Membership, User
 from attune.care.models import CareTeamMember, Client, Episode, Practice
@@ -120,8 +121,18 @@ def remove_from_care_team(actor: Any, client_id: Any, member_id: Any) -> None:
         _write(actor, access, AuditEvent.Action.DELETE, "CareTeam", member_id, Perm.MANAGE_TEAM)
 
 
+def _check_opening(client: Client, opened: datetime.date) -> None:
+    if opened > timezone.localdate():
+        raise ValidationError({"opened": "An episode cannot open in the future."})
+    last_closed = Episode.objects.filter(client=client, closed__isnull=False).order_by("-closed").first()
+    if last_closed is not None and last_closed.closed is not None and opened < last_closed.closed:
+        raise ValidationError({"opened": "A new episode cannot start before the last one closed."})
+
+
 def open_episode(actor: Any, client_id: Any, *, opened: datetime.date | None = None) -> Episode:
     access = policy.get_client_for(actor, client_id, Perm.MANAGE_EPISODES)
+    if opened is not None:
+        _check_opening(access.client, opened)
     try:
         with transaction.atomic():
             episode = Episode(client=access.client)
@@ -144,6 +155,9 @@ def close_episode(actor: Any, client_id: Any, *, closed: datetime.date, reason: 
             raise ValidationError("There is no open episode of care to close.")
         if closed < episode.opened:
             raise ValidationError({"closed": "An episode cannot close before it opened."})
+        if closed > timezone.localdate():
+            # The page's form says so too; the API reaches here without it.
+            raise ValidationError({"closed": "An episode cannot close in the future."})
         episode.closed, episode.close_reason = closed, reason
         episode.save(update_fields=["closed", "close_reason"])
         _write(actor, access, AuditEvent.Action.UPDATE, "EpisodeOfCare", episode.pk, Perm.MANAGE_EPISODES)

@@ -19,6 +19,8 @@ from attune.core import policy
 from attune.core.models import AuditEvent
 from attune.core.policy import Perm
 from attune.measures import library
+from attune.monitoring import queries as monitoring_queries
+from attune.monitoring import views as monitoring_views
 from attune.questionnaires import queries as questionnaire_queries
 
 
@@ -38,6 +40,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
     clients = queries.caseload(request.user, search=filters.get("q") or "", status=filters.get("status") or "")
     page = Paginator(clients, 25).get_page(filters.get("page") or 1)
     policy.record_list(request.user, page.object_list)
+    summaries = monitoring_queries.caseload_summary(request.user, page.object_list)
     rows = []
     for client in page.object_list:
         team = list(client.care_team.all())
@@ -47,6 +50,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
                 "primary": next((m.clinician for m in team if m.is_primary), None),
                 "episode": client.open_episodes[0] if client.open_episodes else None,
                 "relation": policy.relation_of(client),
+                "monitoring": summaries.get(client.pk),
             }
         )
     admin_practices = policy.practices_where(request.user, Membership.Role.ADMIN)
@@ -85,6 +89,7 @@ def _overview_context(request: HttpRequest, access: policy.Access) -> dict[str, 
         else [],
         "titles": {i.code: i.title for i in library.all_instruments()},
         "invite_form": PortalInviteForm(),
+        "monitoring": monitoring_views.overview_panel(request, access),
     }
 
 
@@ -217,8 +222,8 @@ def portal(request: HttpRequest) -> HttpResponse:
             own=access.client,
             team=queries.care_team(access.client),
             current_episode=queries.current_episode(episodes),
-            waiting=list(questionnaire_queries.portal_open(access.client)),
             titles={i.code: i.title for i in library.all_instruments()},
+            **monitoring_views.portal_panel(access.client),
         )
     partner_of = policy.visible_to(request.user, relations=[policy.Relation.PARTNER]).order_by("preferred_name")
     context["partners_of"] = list(partner_of)

@@ -61,6 +61,12 @@ class Perm(enum.StrEnum):
     MEASURES_ANSWER = "measures.answer"  # answer: the client in the portal, a clinician in session
     MEASURES_VIEW = "measures.view"  # scores, flags and bands (outcomes, not clinical text)
     MEASURES_VIEW_ANSWERS = "measures.view_answers"  # item-level answers
+    # Monitoring (schedules, alerts, progress). A client sees their own results only for the instruments their
+    # clinician chose to show them (monitoring.MeasureVisibility); the rule below lets them get that far.
+    MEASURES_VIEW_OWN_RESULTS = "measures.view_own_results"
+    MONITORING_CONFIGURE = "monitoring.configure"  # schedules, session dates, what the client may see
+    ALERTS_VIEW = "alerts.view"  # alerts about a client (a supervisor never sees acknowledgement notes)
+    ALERTS_ACT = "alerts.act"  # acknowledge with a note, resolve
 
 
 # Permissions that change data: the policy audits their denials, the service audits the write itself inside
@@ -73,6 +79,8 @@ WRITE_PERMS = {
     Perm.INVITE_CLIENT,
     Perm.MEASURES_ASSIGN,
     Perm.MEASURES_ANSWER,
+    Perm.MONITORING_CONFIGURE,
+    Perm.ALERTS_ACT,
 }
 
 _OUTLINE = {Perm.VIEW, Perm.VIEW_TEAM, Perm.VIEW_EPISODES}
@@ -80,17 +88,26 @@ RULES: dict[Relation, frozenset[Perm]] = {
     Relation.SELF: frozenset(
         _OUTLINE
         | {Perm.VIEW_CLINICAL, Perm.UPDATE, Perm.MANAGE_GRANTS, Perm.MEASURES_ANSWER, Perm.MEASURES_VIEW_ANSWERS}
+        | {Perm.MEASURES_VIEW_OWN_RESULTS}
     ),
     Relation.CARE_TEAM: frozenset(
         _OUTLINE
         | {Perm.VIEW_CLINICAL, Perm.UPDATE, Perm.MANAGE_EPISODES}
         | {Perm.MEASURES_ASSIGN, Perm.MEASURES_ANSWER, Perm.MEASURES_VIEW, Perm.MEASURES_VIEW_ANSWERS}
+        | {Perm.MONITORING_CONFIGURE, Perm.ALERTS_VIEW, Perm.ALERTS_ACT}
     ),
-    Relation.SUPERVISOR: frozenset(_OUTLINE | {Perm.MEASURES_VIEW}),
+    Relation.SUPERVISOR: frozenset(_OUTLINE | {Perm.MEASURES_VIEW, Perm.ALERTS_VIEW}),
     Relation.ADMIN: frozenset(_OUTLINE | {Perm.MANAGE_TEAM, Perm.INVITE_CLIENT}),
     Relation.PARTNER: frozenset(),
     Relation.NONE: frozenset(),
 }
+
+# The diary, script maps and skills (diary/, skills/). A partner gets nothing of the diary, and supervisors and
+# admins see no clinical text, so none of them has a diary permission. The client owns their diary; the care team
+# reads what the client shares (rows are filtered by diary/access.py), drafts scripts and recommends skills.
+WRITE_PERMS |= {Perm.WRITE_DIARY, Perm.DRAFT_SCRIPTS, Perm.APPROVE_SCRIPTS, Perm.RECOMMEND_SKILLS}
+RULES[Relation.SELF] |= {Perm.VIEW_DIARY, Perm.WRITE_DIARY, Perm.DRAFT_SCRIPTS, Perm.APPROVE_SCRIPTS}
+RULES[Relation.CARE_TEAM] |= {Perm.VIEW_DIARY, Perm.DRAFT_SCRIPTS, Perm.RECOMMEND_SKILLS}
 
 # What a partner may see when the client has shared the matching category with them.
 PARTNER_SHAREABLE: dict[Perm, str] = {Perm.VIEW_CLINICAL: SharingGrant.Category.REFERRAL}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from attune.core import policy
 from attune.questionnaires.models import Response
@@ -15,7 +16,9 @@ def open_for(client: Any) -> QuerySet[Response]:
 
 
 def portal_open(client: Any) -> QuerySet[Response]:
-    return open_for(client).filter(mode=Response.Mode.PORTAL).order_by("created")
+    """What waits in the client's portal; a questionnaire the client set aside shows again on its date."""
+    postponed = Q(postponed_until__gt=timezone.localdate())
+    return open_for(client).filter(mode=Response.Mode.PORTAL).exclude(postponed).order_by("created")
 
 
 def completed_for(client: Any) -> QuerySet[Response]:

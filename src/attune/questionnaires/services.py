@@ -20,6 +20,7 @@ from attune.core import policy
 from attune.core.models import AuditEvent
 from attune.core.policy import Perm, Relation
 from attune.measures import library, scoring
+from attune.monitoring import services as monitoring
 from attune.questionnaires import engine
 from attune.questionnaires.models import Answer, Response
 
@@ -174,6 +175,7 @@ def answer(
         policy.record_access(
             actor, located.access, AuditEvent.Action.UPDATE, ENTITY, str(response.pk), Perm.MEASURES_ANSWER
         )
+        monitoring.on_answer(response, link_id, None if skipped else float(value))  # type: ignore[arg-type]
     return response
 
 
@@ -242,4 +244,5 @@ def submit(actor: Any, response_id: Any, submission_key: Any) -> Response:
         policy.record_access(
             actor, located.access, AuditEvent.Action.UPDATE, ENTITY, str(response.pk), Perm.MEASURES_ANSWER
         )
+        monitoring.on_submit(response)  # alerts and changes for reviews, in the same transaction
     return response

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from attune.core import policy
 from attune.core.policy import Perm
+from attune.monitoring import views as monitoring
 from attune.questionnaires import engine, queries, services
 from attune.questionnaires.forms import AssignForm
 from attune.questionnaires.models import Response
@@ -87,6 +88,9 @@ def item(request: HttpRequest, response_id: str, link_id: str, surface: str) -> 
         else:
             if request.headers.get("X-Attune-Autosave"):
                 return HttpResponse(status=204)
+            if surface == "portal" and monitoring.shows_support(instrument, link_id, choice):
+                # Safety first: the crisis resources come before the next question.
+                return redirect("monitoring:support", response_id=response.pk)
             if request.POST.get("action") == "later":
                 services.pause(request.user, response.pk, response.position or link_id)
                 return _later(request, surface, response)
@@ -162,6 +166,8 @@ def review(request: HttpRequest, response_id: str, surface: str) -> HttpResponse
 def portal_done(request: HttpRequest, response_id: str) -> HttpResponse:
     located = services.locate(request.user, response_id, Perm.MEASURES_VIEW_ANSWERS)
     context = {"response": located.response, "instrument": located.instrument}
+    if located.response.critical:
+        context["crisis_resources"] = monitoring.crisis_resources_for(located.access.client)
     return render(request, "questionnaires/done.html", context)
 
 
@@ -193,6 +199,7 @@ def client_measures(request: HttpRequest, client_id: str) -> HttpResponse:
         "can_answers": policy.allows(access, Perm.MEASURES_VIEW_ANSWERS, request.user),
         "form": AssignForm() if can_assign else None,
         "titles": _titles(),
+        **monitoring.measures_panel(request, access),
     }
     return render(request, "questionnaires/client_measures.html", context)
 

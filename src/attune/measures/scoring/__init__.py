@@ -5,9 +5,21 @@ Public interface:
     score(instrument_or_code, answers, thresholds=None) -> ScoreResult
         One response. `answers` is either a sequence in the order of `Instrument.item_ids` or a mapping
         linkId -> value; a value is the answer's ordinal (as in the Questionnaire's ordinalValue) or None for a
-        skipped question. Raises InvalidAnswer for a value that is not an answer to its item.
+        skipped question. Raises InvalidAnswer (a ValueError) for a value that is not an answer to its item.
 
-    score_batch(code, matrix, thresholds=None) -> dict[str, numpy array]
+        ScoreResult (frozen):
+            total           int for sum scales, float with 2 decimals for mean scales; None when not scored
+                            and always None for ECR-RS, which is reported on its two dimensions only
+            subscales       {name: value or None}, e.g. cluster_b..cluster_e (PCL-5), anxiety/avoidance (ECR-RS)
+            band            lower-case label describing the score ("moderate"; for ECR-RS a descriptive
+                            quadrant such as "lower anxiety, higher avoidance"), None when there is none
+            flags           {name: bool}, e.g. PHQ-9 critical, positive_screen, major_depressive_syndrome
+            answered        how many of the scored items were answered
+            missing_rule    the missing-item rule as applied, in words (below)
+            scored          whether the headline score could be given under the rule
+            critical_items  linkIds of answers that need attention now (PHQ-9 item 9 above 0)
+
+    score_batch(instrument_or_code, matrix, thresholds=None) -> dict[str, numpy array]
         Many responses at once: `matrix` has one row per response and one column per scored item, NaN (or
         None) for skipped. Columns returned, each one value per row: "total" (NaN when not scored, and always
         NaN for ECR-RS, which has no total), one per subscale, "band" (str, "" when none), one bool column per
@@ -20,7 +32,10 @@ Every score carries its missing-item rule in words: "complete", "prorated: 1 ite
 items skipped" (PC-PTSD-5 also "complete: no exposure reported"). Sum scales prorate as round(sum of answered x
 items / answered), half up; mean scales take the mean of the answered items; each scale allows at most the
 number of skipped items its scoring file gives. Flags and critical items always read the answered items, whatever
-the rule, so a skipped question never hides an answer that needs attention.
+the rule, so a skipped question never hides an answer that needs attention: a threshold flag on a response
+that could not be scored compares the sum of the answered items (a floor, as skipped items can only add).
+
+CSV files: `csvfile.score_csv(code, source, target)` (the `attune score` command).
 
 Change over time and goal attainment (see `change`): reliable_change, reliable_change_threshold,
 clinical_cutoffs, change_category, published_change, gas_t_score.
@@ -46,7 +61,7 @@ from attune.measures.scoring.change import (
     reliable_change_threshold,
 )
 from attune.measures.scoring.engine import Columns, InvalidAnswer, run
-from attune.measures.scoring.plan import plan_for
+from attune.measures.scoring.plan import Plan, compile_plan, plan_for
 
 __all__ = [
     "ChangeResult",
@@ -86,12 +101,9 @@ def score(
     answers: Sequence[Answer] | Mapping[str, Answer],
     thresholds: Mapping[str, float] | None = None,
 ) -> ScoreResult:
-    instrument = (
-        library.load(instrument_or_code) if isinstance(instrument_or_code, str) else instrument_or_code
-    )
-    row = _row(instrument, answers)
-    columns = score_batch(instrument.code, [row], thresholds)
-    plan = plan_for(instrument.code)
+    instrument = library.load(instrument_or_code) if isinstance(instrument_or_code, str) else instrument_or_code
+    plan = _plan(instrument)
+    columns = run(plan, np.array([_row(instrument, answers)], dtype=np.float64), thresholds)
     flags = {flag.name: bool(columns[flag.name][0]) for flag in plan.flags}
     return ScoreResult(
         total=_number(columns["total"][0], plan.total.decimals if plan.total else 2),
@@ -106,15 +118,23 @@ def score(
 
 
 def score_batch(
-    code: str, matrix: npt.ArrayLike, thresholds: Mapping[str, float] | None = None
+    instrument_or_code: library.Instrument | str,
+    matrix: npt.NDArray[np.float64] | Sequence[Sequence[Answer]],
+    thresholds: Mapping[str, float] | None = None,
 ) -> Columns:
-    plan = plan_for(code)
+    instrument = library.load(instrument_or_code) if isinstance(instrument_or_code, str) else instrument_or_code
+    plan = _plan(instrument)
     if not isinstance(matrix, np.ndarray):
-        matrix = np.array(
-            [[np.nan if v is None else v for v in row] for row in matrix],  # type: ignore[union-attr]
-            dtype=np.float64,
-        ).reshape(-1, len(plan.item_ids))
+        rows = [[np.nan if v is None else v for v in row] for row in matrix]
+        matrix = np.array(rows, dtype=np.float64).reshape(-1, len(plan.item_ids))
     return run(plan, matrix, thresholds)
+
+
+def _plan(instrument: library.Instrument) -> Plan:
+    """The cached plan of a library instrument; one compiled afresh for an instrument a practice built itself."""
+    if instrument.code in library.codes() and library.load(instrument.code).scoring is instrument.scoring:
+        return plan_for(instrument.code)
+    return compile_plan(instrument)
 
 
 def _row(instrument: library.Instrument, answers: Sequence[Answer] | Mapping[str, Answer]) -> list[float]:

@@ -28,7 +28,7 @@ def reliable_change(x1: Number, x2: Number, sd: float, r: float) -> Number:
     `sd` is the standard deviation of the pre-treatment (clinical) population, `r` the measure's reliability.
     |RC| > 1.96 is reliable change. Works elementwise on arrays.
     """
-    return (np.asarray(x2, dtype=np.float64) - x1) / _s_diff(sd, r)  # type: ignore[no-any-return]
+    return (np.asarray(x2, dtype=np.float64) - x1) / _s_diff(sd, r)
 
 
 def reliable_change_threshold(sd: float, r: float, z: float = Z_95) -> float:
@@ -84,8 +84,10 @@ def change_category(
         return "no reliable change"
     if improvement < 0:
         return "reliable deterioration"
-    if cutoff is not None and _functional(after, cutoff, lower_is_better) and not _functional(
-        before, cutoff, lower_is_better
+    if (
+        cutoff is not None
+        and _functional(after, cutoff, lower_is_better)
+        and not _functional(before, cutoff, lower_is_better)
     ):
         return "clinically significant improvement"
     return "reliable improvement"
@@ -110,9 +112,7 @@ def published_change(instrument_or_code: library.Instrument | str, before: float
     Raises ValueError for an instrument with no published threshold: compute one from your own sample with
     reliable_change_threshold(sd, r).
     """
-    instrument = (
-        library.load(instrument_or_code) if isinstance(instrument_or_code, str) else instrument_or_code
-    )
+    instrument = library.load(instrument_or_code) if isinstance(instrument_or_code, str) else instrument_or_code
     spec = instrument.scoring.get("change", {})
     published = spec.get("reliable_change")
     if not published or "points" not in published:

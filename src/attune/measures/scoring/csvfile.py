@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from attune.measures import library
-from attune.measures.scoring.engine import InvalidAnswer, run
+from attune.measures.scoring.engine import InvalidAnswer, check_thresholds, run
 from attune.measures.scoring.plan import Plan, plan_for
 
 CHUNK_ROWS = 50_000
@@ -65,64 +65,54 @@ def score_csv(
         plan = plan_for(code)
     except KeyError as exc:
         raise CsvError(exc.args[0]) from exc
-    with _rows(source) as (header, rows), _atomic(target) as out:
+    if thresholds:
+        try:
+            check_thresholds(plan, thresholds)
+        except ValueError as exc:
+            raise CsvError(str(exc)) from exc
+    with _open(source) as handle, _atomic(target) as out:
+        header = _header(handle)
         positions = _item_positions(code, header)
-        writer = csv.writer(out)
-        writer.writerow(header + output_columns(code))
+        csv.writer(out).writerow(header + output_columns(code))
         lookup = _lookup(plan)
         done = 0
-        for chunk in _chunks(rows, len(header)):
-            matrix = _matrix(chunk, positions, lookup, plan, done)
+        for lines, rows in _chunks(handle, len(header)):
+            matrix = _matrix(lines, rows, positions, len(header), lookup, done)
             try:
                 columns = run(plan, matrix, thresholds)
             except InvalidAnswer as exc:
-                raise _cell_error(chunk, done + exc.row, exc.row, positions[exc.column], header, str(exc)) from exc
-            except ValueError as exc:
-                raise CsvError(str(exc)) from exc
-            extra = _format(plan, columns)
-            for row, added in zip(chunk, zip(*extra, strict=True), strict=True):
-                row.extend(added)
-            writer.writerows(chunk)
-            done += len(chunk)
+                raise _cell_error(rows[exc.row], done + exc.row, header[positions[exc.column]], str(exc)) from exc
+            _write(out, lines, rows, _format(plan, columns))
+            done += len(rows)
             if progress:
                 progress(done)
     return done
 
 
 def copy_csv(source: Path, target: Path) -> int:
-    """Read and write `source` with the same reader, chunking and writer as score_csv, without scoring."""
-    with _rows(source) as (header, rows), _atomic(target) as out:
+    """Read and write `source` with the same reader and chunking as score_csv, without scoring."""
+    with _open(source) as handle, _atomic(target) as out:
+        header = _header(handle)
         writer = csv.writer(out)
         writer.writerow(header)
         done = 0
-        for chunk in _chunks(rows, len(header)):
-            writer.writerows(chunk)
-            done += len(chunk)
+        for _lines, rows in _chunks(handle, len(header)):
+            writer.writerows(rows)
+            done += len(rows)
     return done
 
 
 @contextmanager
-def _rows(source: Path) -> Iterator[tuple[list[str], Iterator[list[str]]]]:
+def _open(source: Path) -> Iterator[IO[str]]:
     try:
         handle = open(source, newline="", encoding="utf-8-sig")  # noqa: SIM115 - closed below
     except OSError as exc:
-        raise CsvError(f"cannot read {source}: {exc.strerror}") from exc
+        raise CsvError(f"cannot read it ({exc.strerror})") from exc
     with handle:
-        reader = csv.reader(handle)
         try:
-            header = next(reader)
-        except StopIteration:
-            raise CsvError(f"{source} is empty: the first row must name the columns") from None
-        except (csv.Error, UnicodeDecodeError) as exc:
-            raise CsvError(f"row 1: cannot be read as CSV ({exc})") from exc
-        yield [name.strip() for name in header], _guarded(reader)
-
-
-def _guarded(reader: Iterator[list[str]]) -> Iterator[list[str]]:
-    try:
-        yield from reader
-    except (csv.Error, UnicodeDecodeError) as exc:
-        raise CsvError(f"the file cannot be read as CSV after row {getattr(reader, 'line_num', '?')} ({exc})") from exc
+            yield handle
+        except UnicodeDecodeError as exc:
+            raise CsvError(f"it is not UTF-8 text ({exc.reason})") from exc
 
 
 @contextmanager
@@ -141,6 +131,53 @@ def _atomic(target: Path) -> Iterator[IO[str]]:
         raise
 
 
+def _header(handle: IO[str]) -> list[str]:
+    first = handle.readline()
+    if not first.strip():
+        raise CsvError("the file is empty: the first row must name the columns")
+    return [name.strip() for name in next(csv.reader([first]))]
+
+
+def _chunks(handle: IO[str], width: int) -> Iterator[tuple[list[str] | None, list[list[str]]]]:
+    """Chunks of rows, with their raw lines when every line is exactly one record (the usual case).
+
+    A quoted cell may hold a line break, so a record can span lines; an odd number of quote characters on a
+    line is the sign. Then the rest of the file is read record by record and the lines are not kept.
+    """
+    row_number = 1
+    while lines := list(islice(handle, CHUNK_ROWS)):
+        if '"' in "".join(lines) and any(line.count('"') % 2 for line in lines):
+            records = csv.reader(chain(lines, handle))
+            while rows := list(islice(records, CHUNK_ROWS)):
+                _check_widths(rows, width, row_number)
+                row_number += len(rows)
+                yield None, rows
+            return
+        rows = list(csv.reader(lines))
+        _check_widths(rows, width, row_number)
+        row_number += len(rows)
+        yield lines, rows
+
+
+def _check_widths(rows: list[list[str]], width: int, row_number: int) -> None:
+    if set(map(len, rows)) != {width}:
+        offset = next(i for i, row in enumerate(rows) if len(row) != width)
+        raise CsvError(f"row {row_number + offset + 1}: {len(rows[offset])} cells where the header has {width}")
+
+
+def _write(out: IO[str], lines: list[str] | None, rows: list[list[str]], added: list[list[str]]) -> None:
+    """Each input row as it was, then the added cells. Raw lines are reused when there are any: the input
+    columns come back byte for byte and need no second round of quoting."""
+    if lines is None:
+        for row, extra in zip(rows, zip(*added, strict=True), strict=True):
+            row.extend(extra)
+        csv.writer(out).writerows(rows)
+        return
+    bodies = [line.rstrip("\r\n") for line in lines]
+    out.write("\r\n".join(map(",".join, zip(bodies, *added, strict=True))))
+    out.write("\r\n")
+
+
 def _item_positions(code: str, header: list[str]) -> list[int]:
     expected = input_columns(code)
     duplicated = sorted({name for name in header if header.count(name) > 1})
@@ -148,23 +185,12 @@ def _item_positions(code: str, header: list[str]) -> list[int]:
         raise CsvError(f"row 1: column {', '.join(duplicated)} appears more than once")
     missing = [name for name in expected if name not in header]
     if missing:
-        raise CsvError(f"row 1: missing column {', '.join(missing)} (expected {', '.join(expected[:3])}, ...)")
+        shown = ", ".join(missing) if len(missing) <= 4 else f"{', '.join(missing[:4])} ... ({len(missing)} in all)"
+        raise CsvError(f"row 1: missing column{'s' if len(missing) > 1 else ''} {shown}")
     clashing = [name for name in output_columns(code) if name in header]
     if clashing:
         raise CsvError(f"row 1: column {', '.join(clashing)} is an output column; rename or remove it")
     return [header.index(name) for name in expected[1:]]
-
-
-def _chunks(rows: Iterator[list[str]], width: int) -> Iterator[list[list[str]]]:
-    row_number = 1
-    while chunk := list(islice(rows, CHUNK_ROWS)):
-        if set(map(len, chunk)) != {width}:
-            offset = next(i for i, row in enumerate(chunk) if len(row) != width)
-            raise CsvError(
-                f"row {row_number + offset + 1}: {len(chunk[offset])} cells where the header has {width}"
-            )
-        row_number += len(chunk)
-        yield chunk
 
 
 def _lookup(plan: Plan) -> dict[str, float]:
@@ -176,48 +202,68 @@ def _lookup(plan: Plan) -> dict[str, float]:
 
 
 def _matrix(
-    chunk: list[list[str]], positions: list[int], lookup: dict[str, float], plan: Plan, done: int
+    lines: list[str] | None,
+    rows: list[list[str]],
+    positions: list[int],
+    width: int,
+    lookup: dict[str, float],
+    done: int,
 ) -> npt.NDArray[np.float64]:
+    if lines is not None and positions == list(range(width - len(positions), width)):
+        digits = _trailing_digits(lines, len(positions))
+        if digits is not None:
+            return digits
     getter = itemgetter(*positions) if len(positions) > 1 else (lambda row: (row[positions[0]],))
-    cells = list(chain.from_iterable(map(getter, chunk)))
-    flat = _single_characters(cells)
-    if flat is None:
-        try:
-            flat = np.fromiter(map(lookup.__getitem__, cells), np.float64, len(cells))
-        except KeyError:
-            flat = np.array([_parse(chunk, i, positions, done) for i in range(len(cells))], dtype=np.float64)
-    return flat.reshape(len(chunk), len(positions))
+    try:
+        flat = np.fromiter(map(lookup.__getitem__, chain.from_iterable(map(getter, rows))), np.float64)
+    except KeyError:
+        flat = np.array([_parse(rows, i, positions, done) for i in range(len(rows) * len(positions))])
+    return flat.reshape(len(rows), len(positions))
 
 
-def _single_characters(cells: list[str]) -> npt.NDArray[np.float64] | None:
-    """Decode cells that are all blank or one digit (every answer of every shipped instrument) in one pass.
+def _trailing_digits(lines: list[str], items: int) -> npt.NDArray[np.float64] | None:
+    """Read the last `items` cells of every line with NumPy when each is blank or one digit.
 
-    The cells are joined with a separator into one byte string and taken apart with NumPy, which is several
-    times faster than a conversion per cell. Anything else (a longer cell, a non-digit, the separator inside a
-    cell) returns None and the caller converts cell by cell, with an error naming the cell.
+    That is every answer of every shipped instrument, and several times faster than a conversion per cell.
+    The cells lie between the last `items` commas of each line; a quoted cell (a quote is not a digit), a
+    longer cell or a non-digit returns None, and the caller converts cell by cell with an error naming the cell.
     """
-    if not cells:
-        return np.zeros(0)
-    text = "\x1f".join(cells)
-    if not text.isascii():
+    text = "".join(lines)
+    data = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+    newlines = np.flatnonzero(data == 0x0A)
+    ends = newlines if len(newlines) == len(lines) else np.append(newlines, len(data))
+    if len(ends) != len(lines):
         return None
-    data = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
-    separators = np.flatnonzero(data == 0x1F)
-    if len(separators) != len(cells) - 1:
-        return None
-    starts = np.concatenate(([0], separators + 1))
-    lengths = np.concatenate((separators, [len(data)])) - starts
+    ends = ends - (data[np.maximum(ends - 1, 0)] == 0x0D)  # without a carriage return
+    commas = np.flatnonzero(data == 0x2C)
+    if '"' not in text and len(commas) % len(lines) == 0:
+        # No quoting: every line has the header's number of commas (the reader checked the widths).
+        per_line = commas.reshape(len(lines), -1).T  # commas x lines
+        if len(per_line) < items:
+            return None
+        starts = per_line[-items:] + 1
+        stops = np.concatenate((per_line[len(per_line) - items + 1 :], ends[None, :]), axis=0)
+    else:
+        before_end = np.searchsorted(commas, ends)
+        before_start = np.searchsorted(commas, np.concatenate(([0], ends[:-1] + 1)))
+        if np.any(before_end - before_start < items):
+            return None
+        index = before_end[None, :] - items + np.arange(items)[:, None]
+        starts = commas[index] + 1
+        stops = np.concatenate((commas[index[1:, :]], ends[None, :]), axis=0)
+    # Everything is items x lines, so the transpose handed back is column-major, the engine's layout.
+    lengths = stops - starts
     if lengths.max() > 1:
         return None
-    first = data[np.minimum(starts, max(len(data) - 1, 0))].astype(np.float64) - 48.0 if len(data) else starts * 0.0
-    if np.any((lengths == 1) & ((first < 0) | (first > 9))):
+    digits = np.take(data, starts, mode="clip").astype(np.float64) - 48.0
+    if np.any((lengths == 1) & ((digits < 0) | (digits > 9))):
         return None
-    return np.where(lengths == 0, np.nan, first)
+    return np.where(lengths == 0, np.nan, digits).T
 
 
-def _parse(chunk: list[list[str]], index: int, positions: list[int], done: int) -> float:
+def _parse(rows: list[list[str]], index: int, positions: list[int], done: int) -> float:
     row, column = divmod(index, len(positions))
-    text = chunk[row][positions[column]].strip()
+    text = rows[row][positions[column]].strip()
     if not text:
         return math.nan
     try:
@@ -226,12 +272,12 @@ def _parse(chunk: list[list[str]], index: int, positions: list[int], done: int) 
         value = math.nan
     if not math.isfinite(value):
         header_name = f"item{column + 1}"
-        raise CsvError(f"row {done + row + 2}{_id(chunk[row])}, column {header_name}: {text!r} is not a number")
+        raise CsvError(f"row {done + row + 2}{_id(rows[row])}, column {header_name}: {text!r} is not a number")
     return value
 
 
-def _cell_error(chunk: list[list[str]], absolute: int, row: int, position: int, header: list[str], why: str) -> CsvError:
-    return CsvError(f"row {absolute + 2}{_id(chunk[row])}, column {header[position]}: {why}")
+def _cell_error(row: list[str], index: int, column: str, why: str) -> CsvError:
+    return CsvError(f"row {index + 2}{_id(row)}, column {column}: {why}")
 
 
 def _id(row: list[str]) -> str:
@@ -244,23 +290,39 @@ def _format(plan: Plan, columns: dict[str, npt.NDArray[np.generic]]) -> list[lis
     decimals["total"] = plan.total.decimals if plan.total else 2
     out = [_numbers(columns["total"], decimals["total"])]
     out.extend(_numbers(columns[s.name], s.decimals) for s in plan.subscales)
-    out.append(columns["band"].tolist())
+    out.append(_texts(columns["band"]))
     booleans = np.array(["false", "true"], dtype=object)
     out.extend(booleans[columns[f.name].astype(np.intp)].tolist() for f in plan.flags)
     out.append(_numbers(columns["answered"].astype(np.float64), 0))
-    out.append(columns["missing_rule"].tolist())
+    out.append(_texts(columns["missing_rule"]))
     return out
 
 
 def _numbers(values: npt.NDArray[np.generic], decimals: int) -> list[str]:
-    """Format through a table of the distinct values: a batch holds few of them, so this is one lookup a row."""
+    """Format through a table of the few distinct values a scale can take: one lookup a row."""
     as_float = values.astype(np.float64)
     blank = np.isnan(as_float)
+    if blank.all():
+        return [""] * len(values)
     keys = np.rint(np.where(blank, 0.0, as_float) * 10**decimals).astype(np.int64)
-    distinct, inverse = np.unique(keys, return_inverse=True)
-    texts = np.array([f"{k / 10**decimals:.{decimals}f}" for k in distinct.tolist()], dtype=object)[inverse]
+    low, high = int(keys.min()), int(keys.max())
+    table = np.array([f"{k / 10**decimals:.{decimals}f}" for k in range(low, high + 1)], dtype=object)
+    texts = table[keys - low]
     texts[blank] = ""
-    return texts.tolist()  # type: ignore[no-any-return]
+    return texts.tolist()
+
+
+def _texts(values: npt.NDArray[np.generic]) -> list[str]:
+    """Labels, quoted for CSV where they need it (an ECR-RS band holds a comma)."""
+    plain = values.tolist()
+    quoted = {text: _quote(text) for text in set(plain)}
+    return list(map(quoted.__getitem__, plain))
+
+
+def _quote(text: str) -> str:
+    if any(c in text for c in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
 
 
 def _text(value: float) -> str:

@@ -15,6 +15,10 @@
     document.documentElement.classList.add("exiting");
     document.body.replaceChildren();
     try {
+      // Drafts kept on this device (the diary keeps what is typed until it is saved) go too.
+      Object.keys(window.localStorage).forEach(function (k) { if (k.indexOf("attune.") === 0) window.localStorage.removeItem(k); });
+    } catch (e) { /* storage may be blocked */ }
+    try {
       const token = document.querySelector('meta[name="csrf-token"]');
       const form = new FormData();
       if (token) form.append("csrfmiddlewaretoken", token.content);

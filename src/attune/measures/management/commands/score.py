@@ -9,6 +9,10 @@ from attune.measures.scoring import csvfile
 
 
 class Command(BaseCommand):
+    # Scoring touches no database, URL or template: the system checks would only slow a large batch down
+    # and tie it to the state of unrelated apps.
+    requires_system_checks: list[str] = []
+
     help = (
         "Score a CSV of responses: attune score INSTRUMENT INPUT.csv -o OUTPUT.csv (columns id, item1..itemN; "
         "a blank cell is a skipped question). attune score --list shows the instruments."

@@ -1,0 +1,492 @@
+"""The diary, relationship-script and insights API. Every operation looks the client up through the policy and
+narrows to the rows the caller may see (diary/access.py); writes go through diary/services.py."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from attune.accounts.roles import user_of
+from attune.core import policy
+from attune.core.policy import Access, Perm
+from attune.diary import access as rows
+from attune.diary import insights as insight_data
+from attune.diary import queries, services
+from attune.diary.models import DiaryEntry, NewResponse, ResponsePractice, TriggerKind
+
+router = Router(tags=["diary"])
+
+KINDS = "^(" + "|".join(TriggerKind.values) + ")$"
+STATUS = "^(on_map|set_aside)$"
+
+
+class EntryFields(Schema):
+    occurred_at: datetime.datetime | None = Field(default=None, description="When it happened; now if left out")
+    trigger_words: str = Field(default="", max_length=500)
+    body_cues: list[str] = Field(default_factory=list, max_length=20)
+    body_areas: list[str] = Field(default_factory=list, max_length=20)
+    script_id: uuid.UUID | None = None
+    response: str = Field(default="", pattern="^(|usual|new|other)$")
+    new_response_id: uuid.UUID | None = None
+    what_i_did: str = Field(default="", max_length=1000)
+    skill: str = Field(default="", max_length=60)
+    distress_after: int | None = Field(default=None, ge=0, le=100)
+    note: str = Field(default="", max_length=5000)
+    shared: bool | None = Field(default=None, description="Shared with the care team; the client's default if left out")
+
+
+class EntryIn(EntryFields):
+    key: uuid.UUID = Field(description="Made by the app for each new entry. The same key and entry again returns "
+                           "the original (200); the same key with a different entry is refused (422).")  # fmt: skip
+    trigger_kind: str = Field(pattern=KINDS)
+    distress_before: int = Field(ge=0, le=100)
+
+
+class EntryPatch(Schema):
+    occurred_at: datetime.datetime | None = None
+    trigger_kind: str | None = Field(default=None, pattern=KINDS)
+    distress_before: int | None = Field(default=None, ge=0, le=100)
+    trigger_words: str | None = Field(default=None, max_length=500)
+    body_cues: list[str] | None = Field(default=None, max_length=20)
+    body_areas: list[str] | None = Field(default=None, max_length=20)
+    script_id: uuid.UUID | None = None
+    response: str | None = Field(default=None, pattern="^(|usual|new|other)$")
+    new_response_id: uuid.UUID | None = None
+    what_i_did: str | None = Field(default=None, max_length=1000)
+    skill: str | None = Field(default=None, max_length=60)
+    distress_after: int | None = Field(default=None, ge=0, le=100)
+    note: str | None = Field(default=None, max_length=5000)
+    shared: bool | None = None
+    version: int | None = Field(default=None, description="The version you read; a stale one gives 409")
+
+
+class EntryOut(Schema):
+    id: uuid.UUID
+    occurred_at: datetime.datetime
+    trigger_kind: str
+    trigger_words: str
+    distress_before: int
+    distress_after: int | None
+    body_cues: list[str]
+    body_areas: list[str]
+    script_id: uuid.UUID | None
+    response: str
+    new_response_id: uuid.UUID | None
+    what_i_did: str
+    skill: str
+    note: str
+    shared: bool
+    version: int
+    updated: datetime.datetime
+
+
+class EntryPage(Schema):
+    items: list[EntryOut]
+    count: int
+    page: int
+    pages: int
+
+
+class EntryFilter(Schema):
+    kind: str = Field(default="", pattern="^(|" + "|".join(TriggerKind.values) + ")$")
+    script: uuid.UUID | None = None
+    since: datetime.date | None = None
+    until: datetime.date | None = None
+    q: str = Field(default="", max_length=80, description="Searched in the entries' words, after decryption")
+    page: int = Field(default=1, ge=1)
+
+
+class SettingsIO(Schema):
+    share_by_default: bool
+
+
+class NewResponseOut(Schema):
+    id: uuid.UUID
+    script_id: uuid.UUID
+    status: str
+    drafted_by_client: bool
+    description: str
+    uses_past_week: int
+    uses_total: int
+
+
+class ScriptFields(Schema):
+    trigger_kinds: list[str] = Field(default_factory=list, max_length=10)
+    triggers: str = Field(default="", max_length=2000)
+    body_cues: list[str] = Field(default_factory=list, max_length=20)
+    automatic_responses: list[str] = Field(default_factory=list, max_length=20)
+    automatic_words: str = Field(default="", max_length=2000)
+    protects: str = Field(default="", max_length=2000)
+    costs: str = Field(default="", max_length=2000)
+
+
+class ScriptIn(ScriptFields):
+    name: str = Field(min_length=1, max_length=80)
+    on_map: bool = Field(default=False, description="The client may put their own script straight on the map")
+
+
+class ScriptPatch(Schema):
+    name: str | None = Field(default=None, min_length=1, max_length=80)
+    trigger_kinds: list[str] | None = Field(default=None, max_length=10)
+    triggers: str | None = Field(default=None, max_length=2000)
+    body_cues: list[str] | None = Field(default=None, max_length=20)
+    automatic_responses: list[str] | None = Field(default=None, max_length=20)
+    automatic_words: str | None = Field(default=None, max_length=2000)
+    protects: str | None = Field(default=None, max_length=2000)
+    costs: str | None = Field(default=None, max_length=2000)
+    version: int | None = None
+
+
+class ScriptOut(ScriptFields):
+    id: uuid.UUID
+    name: str
+    status: str
+    drafted_by_client: bool
+    version: int
+    appeared_past_week: int
+    appeared_total: int
+    new_responses: list[NewResponseOut]
+
+
+class StatusIn(Schema):
+    status: str = Field(pattern=STATUS)
+
+
+class NewResponseIn(Schema):
+    description: str = Field(min_length=1, max_length=1000)
+    on_map: bool = False
+
+
+class NewResponsePatch(Schema):
+    description: str = Field(min_length=1, max_length=1000)
+
+
+class PracticeIn(Schema):
+    key: uuid.UUID
+    occurred_at: datetime.datetime | None = None
+    outcome: str = Field(default="", pattern="^(|" + "|".join(ResponsePractice.Outcome.values) + ")$")
+    note: str = Field(default="", max_length=5000)
+    shared: bool | None = None
+
+
+class PracticeOut(Schema):
+    id: uuid.UUID
+    occurred_at: datetime.datetime
+    outcome: str
+    note: str
+    shared: bool
+    diary_entry_id: uuid.UUID | None = None
+
+
+class SkillEffectOut(Schema):
+    skill: str
+    title: str
+    uses: int
+    enough: bool = Field(description="False below 3 uses: not enough entries yet")
+    mean_drop: float | None
+    low: float | None
+    high: float | None
+
+
+class CountsOut(Schema):
+    label: str
+    counts: list[int]
+
+
+class PeriodOut(Schema):
+    period: str
+    count: int
+
+
+class InsightsOut(Schema):
+    weeks: list[datetime.date]
+    entry_count: int
+    practice_count: int
+    skills: list[SkillEffectOut]
+    triggers: list[CountsOut]
+    time_of_day: list[PeriodOut]
+    scripts: list[CountsOut]
+    new_response_uses: list[int]
+
+
+class InsightsQuery(Schema):
+    weeks: int = Field(default=insight_data.DEFAULT_WEEKS, ge=1, le=104)
+
+
+def _entry(entry: DiaryEntry) -> dict[str, Any]:
+    return {name: getattr(entry, name) for name in EntryOut.model_fields}
+
+
+def _entries_read(user: Any, access: Access, items: list[DiaryEntry]) -> None:
+    rows.record_reads(user, access, "DiaryEntry", [e.pk for e in items], Perm.VIEW_DIARY)
+
+
+@router.get("/clients/{client_id}/diary/entries", response=EntryPage, operation_id="list_diary_entries")
+def list_diary_entries(request: HttpRequest, client_id: str, filters: Query[EntryFilter]) -> dict[str, Any]:
+    user = user_of(request)
+    access = policy.get_client_for(user, client_id, Perm.VIEW_DIARY)
+    wanted = queries.EntryFilters(kind=filters.kind, script=filters.script, since=filters.since, until=filters.until)
+    qs = queries.filtered_entries(access, wanted)
+    paginator = Paginator(queries.search(qs, filters.q) if filters.q else qs, 25)
+    page = paginator.get_page(filters.page)
+    items = list(page.object_list)
+    _entries_read(user, access, items)
+    return {
+        "items": [_entry(e) for e in items],
+        "count": paginator.count,
+        "page": page.number,
+        "pages": paginator.num_pages,
+    }
+
+
+@router.post(
+    "/clients/{client_id}/diary/entries", response={200: EntryOut, 201: EntryOut}, operation_id="create_diary_entry"
+)
+def create_diary_entry(request: HttpRequest, client_id: str, payload: EntryIn) -> tuple[int, dict[str, Any]]:
+    data = services.EntryInput(**payload.dict(exclude={"key"}))
+    entry, created = services.log_entry(user_of(request), client_id, payload.key, data)
+    return (201 if created else 200), _entry(entry)
+
+
+def _one_entry(request: HttpRequest, client_id: str, entry_id: str, perm: Perm) -> tuple[Access, DiaryEntry]:
+    user = user_of(request)
+    access = policy.get_client_for(user, client_id, perm)
+    return access, rows.get_row(user, access, queries.entries(access), entry_id, perm, "DiaryEntry")
+
+
+@router.get("/clients/{client_id}/diary/entries/{entry_id}", response=EntryOut, operation_id="get_diary_entry")
+def get_diary_entry(request: HttpRequest, client_id: str, entry_id: str) -> dict[str, Any]:
+    access, entry = _one_entry(request, client_id, entry_id, Perm.VIEW_DIARY)
+    _entries_read(user_of(request), access, [entry])
+    return _entry(entry)
+
+
+@router.patch("/clients/{client_id}/diary/entries/{entry_id}", response=EntryOut, operation_id="update_diary_entry")
+def update_diary_entry(request: HttpRequest, client_id: str, entry_id: str, payload: EntryPatch) -> dict[str, Any]:
+    changes = payload.dict(exclude_unset=True, exclude={"version"})
+    entry = services.update_entry(user_of(request), client_id, entry_id, changes, expected_version=payload.version)
+    return _entry(entry)
+
+
+@router.delete("/clients/{client_id}/diary/entries/{entry_id}", response={204: None}, operation_id="delete_diary_entry")
+def delete_diary_entry(request: HttpRequest, client_id: str, entry_id: str) -> tuple[int, None]:
+    services.delete_entry(user_of(request), client_id, entry_id)
+    return 204, None
+
+
+@router.get("/clients/{client_id}/diary/settings", response=SettingsIO, operation_id="get_diary_settings")
+def get_diary_settings(request: HttpRequest, client_id: str) -> dict[str, Any]:
+    user = user_of(request)
+    access = policy.get_client_for(user, client_id, Perm.WRITE_DIARY)
+    rows.record_reads(user, access, "DiaryPreferences", [access.client.pk], Perm.WRITE_DIARY)
+    return {"share_by_default": services.share_default(access.client)}
+
+
+@router.put("/clients/{client_id}/diary/settings", response=SettingsIO, operation_id="update_diary_settings")
+def update_diary_settings(request: HttpRequest, client_id: str, payload: SettingsIO) -> dict[str, Any]:
+    prefs = services.set_share_default(user_of(request), client_id, payload.share_by_default)
+    return {"share_by_default": prefs.share_by_default}
+
+
+# --- scripts and new responses ---------------------------------------------------------------------------------
+
+
+def _response(card: queries.ResponseCard) -> dict[str, Any]:
+    r = card.response
+    return {
+        "id": r.pk,
+        "script_id": r.script_id,
+        "status": r.status,
+        "drafted_by_client": r.drafted_by_client,
+        "description": r.description,
+        "uses_past_week": card.week_uses,
+        "uses_total": card.total_uses,
+    }
+
+
+def _script(card: queries.ScriptCard) -> dict[str, Any]:
+    s = card.script
+    fields = {name: getattr(s, name) for name in ScriptFields.model_fields}
+    return {
+        **fields,
+        "id": s.pk,
+        "name": s.name,
+        "status": s.status,
+        "drafted_by_client": s.drafted_by_client,
+        "version": s.version,
+        "appeared_past_week": card.week_count,
+        "appeared_total": card.total_count,
+        "new_responses": [_response(r) for r in card.responses],
+    }
+
+
+def _card(user: Any, access: Access, script_id: Any, perm: Perm) -> queries.ScriptCard:
+    card = next((c for c in queries.script_map(access) if str(c.script.pk) == str(script_id)), None)
+    if card is None:
+        policy.deny(
+            user, "RelationshipScript", str(script_id)[:64], perm, client_id=access.client.pk, relation=access.relation
+        )
+        raise Http404("No such script")
+    return card
+
+
+@router.get("/clients/{client_id}/scripts", response=list[ScriptOut], operation_id="list_scripts")
+def list_scripts(request: HttpRequest, client_id: str) -> list[dict[str, Any]]:
+    user = user_of(request)
+    access = policy.get_client_for(user, client_id, Perm.VIEW_DIARY)
+    cards = queries.script_map(access)
+    rows.record_reads(user, access, "RelationshipScript", [c.script.pk for c in cards], Perm.VIEW_DIARY)
+    return [_script(c) for c in cards]
+
+
+@router.post("/clients/{client_id}/scripts", response={201: ScriptOut}, operation_id="create_script")
+def create_script(request: HttpRequest, client_id: str, payload: ScriptIn) -> tuple[int, dict[str, Any]]:
+    user = user_of(request)
+    script = services.draft_script(user, client_id, payload.dict(exclude={"on_map"}), on_map=payload.on_map)
+    access = policy.get_client_for(user, client_id, Perm.VIEW_DIARY)
+    return 201, _script(_card(user, access, script.pk, Perm.VIEW_DIARY))
+
+
+@router.get("/clients/{client_id}/scripts/{script_id}", response=ScriptOut, operation_id="get_script")
+def get_script(request: HttpRequest, client_id: str, script_id: str) -> dict[str, Any]:
+    user = user_of(request)
+    access = policy.get_client_for(user, client_id, Perm.VIEW_DIARY)
+    card = _card(user, access, script_id, Perm.VIEW_DIARY)
+    rows.record_reads(user, access, "RelationshipScript", [card.script.pk], Perm.VIEW_DIARY)
+    return _script(card)
+
+
+@router.patch("/clients/{client_id}/scripts/{script_id}", response=ScriptOut, operation_id="update_script")
+def update_script(request: HttpRequest, client_id: str, script_id: str, payload: ScriptPatch) -> dict[str, Any]:
+    user = user_of(request)
+    changes = payload.dict(exclude_unset=True, exclude={"version"})
+    script = services.update_script(user, client_id, script_id, changes, expected_version=payload.version)
+    access = policy.get_client_for(user, client_id, Perm.VIEW_DIARY)
+    return _script(_card(user, access, script.pk, Perm.VIEW_DIARY))
+
+
+@router.post("/clients/{client_id}/scripts/{script_id}/status", response=ScriptOut, operation_id="set_script_status")
+def set_script_status(request: HttpRequest, client_id: str, script_id: str, payload: StatusIn) -> dict[str, Any]:
+    user = user_of(request)
+    script = services.set_script_status(user, client_id, script_id, payload.status)
+    access = policy.get_client_for(user, client_id, Perm.VIEW_DIARY)
+    return _script(_card(user, access, script.pk, Perm.VIEW_DIARY))
+
+
+def _response_card(user: Any, client_id: str, response: NewResponse) -> dict[str, Any]:
+    access = policy.get_client_for(user, client_id, Perm.VIEW_DIARY)
+    card = _card(user, access, response.script_id, Perm.VIEW_DIARY)
+    return _response(next(r for r in card.responses if r.response.pk == response.pk))
+
+
+@router.post(
+    "/clients/{client_id}/scripts/{script_id}/responses",
+    response={201: NewResponseOut},
+    operation_id="create_new_response",
+)
+def create_new_response(
+    request: HttpRequest, client_id: str, script_id: str, payload: NewResponseIn
+) -> tuple[int, dict[str, Any]]:
+    user = user_of(request)
+    response = services.draft_new_response(user, client_id, script_id, payload.description, on_map=payload.on_map)
+    return 201, _response_card(user, client_id, response)
+
+
+@router.patch(
+    "/clients/{client_id}/responses/{response_id}", response=NewResponseOut, operation_id="update_new_response"
+)
+def update_new_response(
+    request: HttpRequest, client_id: str, response_id: str, payload: NewResponsePatch
+) -> dict[str, Any]:
+    user = user_of(request)
+    response = services.update_new_response(user, client_id, response_id, payload.description)
+    return _response_card(user, client_id, response)
+
+
+@router.post(
+    "/clients/{client_id}/responses/{response_id}/status",
+    response=NewResponseOut,
+    operation_id="set_new_response_status",
+)
+def set_new_response_status(
+    request: HttpRequest, client_id: str, response_id: str, payload: StatusIn
+) -> dict[str, Any]:
+    user = user_of(request)
+    response = services.set_new_response_status(user, client_id, response_id, payload.status)
+    return _response_card(user, client_id, response)
+
+
+@router.get(
+    "/clients/{client_id}/responses/{response_id}/practice",
+    response=list[PracticeOut],
+    operation_id="list_response_practice",
+)
+def list_response_practice(request: HttpRequest, client_id: str, response_id: str) -> list[dict[str, Any]]:
+    user = user_of(request)
+    access = policy.get_client_for(user, client_id, Perm.VIEW_DIARY)
+    response = rows.get_row(user, access, queries.new_responses(access), response_id, Perm.VIEW_DIARY, "NewResponse")
+    items = queries.practice_log(access, response)
+    rows.record_reads(user, access, "NewResponse", [response.pk], Perm.VIEW_DIARY)
+    return [
+        {
+            "id": (item.practice or item.entry).pk,  # type: ignore[union-attr]
+            "occurred_at": item.occurred_at,
+            "outcome": item.practice.outcome if item.practice else "",
+            "note": item.note,
+            "shared": item.shared,
+            "diary_entry_id": item.entry.pk if item.entry else None,
+        }
+        for item in items
+    ]
+
+
+@router.post(
+    "/clients/{client_id}/responses/{response_id}/practice",
+    response={200: PracticeOut, 201: PracticeOut},
+    operation_id="log_response_practice",
+)
+def log_response_practice(
+    request: HttpRequest, client_id: str, response_id: str, payload: PracticeIn
+) -> tuple[int, dict[str, Any]]:
+    data = services.PracticeInput(**payload.dict(exclude={"key"}))
+    practice, created = services.log_response_practice(user_of(request), client_id, response_id, payload.key, data)
+    out = {name: getattr(practice, name) for name in ("id", "occurred_at", "outcome", "note", "shared")}
+    return (201 if created else 200), out
+
+
+# --- insights ----------------------------------------------------------------------------------------------------
+
+
+@router.get("/clients/{client_id}/insights", response=InsightsOut, operation_id="get_insights")
+def get_insights(request: HttpRequest, client_id: str, params: Query[InsightsQuery]) -> dict[str, Any]:
+    user = user_of(request)
+    access = policy.get_client_for(user, client_id, Perm.VIEW_DIARY)
+    data = insight_data.build(access, weeks=params.weeks)
+    rows.record_reads(user, access, "Insights", [access.client.pk], Perm.VIEW_DIARY)
+    return {
+        "weeks": data.weeks,
+        "entry_count": data.entry_count,
+        "practice_count": data.practice_count,
+        "skills": [
+            {
+                "skill": e.skill,
+                "title": title,
+                "uses": e.uses,
+                "enough": e.enough,
+                "mean_drop": round(e.interval.mean, 2) if e.interval else None,
+                "low": round(e.interval.low, 2) if e.interval else None,
+                "high": round(e.interval.high, 2) if e.interval else None,
+            }
+            for title, e in data.effects
+        ],
+        "triggers": [{"label": label, "counts": counts} for label, counts in data.triggers],
+        "time_of_day": [{"period": code, "count": count} for code, _label, count in data.times],
+        "scripts": [{"label": name, "counts": counts} for name, counts in data.scripts],
+        "new_response_uses": data.new_uses,
+    }

@@ -1,0 +1,134 @@
+"""The care team's view of a client's diary, script map and insights, under the client record.
+
+Only what the client shares reaches these pages: entries and practice logs they marked as shared, and scripts on
+their map or drafted by a clinician. Clinicians draft scripts and new responses; the client approves them.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from attune.accounts.roles import user_of
+from attune.core import policy
+from attune.core.policy import Perm
+from attune.diary import access as rows
+from attune.diary import queries, services
+from attune.diary.forms import EntryFilterForm, NewResponseForm, ScriptForm
+from attune.diary.models import DiaryEntry, MapStatus, RelationshipScript
+from attune.diary.views import add_errors, entry_list_context, insights_context
+
+
+def client_diary(request: HttpRequest, client_id: uuid.UUID) -> HttpResponse:
+    user = user_of(request)
+    access = policy.get_client_for(user, client_id, Perm.VIEW_DIARY)
+    scripts = list(queries.scripts(access).exclude(status=MapStatus.DRAFT))
+    form = EntryFilterForm(request.GET or None, scripts=scripts, owner=rows.is_owner(access))
+    context = entry_list_context(user, access, form)
+    context["client"] = access.client
+    return render(request, "diary/staff_diary.html", context)
+
+
+def client_entry(request: HttpRequest, client_id: uuid.UUID, entry_id: uuid.UUID) -> HttpResponse:
+    user = user_of(request)
+    access = policy.get_client_for(user, client_id, Perm.VIEW_DIARY)
+    found: DiaryEntry = rows.get_row(user, access, queries.entries(access), entry_id, Perm.VIEW_DIARY, "DiaryEntry")
+    rows.record_reads(user, access, "DiaryEntry", [found.pk], Perm.VIEW_DIARY)
+    context = {"client": access.client, "entry": found, "script": queries.visible_script(access, found.script)}
+    return render(request, "diary/staff_entry.html", context)
+
+
+def client_map(request: HttpRequest, client_id: uuid.UUID) -> HttpResponse:
+    user = user_of(request)
+    access = policy.get_client_for(user, client_id, Perm.VIEW_DIARY)
+    cards = queries.script_map(access)
+    rows.record_reads(user, access, "RelationshipScript", [c.script.pk for c in cards], Perm.VIEW_DIARY)
+    context = {
+        "client": access.client,
+        "groups": queries.split_map(cards),
+        "any": bool(cards),
+        "can_draft": policy.allows(access, Perm.DRAFT_SCRIPTS, user),
+    }
+    return render(request, "diary/staff_map.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def client_script_new(request: HttpRequest, client_id: uuid.UUID) -> HttpResponse:
+    user = user_of(request)
+    access = policy.get_client_for(user, client_id, Perm.DRAFT_SCRIPTS)
+    form = ScriptForm(request.POST or None, audience="staff")
+    if request.method == "POST" and form.is_valid():
+        try:
+            script = services.draft_script(user, access.client.pk, form.values())
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, f"Saved as a draft. {access.client.preferred_name} can put it on their map.")
+            return redirect("diary:client_script", client_id=access.client.pk, script_id=script.pk)
+    rows.record_reads(user, access, "Patient", [access.client.pk], Perm.VIEW_DIARY)
+    return render(request, "diary/staff_script.html", {"client": access.client, "form": form, "script": None})
+
+
+@require_http_methods(["GET", "POST"])
+def client_script(request: HttpRequest, client_id: uuid.UUID, script_id: uuid.UUID) -> HttpResponse:
+    user = user_of(request)
+    access = policy.get_client_for(user, client_id, Perm.VIEW_DIARY)
+    found: RelationshipScript = rows.get_row(
+        user, access, queries.scripts(access), script_id, Perm.VIEW_DIARY, "RelationshipScript"
+    )
+    editable = found.status == MapStatus.DRAFT and policy.allows(access, Perm.DRAFT_SCRIPTS, user)
+    form = (
+        ScriptForm(request.POST or None, initial=ScriptForm.initial_for(found), audience="staff") if editable else None
+    )
+    if request.method == "POST":
+        if form is None:
+            # A POST to a script on the map: the service refuses it (403, audited) with the reason.
+            services.update_script(user, access.client.pk, found.pk, {})
+        elif form.is_valid():
+            try:
+                services.update_script(
+                    user, access.client.pk, found.pk, form.values(), expected_version=form.cleaned_data["version"]
+                )
+            except services.StaleWriteError as exc:
+                form.add_error(None, str(exc))
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, "Saved.")
+                return redirect("diary:client_script", client_id=access.client.pk, script_id=found.pk)
+    card = next(c for c in queries.script_map(access) if c.script.pk == found.pk)
+    rows.record_reads(user, access, "RelationshipScript", [found.pk], Perm.VIEW_DIARY)
+    context = {
+        "client": access.client,
+        "script": found,
+        "card": card,
+        "form": form,
+        "response_form": NewResponseForm() if policy.allows(access, Perm.DRAFT_SCRIPTS, user) else None,
+    }
+    return render(request, "diary/staff_script.html", context)
+
+
+@require_POST
+def client_response_new(request: HttpRequest, client_id: uuid.UUID, script_id: uuid.UUID) -> HttpResponse:
+    form = NewResponseForm(request.POST)
+    description = form.cleaned_data["description"] if form.is_valid() else ""
+    try:
+        # Called even when the form is invalid, so that the policy decides (and audits) before anything else.
+        services.draft_new_response(user_of(request), client_id, script_id, description)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Suggested. It joins the map when the client approves it.")
+    return redirect("diary:client_script", client_id=client_id, script_id=script_id)
+
+
+def client_insights(request: HttpRequest, client_id: uuid.UUID) -> HttpResponse:
+    access = policy.get_client_for(user_of(request), client_id, Perm.VIEW_DIARY)
+    context = insights_context(request, access)
+    context["client"] = access.client
+    return render(request, "diary/staff_insights.html", context)

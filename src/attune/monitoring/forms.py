@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from attune.monitoring.models import Alert, Schedule
+from attune.monitoring.services import POSTPONE_DAYS
+from attune.questionnaires.forms import instrument_choices
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class ScheduleForm(forms.Form):
+    instrument = forms.ChoiceField(label="Questionnaire")
+    kind = forms.ChoiceField(label="How often", choices=Schedule.Kind.choices)
+    every = forms.IntegerField(
+        label="Every", min_value=1, max_value=90, initial=1, required=False, help_text="Number of days or weeks"
+    )
+    starts = forms.DateField(label="First due", widget=DateInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["instrument"].choices = instrument_choices()  # type: ignore[attr-defined]
+        self.fields["starts"].initial = timezone.localdate()
+
+
+class SessionForm(forms.Form):
+    date = forms.DateField(label="Session date", widget=DateInput, help_text="Past or planned")
+
+
+class VisibilityForm(forms.Form):
+    instrument = forms.CharField(max_length=40)
+    visible = forms.TypedChoiceField(choices=[("1", "Show"), ("0", "Hide")], coerce=lambda v: v == "1")
+
+
+class AcknowledgeForm(forms.Form):
+    note = forms.CharField(
+        label="Note",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What you did or plan to do. Only the care team can read it.",
+    )
+
+
+class AlertFilterForm(forms.Form):
+    kind = forms.ChoiceField(label="Type", required=False, choices=[("", "All types"), *Alert.Kind.choices])
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[
+            ("unresolved", "Not yet resolved"),
+            ("open", "New"),
+            ("acknowledged", "Acknowledged"),
+            ("resolved", "Resolved"),
+            ("all", "All"),
+        ],
+    )
+    client = forms.TypedChoiceField(label="Client", required=False, choices=[("", "All clients")], empty_value="")
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, clients: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["client"].choices = [("", "All clients"), *clients]  # type: ignore[attr-defined]
+
+
+class PostponeForm(forms.Form):
+    days = forms.TypedChoiceField(
+        label="Remind me",
+        coerce=int,
+        choices=[(1, "Tomorrow"), (3, "In 3 days"), (7, "In a week")],
+    )
+
+    def clean_days(self) -> int:
+        days = int(self.cleaned_data["days"])
+        if days not in POSTPONE_DAYS:
+            raise forms.ValidationError("Choose when to be reminded.")
+        return days
+
+
+class CrisisResourceForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=120)
+    phone = forms.CharField(label="Phone", max_length=40, required=False)
+    text_line = forms.CharField(
+        label="Text line", max_length=120, required=False, help_text="For example: Text SHOUT to 85258"
+    )
+    web_url = forms.URLField(label="Web link", required=False, assume_scheme="https")
+    hours = forms.CharField(label="Hours", max_length=120, required=False, help_text="For example: 24 hours, every day")
+    region = forms.CharField(label="Region", max_length=80, required=False)
+    position = forms.IntegerField(label="Order", min_value=0, max_value=99, initial=0, required=False)
+
+    def clean_position(self) -> int:
+        return self.cleaned_data.get("position") or 0
+
+
+class CompareForm(forms.Form):
+    a = forms.UUIDField(required=False)
+    b = forms.UUIDField(required=False)

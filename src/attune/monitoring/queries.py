@@ -1,0 +1,196 @@
+"""Read helpers for monitoring, scoped through the access policy. List helpers cost a fixed number of queries
+whatever the number of clients, schedules or responses."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Max, Min, Q, QuerySet
+from django.utils import timezone
+
+from attune.core import policy
+from attune.core.policy import Perm, Relation
+from attune.monitoring import rules
+from attune.monitoring.models import Alert, ChangeEvent, CrisisResource, MeasureVisibility, Schedule, SessionRecord
+from attune.questionnaires.models import Response
+
+
+@dataclass(frozen=True)
+class ScheduleState:
+    schedule: Schedule
+    due: rules.Due
+
+
+def _local_date(moment: datetime.datetime | None) -> datetime.date | None:
+    return timezone.localdate(moment) if moment is not None else None
+
+
+def due_for(client_ids: Iterable[Any], today: datetime.date | None = None) -> dict[Any, list[ScheduleState]]:
+    """Every live schedule of these clients with its state today. Three queries, whatever the numbers."""
+    ids = list(client_ids)
+    today = today or timezone.localdate()
+    if not ids:
+        return {}
+    schedules = list(Schedule.objects.filter(client_id__in=ids, ended__isnull=True).order_by("created"))
+    last = {
+        (row["client_id"], row["instrument"]): _local_date(row["last"])
+        for row in Response.objects.filter(client_id__in=ids, status=Response.Status.COMPLETED)
+        .values("client_id", "instrument")
+        .annotate(last=Max("submitted"))
+    }
+    sessions = {
+        row["client_id"]: [d for d in (row["previous"], row["next"]) if d is not None]
+        for row in SessionRecord.objects.filter(client_id__in=ids)
+        .values("client_id")
+        .annotate(previous=Max("date", filter=Q(date__lt=today)), next=Min("date", filter=Q(date__gte=today)))
+    }
+    states: dict[Any, list[ScheduleState]] = defaultdict(list)
+    for schedule in schedules:
+        completed = last.get((schedule.client_id, schedule.instrument))
+        if completed is not None and completed < schedule.starts:
+            completed = None  # the schedule starts afresh: its start date is its first due date
+        state = rules.due(
+            schedule.kind,
+            schedule.interval_days,
+            schedule.starts,
+            completed,
+            sessions.get(schedule.client_id, []),
+            today,
+        )
+        states[schedule.client_id].append(ScheduleState(schedule, state))
+    return states
+
+
+@dataclass
+class Summary:
+    due: int = 0
+    overdue: int = 0
+    alerts: int = 0
+    new_alerts: int = 0
+
+
+def caseload_summary(user: Any, clients: Iterable[Any]) -> dict[Any, Summary]:
+    """Due, overdue and unresolved alerts per client of a caseload page, for the clients whose measures (and
+    alerts) this user may see. A fixed number of queries for the whole page."""
+    clients = list(clients)
+    measured = [c.pk for c in clients if Perm.MEASURES_VIEW in policy.RULES[policy.relation_of(c)]]
+    alerted = [c.pk for c in clients if Perm.ALERTS_VIEW in policy.RULES[policy.relation_of(c)]]
+    summaries: dict[Any, Summary] = {pk: Summary() for pk in set(measured) | set(alerted)}
+    for client_id, states in due_for(measured).items():
+        summaries[client_id].due = sum(1 for s in states if s.due.state == "due")
+        summaries[client_id].overdue = sum(1 for s in states if s.due.state == "overdue")
+    if alerted:
+        counts = (
+            Alert.objects.filter(client_id__in=alerted)
+            .exclude(status=Alert.Status.RESOLVED)
+            .values("client_id")
+            .annotate(n=Count("id"), new=Count("id", filter=Q(status=Alert.Status.OPEN)))
+        )
+        for row in counts:
+            summaries[row["client_id"]].alerts = row["n"]
+            summaries[row["client_id"]].new_alerts = row["new"]
+    return summaries
+
+
+# --- alerts -----------------------------------------------------------------------------------------------
+
+STATUS_FILTERS = {
+    "unresolved": Q(status__in=[Alert.Status.OPEN, Alert.Status.ACKNOWLEDGED]),
+    "open": Q(status=Alert.Status.OPEN),
+    "acknowledged": Q(status=Alert.Status.ACKNOWLEDGED),
+    "resolved": Q(status=Alert.Status.RESOLVED),
+    "all": Q(),
+}
+
+
+def alert_clients(user: Any) -> QuerySet[Any]:
+    """Clients whose alerts this user may see: their own care team's, and a supervisor's team's."""
+    return policy.visible_to(user, relations=[Relation.CARE_TEAM, Relation.SUPERVISOR])
+
+
+def alerts_for(user: Any, *, kind: str = "", client_id: uuid.UUID | None = None, status: str = "") -> QuerySet[Alert]:
+    qs = Alert.objects.filter(client__in=alert_clients(user)).filter(
+        STATUS_FILTERS.get(status, STATUS_FILTERS["unresolved"])
+    )
+    if kind in Alert.Kind.values:
+        qs = qs.filter(kind=kind)
+    if client_id is not None:
+        qs = qs.filter(client_id=client_id)
+    return qs.select_related("client", "acknowledged_by", "resolved_by").order_by("-raised", "id")
+
+
+def acting_on(user: Any) -> set[Any]:
+    """Ids of the clients on whose alerts this user may act (their own care team's)."""
+    return set(policy.visible_to(user, relations=[Relation.CARE_TEAM]).values_list("pk", flat=True))
+
+
+def unresolved_alerts(client: Any) -> list[Alert]:
+    return list(Alert.objects.filter(client=client).exclude(status=Alert.Status.RESOLVED).order_by("-raised")[:10])
+
+
+# --- progress ---------------------------------------------------------------------------------------------
+
+
+def completed(client: Any, code: str | None = None) -> QuerySet[Response]:
+    qs = Response.objects.filter(client=client, status=Response.Status.COMPLETED)
+    if code is not None:
+        qs = qs.filter(instrument=code)
+    return qs.order_by("submitted", "id")
+
+
+def episode_series(client: Any, code: str) -> list[Response]:
+    """The completed responses of one instrument in the episode of the latest one, oldest first."""
+    responses = list(completed(client, code))
+    if not responses:
+        return []
+    episode = responses[-1].episode_id
+    return [r for r in responses if r.episode_id == episode]
+
+
+def history_before(response: Response) -> list[Response]:
+    """The earlier completed responses of the same instrument and episode, oldest first."""
+    same_episode = Q(episode__isnull=True) if response.episode_id is None else Q(episode_id=response.episode_id)
+    return list(
+        completed(response.client_id, response.instrument)
+        .filter(same_episode, submitted__lt=response.submitted)
+        .exclude(pk=response.pk)
+    )
+
+
+def session_dates(client: Any) -> list[datetime.date]:
+    return list(SessionRecord.objects.filter(client=client).order_by("date").values_list("date", flat=True))
+
+
+def sessions(client: Any) -> list[SessionRecord]:
+    return list(SessionRecord.objects.filter(client=client).select_related("clinician").order_by("-date"))
+
+
+def change_events(client: Any, code: str | None = None) -> list[ChangeEvent]:
+    qs = ChangeEvent.objects.filter(client=client)
+    if code is not None:
+        qs = qs.filter(instrument=code)
+    return list(qs.order_by("recorded"))
+
+
+def visible_instruments(client: Any) -> set[str]:
+    return set(MeasureVisibility.objects.filter(client=client, visible=True).values_list("instrument", flat=True))
+
+
+def crisis_resources(practice: Any) -> list[CrisisResource]:
+    return list(CrisisResource.objects.filter(practice=practice).order_by("position", "name"))
+
+
+def instruments_used(client: Any) -> list[tuple[str, int, Any]]:
+    """(instrument, number of completed responses, last submitted) for each instrument the client completed."""
+    rows = (
+        Response.objects.filter(client=client, status=Response.Status.COMPLETED)
+        .values("instrument")
+        .annotate(n=Count("id"), last=Max("submitted"))
+        .order_by("instrument")
+    )
+    return [(row["instrument"], row["n"], row["last"]) for row in rows]

@@ -1,0 +1,465 @@
+"""Monitoring pages: the alerts inbox, a client's schedules, sessions and progress, the CSV export, the crisis
+resources admin page, and in the portal the support page, postponing and the client's own results."""
+
+from __future__ import annotations
+
+import csv
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from attune.accounts.models import Membership
+from attune.core import policy
+from attune.core.models import AuditEvent
+from attune.core.policy import Perm, Relation
+from attune.measures import library
+from attune.monitoring import forms, progress, queries, rules, services
+from attune.monitoring.models import Alert
+from attune.questionnaires import services as questionnaires
+from attune.questionnaires.models import Response
+
+
+def _titles() -> dict[str, str]:
+    return {i.code: i.title for i in library.all_instruments()}
+
+
+def _svg(markup: str) -> SafeString:
+    # charts.svg escapes every text it writes and takes no free text from anyone: safe to insert as it is.
+    return mark_safe(markup)  # noqa: S308
+
+
+def _instrument(code: str) -> library.Instrument:
+    if code not in library.codes():
+        raise Http404("No such questionnaire")
+    return library.load(code)
+
+
+def _errors(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+# --- used by other apps' pages ----------------------------------------------------------------------------
+
+
+def shows_support(instrument: library.Instrument, link_id: str, choice: str) -> bool:
+    """After this answer, should the client see the crisis resources before anything else?"""
+    try:
+        value = float(choice)
+    except (TypeError, ValueError):
+        return False
+    return rules.is_critical(instrument.scoring, link_id, value)
+
+
+def crisis_resources_for(client: Any) -> list[Any]:
+    return queries.crisis_resources(client.practice)
+
+
+def estimates(codes: Any) -> dict[str, int]:
+    """Minutes each questionnaire takes, roughly, by instrument code."""
+    return {code: rules.minutes_for(len(library.load(code).items)) for code in set(codes) if code in library.codes()}
+
+
+def portal_panel(client: Any) -> dict[str, Any]:
+    """What the portal home needs: scheduled questionnaires that are due are put in the portal first."""
+    from attune.questionnaires import queries as questionnaire_queries
+
+    services.issue_due(client)
+    waiting = list(questionnaire_queries.portal_open(client))
+    postponed = list(
+        questionnaire_queries.open_for(client)
+        .filter(mode=Response.Mode.PORTAL, postponed_until__gt=timezone.localdate())
+        .order_by("postponed_until")
+    )
+    return {
+        "waiting": waiting,
+        "postponed": postponed,
+        "minutes": estimates(r.instrument for r in waiting + postponed),
+        "postpone_form": forms.PostponeForm(),
+        "has_results": bool(queries.visible_instruments(client)),
+    }
+
+
+def measures_panel(request: HttpRequest, access: policy.Access) -> dict[str, Any]:
+    """The monitoring part of a client's measures page (questionnaires:client_measures)."""
+    user, client = request.user, access.client
+    can_configure = policy.allows(access, Perm.MONITORING_CONFIGURE, user)
+    if can_configure:
+        services.issue_due(client)
+    states = queries.due_for([client.pk]).get(client.pk, [])
+    used = queries.instruments_used(client)
+    visible = queries.visible_instruments(client)
+    return {
+        "schedules": states,
+        "sessions": queries.sessions(client)[:12],
+        "instruments_used": [
+            {"code": code, "count": count, "last": last, "visible": code in visible} for code, count, last in used
+        ],
+        "can_configure": can_configure,
+        "schedule_form": forms.ScheduleForm() if can_configure else None,
+        "session_form": forms.SessionForm(initial={"date": timezone.localdate()}) if can_configure else None,
+        "alerts": queries.unresolved_alerts(client) if policy.allows(access, Perm.ALERTS_VIEW, user) else [],
+        "today": timezone.localdate(),
+    }
+
+
+def overview_panel(request: HttpRequest, access: policy.Access) -> dict[str, Any]:
+    """Alerts and what is due, for the client overview (care.views.client_overview)."""
+    user, client = request.user, access.client
+    can_measures = policy.allows(access, Perm.MEASURES_VIEW, user)
+    states = queries.due_for([client.pk]).get(client.pk, []) if can_measures else []
+    return {
+        "shown": can_measures or policy.allows(access, Perm.ALERTS_VIEW, user),
+        "alerts": queries.unresolved_alerts(client) if policy.allows(access, Perm.ALERTS_VIEW, user) else [],
+        "due": [s for s in states if s.due.state != "done"],
+        "titles": _titles(),
+    }
+
+
+# --- alerts -----------------------------------------------------------------------------------------------
+
+
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    services.check_alert_reader(request.user)
+    clients = list(queries.alert_clients(request.user).order_by("preferred_name").values_list("pk", "preferred_name"))
+    form = forms.AlertFilterForm(request.GET or None, clients=[(str(pk), name) for pk, name in clients])
+    filters = form.cleaned_data if form.is_valid() else {}
+    alerts = queries.alerts_for(
+        request.user,
+        kind=filters.get("kind") or "",
+        client_id=filters.get("client") or None,
+        status=filters.get("status") or "unresolved",
+    )
+    page = Paginator(alerts, 25).get_page(filters.get("page") or 1)
+    acting = queries.acting_on(request.user)
+    services.record_alert_list(request.user, page.object_list, acting)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "rows": [{"alert": a, "can_act": a.client_id in acting} for a in page.object_list],
+        "titles": _titles(),
+        "querystring": query.urlencode(),
+        "ack_form": forms.AcknowledgeForm(),
+    }
+    return render(request, "monitoring/alerts.html", context)
+
+
+@require_GET
+def alert_detail(request: HttpRequest, alert_id: str) -> HttpResponse:
+    access, alert = services.locate_alert(request.user, alert_id, Perm.ALERTS_VIEW)
+    can_act = policy.allows(access, Perm.ALERTS_ACT, request.user)
+    context = {
+        "alert": alert,
+        "client": access.client,
+        "can_act": can_act,
+        # Acknowledgement notes are clinical text: the care team's, never a supervisor's.
+        "show_notes": can_act,
+        "titles": _titles(),
+        "ack_form": forms.AcknowledgeForm(),
+        "resources": queries.crisis_resources(access.client.practice) if alert.kind == Alert.Kind.CRITICAL else [],
+    }
+    return render(request, "monitoring/alert_detail.html", context)
+
+
+def _back(request: HttpRequest, alert: Alert) -> HttpResponse:
+    if request.POST.get("back") == "detail":
+        return redirect("monitoring:alert", alert_id=alert.pk)
+    return redirect("monitoring:alerts")
+
+
+@require_POST
+def alert_acknowledge(request: HttpRequest, alert_id: str) -> HttpResponse:
+    form = forms.AcknowledgeForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    if not form.is_valid():
+        services.locate_alert(request.user, alert_id, Perm.ALERTS_ACT)
+        messages.error(request, "The note is too long.")
+        return redirect("monitoring:alert", alert_id=alert_id)
+    try:
+        alert = services.acknowledge(request.user, alert_id, note)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        return redirect("monitoring:alert", alert_id=alert_id)
+    messages.success(request, "Acknowledged.")
+    return _back(request, alert)
+
+
+@require_POST
+def alert_resolve(request: HttpRequest, alert_id: str) -> HttpResponse:
+    form = forms.AcknowledgeForm(request.POST)
+    if not form.is_valid():
+        services.locate_alert(request.user, alert_id, Perm.ALERTS_ACT)
+        messages.error(request, "The note is too long.")
+        return redirect("monitoring:alert", alert_id=alert_id)
+    try:
+        alert = services.resolve(request.user, alert_id, form.cleaned_data["note"])
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        return redirect("monitoring:alert", alert_id=alert_id)
+    messages.success(request, "Resolved.")
+    return _back(request, alert)
+
+
+# --- a client's schedules, sessions and what they may see ------------------------------------------------
+
+
+def _to_measures(client_id: Any) -> HttpResponse:
+    return redirect("questionnaires:client_measures", client_id=client_id)
+
+
+@require_POST
+def schedule_create(request: HttpRequest, client_id: str) -> HttpResponse:
+    policy.get_client_for(request.user, client_id, Perm.MONITORING_CONFIGURE)
+    form = forms.ScheduleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a questionnaire and how often.")
+        return _to_measures(client_id)
+    data = form.cleaned_data
+    try:
+        services.create_schedule(
+            request.user, client_id, data["instrument"], data["kind"], data.get("every") or 1, data.get("starts")
+        )
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, "Scheduled. When it is due, it will wait on the client's portal home.")
+    return _to_measures(client_id)
+
+
+@require_POST
+def schedule_end(request: HttpRequest, client_id: str, schedule_id: str) -> HttpResponse:
+    services.end_schedule(request.user, client_id, schedule_id)
+    messages.success(request, "The schedule has ended.")
+    return _to_measures(client_id)
+
+
+@require_POST
+def session_add(request: HttpRequest, client_id: str) -> HttpResponse:
+    policy.get_client_for(request.user, client_id, Perm.MONITORING_CONFIGURE)
+    form = forms.SessionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Enter the session date.")
+        return _to_measures(client_id)
+    try:
+        services.record_session(request.user, client_id, form.cleaned_data["date"])
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, "Session date saved.")
+    return _to_measures(client_id)
+
+
+@require_POST
+def session_remove(request: HttpRequest, client_id: str, session_id: str) -> HttpResponse:
+    services.remove_session(request.user, client_id, session_id)
+    messages.success(request, "Session date removed.")
+    return _to_measures(client_id)
+
+
+@require_POST
+def visibility(request: HttpRequest, client_id: str) -> HttpResponse:
+    policy.get_client_for(request.user, client_id, Perm.MONITORING_CONFIGURE)
+    form = forms.VisibilityForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose whether to show the results.")
+        return _to_measures(client_id)
+    try:
+        services.set_visibility(request.user, client_id, form.cleaned_data["instrument"], form.cleaned_data["visible"])
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        shown = form.cleaned_data["visible"]
+        messages.success(request, "The client can now see these results." if shown else "Hidden from the client.")
+    return _to_measures(client_id)
+
+
+# --- progress ---------------------------------------------------------------------------------------------
+
+
+@require_GET
+def progress_page(request: HttpRequest, client_id: str, code: str) -> HttpResponse:
+    access = policy.get_client_for(request.user, client_id, Perm.MEASURES_VIEW)
+    instrument = _instrument(code)
+    responses = queries.episode_series(access.client, code)
+    built = progress.build(instrument, responses, queries.session_dates(access.client), ident=f"chart-{code}")
+    context = {
+        "client": access.client,
+        "instrument": instrument,
+        "progress": built,
+        "chart": _svg(built.chart),
+        "events": queries.change_events(access.client, code),
+        "can_answers": policy.allows(access, Perm.MEASURES_VIEW_ANSWERS, request.user),
+    }
+    return render(request, "monitoring/progress.html", context)
+
+
+@require_GET
+def compare(request: HttpRequest, client_id: str, code: str) -> HttpResponse:
+    # A clinician's page: scores (measures.view) and item-level answers (measures.view_answers) both.
+    access = policy.get_client_for(request.user, client_id, Perm.MEASURES_VIEW)
+    if not policy.allows(access, Perm.MEASURES_VIEW_ANSWERS, request.user):
+        policy.deny(
+            request.user, "Patient", str(access.client.pk), Perm.MEASURES_VIEW_ANSWERS,
+            client_id=access.client.pk, relation=access.relation,
+        )  # fmt: skip
+        raise PermissionDenied("You do not have access to this part of the record")
+    instrument = _instrument(code)
+    responses = list(queries.completed(access.client, code).prefetch_related("answers"))
+    if len(responses) < 2:
+        messages.info(request, "Item-level changes need two completed administrations.")
+        return redirect("monitoring:progress", client_id=access.client.pk, code=code)
+    form = forms.CompareForm(request.GET)
+    chosen = form.cleaned_data if form.is_valid() else {}
+    by_id: dict[Any, Response] = {r.pk: r for r in responses}
+    before = by_id.get(chosen.get("a")) or responses[-2]
+    after = by_id.get(chosen.get("b")) or responses[-1]
+    if before.submitted > after.submitted:  # type: ignore[operator]
+        before, after = after, before
+    rows = progress.compare_items(instrument, before, after)
+    context = {
+        "client": access.client,
+        "instrument": instrument,
+        "responses": responses,
+        "before": before,
+        "after": after,
+        "rows": rows,
+        "moved": sum(1 for r in rows if r.moved),
+        "moved_two": sum(1 for r in rows if r.large),
+        "lower_is_better": rules.change_rule(instrument.scoring).lower_is_better,
+    }
+    return render(request, "monitoring/compare.html", context)
+
+
+CSV_COLUMNS = ["date", "instrument", "total", "subscales", "band", "missing_rule", "flags", "mode"]
+
+
+@require_GET
+def export_csv(request: HttpRequest, client_id: str) -> HttpResponse:
+    access = policy.get_client_for(request.user, client_id, Perm.MEASURES_VIEW)
+    policy.record_access(
+        request.user, access, AuditEvent.Action.EXECUTE, "Observation", "scores.csv", Perm.MEASURES_VIEW
+    )
+    # The client's name stays out of the file name: files get mailed and synced.
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="scores-{timezone.localdate():%Y%m%d}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    for r in queries.completed(access.client):
+        writer.writerow(
+            [
+                timezone.localtime(r.submitted).isoformat(timespec="minutes") if r.submitted else "",
+                r.instrument,
+                "" if r.total is None else f"{r.total:g}",
+                json.dumps(r.subscales, sort_keys=True),
+                r.band,
+                r.missing_rule,
+                ";".join(sorted(name for name, on in r.flags.items() if on)),
+                r.mode,
+            ]
+        )
+    return response
+
+
+# --- crisis resources (practice admins) -------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def crisis_resources(request: HttpRequest, practice_id: int) -> HttpResponse:
+    practice = policy.practice_for(request.user, practice_id, Membership.Role.ADMIN)
+    form = forms.CrisisResourceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.add_crisis_resource(request.user, practice.pk, **form.cleaned_data)
+        messages.success(request, "Added. Clients see it at once after an answer that needs support.")
+        return redirect("monitoring:crisis_resources", practice_id=practice.pk)
+    context = {"practice": practice, "form": form, "resources": queries.crisis_resources(practice)}
+    return render(request, "monitoring/crisis_resources.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def crisis_resource_edit(request: HttpRequest, practice_id: int, resource_id: int) -> HttpResponse:
+    practice = policy.practice_for(request.user, practice_id, Membership.Role.ADMIN)
+    resource = services._resource(practice, resource_id)
+    initial = {name: getattr(resource, name) for name in services.RESOURCE_FIELDS}
+    form = forms.CrisisResourceForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.update_crisis_resource(request.user, practice.pk, resource.pk, **form.cleaned_data)
+        messages.success(request, "Saved.")
+        return redirect("monitoring:crisis_resources", practice_id=practice.pk)
+    return render(
+        request, "monitoring/crisis_resource_edit.html", {"practice": practice, "form": form, "resource": resource}
+    )
+
+
+@require_POST
+def crisis_resource_remove(request: HttpRequest, practice_id: int, resource_id: int) -> HttpResponse:
+    services.remove_crisis_resource(request.user, practice_id, resource_id)
+    messages.success(request, "Removed.")
+    return redirect("monitoring:crisis_resources", practice_id=practice_id)
+
+
+# --- the portal -------------------------------------------------------------------------------------------
+
+
+@require_GET
+def support(request: HttpRequest, response_id: str) -> HttpResponse:
+    located = questionnaires.locate(request.user, response_id, Perm.MEASURES_ANSWER)
+    if located.access.relation is not Relation.SELF:
+        raise Http404("No such page")
+    context = {
+        "response": located.response,
+        "resources": queries.crisis_resources(located.access.client.practice),
+        "continue_url": reverse("questionnaires:portal_resume", args=[located.response.pk]),
+    }
+    return render(request, "monitoring/support.html", context)
+
+
+@require_POST
+def postpone(request: HttpRequest, response_id: str) -> HttpResponse:
+    form = forms.PostponeForm(request.POST)
+    if not form.is_valid():
+        questionnaires.locate(request.user, response_id, Perm.MEASURES_ANSWER)
+        messages.error(request, "Choose when you would like to be reminded.")
+        return redirect("care:portal")
+    try:
+        response = services.postpone(request.user, response_id, form.cleaned_data["days"])
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        when = response.postponed_until
+        messages.success(request, f"Set aside. It will be back on your home page on {when:%A} {when.day} {when:%B}.")  # type: ignore[union-attr]
+    return redirect("care:portal")
+
+
+def _own_client(request: HttpRequest) -> policy.Access:
+    own = policy.visible_to(request.user, relations=[Relation.SELF]).first()
+    if own is None:
+        policy.deny(request.user, "Patient", "", Perm.MEASURES_VIEW_OWN_RESULTS)
+        raise PermissionDenied("This page is for clients")
+    return policy.get_client_for(request.user, own.pk, Perm.MEASURES_VIEW_OWN_RESULTS)
+
+
+@require_GET
+def my_results(request: HttpRequest) -> HttpResponse:
+    access = _own_client(request)
+    client = access.client
+    visible = queries.visible_instruments(client)
+    sessions = queries.session_dates(client)
+    shown = []
+    for code in sorted(visible & set(library.codes())):
+        responses = queries.episode_series(client, code)
+        if not responses:
+            continue
+        built = progress.build(library.load(code), responses, sessions, for_client=True, ident=f"mine-{code}")
+        shown.append({"progress": built, "chart": _svg(built.chart)})
+    return render(request, "monitoring/my_results.html", {"shown": shown})

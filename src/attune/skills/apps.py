@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class SkillsConfig(AppConfig):
+    name = "attune.skills"
+    label = "skills"
+    verbose_name = "Skills library, guided exercises and practice records"

@@ -1,0 +1,202 @@
+"""`attune score`: batch scoring of a CSV file, and a clear message with nothing written for a bad file."""
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from attune.measures.scoring import csvfile
+
+PCL5_HEADER = "id," + ",".join(f"item{i}" for i in range(1, 21))
+
+
+def run_score(*args: str) -> str:
+    out = io.StringIO()
+    call_command("score", *args, stdout=out)
+    return out.getvalue()
+
+
+def read(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def write(tmp_path: Path, text: str, name: str = "in.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_scores_a_good_file(tmp_path: Path) -> None:
+    source = write(
+        tmp_path,
+        "id,item1,item2,item3,item4,item5,item6,item7,item8,item9\n"
+        "a,0,1,2,3,0,1,2,3,1\n"
+        "b,2,2,1,1,1,1,1,1,\n"
+        "c,3,3,3,3,,,0,0,2\n",
+    )
+    message = run_score("phq9", str(source), "-o", str(tmp_path / "out.csv"))
+    assert "Scored 3 rows" in message
+    rows = read(tmp_path / "out.csv")
+    assert list(rows[0]) == [
+        "id", *(f"item{i}" for i in range(1, 10)),
+        "total", "band", "critical", "positive_screen", "major_depressive_syndrome", "answered", "missing_rule",
+    ]  # fmt: skip
+    assert rows[0]["item9"] == "1"  # the input columns are kept as they were
+    assert [r["total"] for r in rows] == ["13", "11", ""]
+    assert [r["band"] for r in rows] == ["moderate", "moderate", ""]
+    assert [r["critical"] for r in rows] == ["true", "false", "true"]
+    assert [r["positive_screen"] for r in rows] == ["true", "true", "true"]
+    assert [r["answered"] for r in rows] == ["9", "8", "7"]
+    assert [r["missing_rule"] for r in rows] == [
+        "complete",
+        "prorated: 1 item skipped",
+        "not scored: too many items skipped",
+    ]
+
+
+def test_pcl5_subscale_columns_and_threshold_option(tmp_path: Path) -> None:
+    source = write(tmp_path, PCL5_HEADER + "\nx," + ",".join(["2"] * 16 + ["0"] * 4) + "\n")
+    run_score("pcl5", str(source), "-o", str(tmp_path / "out.csv"))
+    (row,) = read(tmp_path / "out.csv")
+    assert (row["total"], row["cluster_b"], row["cluster_c"], row["cluster_d"], row["cluster_e"]) == (
+        "32", "10", "4", "14", "4",
+    )  # fmt: skip
+    # Every cluster has enough items at 2 or more (E: items 15 and 16), so the provisional rule is met.
+    assert (row["probable_ptsd"], row["provisional_ptsd"], row["band"]) == ("false", "true", "")
+    run_score("pcl5", str(source), "-o", str(tmp_path / "out.csv"), "--threshold", "probable_ptsd=31")
+    assert read(tmp_path / "out.csv")[0]["probable_ptsd"] == "true"
+
+
+def test_mean_scored_instruments_keep_two_decimals_and_ecr_rs_has_no_total(tmp_path: Path) -> None:
+    source = write(tmp_path, "id,item1,item2,item3,item4,item5,item6,item7,item8,item9\nq,2,3,1,2,5,6,4,5,6\n")
+    run_score("ecr-rs", str(source), "-o", str(tmp_path / "out.csv"))
+    (row,) = read(tmp_path / "out.csv")
+    assert (row["total"], row["anxiety"], row["avoidance"]) == ("", "5.00", "5.83")
+    assert row["band"] == "higher anxiety, higher avoidance"  # quoted in the file: it holds a comma
+    source = write(tmp_path, "id," + ",".join(f"item{i}" for i in range(1, 13)) + "\nm,7,6,5,4,6,3,2,5,3,7,4,2\n")
+    run_score("mspss", str(source), "-o", str(tmp_path / "out.csv"))
+    (row,) = read(tmp_path / "out.csv")
+    assert (row["total"], row["significant_other"], row["family"], row["friends"], row["band"]) == (
+        "4.50", "6.50", "4.50", "2.50", "moderate",
+    )  # fmt: skip
+
+
+def test_extra_columns_quoting_and_unusual_cells_pass_through(tmp_path: Path) -> None:
+    # A quoted id with a comma and a line break, a spare column, "2.0" and " 1 " as answers, CRLF endings.
+    source = write(
+        tmp_path,
+        "id,item1,item2,item3,item4,item5,item6,item7,note\r\n"
+        '"Smith, J.\nsecond line",2.0, 1 ,1,1,1,1,1,kept\r\n'
+        "plain,3,3,3,3,3,3,3,\r\n",
+    )
+    run_score("gad7", str(source), "-o", str(tmp_path / "out.csv"))
+    rows = read(tmp_path / "out.csv")
+    assert rows[0]["id"] == "Smith, J.\nsecond line"
+    assert (rows[0]["note"], rows[0]["item1"], rows[0]["total"]) == ("kept", "2.0", "8")
+    assert rows[1]["total"] == "21"
+
+
+def test_list(capsys: pytest.CaptureFixture[str]) -> None:
+    listing = run_score("--list")
+    for code in ["brs", "csi16", "ders16", "ecr-rs", "gad7", "mspss", "pcl5", "pcptsd5", "phq9"]:
+        assert f"\n{code} " in f"\n{listing}"
+    assert "structure only" in listing and "item text" in listing
+    assert capsys.readouterr().err == ""
+
+
+def test_no_progress_when_stderr_is_not_a_terminal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = write(tmp_path, PCL5_HEADER + "\n" + "r,0" + ",0" * 19 + "\n")
+    run_score("pcl5", str(source), "-o", str(tmp_path / "out.csv"))
+    assert capsys.readouterr().err == ""
+
+
+def test_many_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(csvfile, "CHUNK_ROWS", 7)
+    lines = [f"r{n}," + ",".join(str((n + i) % 5) for i in range(20)) for n in range(50)]
+    source = write(tmp_path, PCL5_HEADER + "\n" + "\n".join(lines))  # no newline at the end
+    run_score("pcl5", str(source), "-o", str(tmp_path / "out.csv"))
+    rows = read(tmp_path / "out.csv")
+    assert [r["id"] for r in rows] == [f"r{n}" for n in range(50)]
+    assert all(int(r["total"]) == sum(int(r[f"item{i}"]) for i in range(1, 21)) for r in rows)
+    # An error in a later chunk names the right row: data row 40 is row 41 of the file.
+    lines[39] = lines[39][: lines[39].rindex(",")] + ",9"
+    write(tmp_path, PCL5_HEADER + "\n" + "\n".join(lines))
+    with pytest.raises(CommandError, match=r"row 41 \(id 'r39'\), column item20: 9 is not an answer"):
+        run_score("pcl5", str(source), "-o", str(tmp_path / "bad.csv"))
+    assert not (tmp_path / "bad.csv").exists()
+
+
+GOOD_ROW = "a," + ",".join(["1"] * 20)
+
+
+@pytest.mark.parametrize(
+    ("args", "content", "message"),
+    [
+        (["ecr-s"], PCL5_HEADER + "\n" + GOOD_ROW, r"unknown instrument 'ecr-s'"),
+        (["pcl5"], PCL5_HEADER.replace(",item7", "") + "\na" + ",1" * 19, r"row 1: missing column item7"),
+        (["pcl5"], PCL5_HEADER.replace("id,", "ident,") + "\n" + GOOD_ROW, r"row 1: missing column id"),
+        (["pcl5"], PCL5_HEADER + ",total\n" + GOOD_ROW + ",5", r"row 1: column total is an output column"),
+        (["pcl5"], PCL5_HEADER + ",item3\n" + GOOD_ROW + ",1", r"row 1: column item3 appears more than once"),
+        (["pcl5"], PCL5_HEADER + "\n" + GOOD_ROW + "\nb,5" + ",1" * 19, r"row 3 \(id 'b'\), column item1: 5 is not"),
+        (["pcl5"], PCL5_HEADER + "\n" + "c" + ",1" * 19 + ",-1", r"row 2 \(id 'c'\), column item20: -1 is not"),
+        (["pcl5"], PCL5_HEADER + "\n" + "d" + ",1" * 19 + ",1.5", r"row 2 \(id 'd'\), column item20: 1.5 is not"),
+        (["pcl5"], PCL5_HEADER + "\n" + "e,yes" + ",1" * 19, r"row 2 \(id 'e'\), column item1: 'yes' is not a number"),
+        (["pcl5"], PCL5_HEADER + "\n" + GOOD_ROW + "\nf,1,1", r"row 3: 3 cells where the header has 21"),
+        (["pcl5"], "", r"the file is empty"),
+        (["pcl5"], "name,age\nx,3", r"row 1: missing columns id, item1, item2, item3 \.\.\. \(21 in all\)"),
+        (["pcl5", "--threshold", "provisional_ptsd=2"], PCL5_HEADER + "\n" + GOOD_ROW, r"no configurable threshold"),
+        (["pcl5", "--threshold", "probable_ptsd"], PCL5_HEADER + "\n" + GOOD_ROW, r"FLAG=NUMBER"),
+        (["csi16"], "id," + ",".join(f"item{i}" for i in range(1, 17)) + "\ng,6,6" + ",1" * 14, r"column item2: 6"),
+        (["pcptsd5"], "id,item1,item2,item3,item4,item5,item6\nh,2,1,1,1,1,1", r"column item1: 2 is not an answer"),
+    ],
+    ids=[
+        "unknown instrument", "missing item column", "missing id column", "output column clash", "duplicate column",
+        "out of range", "negative", "not whole", "not a number", "short row", "empty file", "another file",
+        "unconfigurable flag", "threshold syntax", "csi16 item 2 above 5", "pcptsd5 exposure not yes or no",
+    ],
+)  # fmt: skip
+def test_bad_files_stop_with_a_clear_message_and_write_nothing(
+    tmp_path: Path, args: list[str], content: str, message: str
+) -> None:
+    source = write(tmp_path, content)
+    target = tmp_path / "out.csv"
+    with pytest.raises(CommandError, match=message) as raised:
+        run_score(args[0], str(source), "-o", str(target), *args[1:])
+    assert not target.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]  # no temporary file left behind
+    if args[0] == "pcl5" and "--threshold" not in args:
+        assert "nothing was written" in str(raised.value)
+
+
+def test_a_bad_file_leaves_an_earlier_output_untouched(tmp_path: Path) -> None:
+    target = write(tmp_path, "earlier results\n", name="out.csv")
+    source = write(tmp_path, PCL5_HEADER + "\n" + GOOD_ROW + "\nb,7" + ",1" * 19)
+    with pytest.raises(CommandError):
+        run_score("pcl5", str(source), "-o", str(target))
+    assert target.read_text() == "earlier results\n"
+
+
+def test_missing_input_and_output_folder(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="cannot read it"):
+        run_score("pcl5", str(tmp_path / "absent.csv"), "-o", str(tmp_path / "out.csv"))
+    source = write(tmp_path, PCL5_HEADER + "\n" + GOOD_ROW)
+    with pytest.raises(CommandError, match="no such directory"):
+        run_score("pcl5", str(source), "-o", str(tmp_path / "nowhere" / "out.csv"))
+
+
+def test_usage() -> None:
+    with pytest.raises(CommandError, match="usage: attune score"):
+        run_score("pcl5")
+
+
+def test_progress_on_a_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(csvfile, "CHUNK_ROWS", 2)
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True)
+    source = write(tmp_path, PCL5_HEADER + "\n" + "\n".join([GOOD_ROW] * 5) + "\n")
+    run_score("pcl5", str(source), "-o", str(tmp_path / "out.csv"))
+    assert capsys.readouterr().err == "\rscored 2 rows\rscored 4 rows\rscored 5 rows\n"
