@@ -175,6 +175,21 @@ def parse(table: str) -> list[Row]:
 ROWS = parse(TABLE)
 
 
+def _app_tables() -> list[Row]:
+    """Each app's rows live beside their request builders in tests/authz_matrix_<app>.py."""
+    import importlib
+    from pathlib import Path
+
+    rows: list[Row] = []
+    for path in sorted(Path(__file__).parent.glob("authz_matrix_*.py")):
+        module = importlib.import_module(f"tests.{path.stem}")
+        rows.extend(parse(module.TABLE))
+    return rows
+
+
+ROWS += _app_tables()
+
+
 def endpoints() -> set[str]:
     return {row.endpoint for row in ROWS}
 

@@ -164,7 +164,8 @@ def review(request: HttpRequest, response_id: str, surface: str) -> HttpResponse
 
 
 def portal_done(request: HttpRequest, response_id: str) -> HttpResponse:
-    located = services.locate(request.user, response_id, Perm.MEASURES_VIEW_ANSWERS)
+    # The thank-you page belongs to the person who answered in the portal.
+    located = services.locate(request.user, response_id, Perm.MEASURES_ANSWER)
     context = {"response": located.response, "instrument": located.instrument}
     if located.response.critical:
         context["crisis_resources"] = monitoring.crisis_resources_for(located.access.client)
@@ -174,6 +175,7 @@ def portal_done(request: HttpRequest, response_id: str) -> HttpResponse:
 def portal_list(request: HttpRequest) -> HttpResponse:
     own = policy.visible_to(request.user, relations=[policy.Relation.SELF]).first()
     if own is None:
+        policy.deny(request.user, "QuestionnaireResponse", "portal", Perm.MEASURES_ANSWER, relation="staff")
         raise policy.PermissionDenied("Questionnaires are for clients")
     access = policy.get_client_for(request.user, own.pk, Perm.MEASURES_VIEW_ANSWERS)
     open_ones = list(queries.portal_open(access.client))
