@@ -144,6 +144,7 @@ INSTALLED_APPS = [
     "attune.accounts",
     "attune.care",
     "attune.questionnaires",
+    "attune.consent",
     "attune.measures",
     "attune.monitoring",
     "attune.skills",

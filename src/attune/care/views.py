@@ -223,6 +223,8 @@ def portal(request: HttpRequest) -> HttpResponse:
             team=queries.care_team(access.client),
             current_episode=queries.current_episode(episodes),
             titles={i.code: i.title for i in library.all_instruments()},
+            referral_shared=any(g.in_force() for g in access.client.grants.filter(category="referral")),
+            has_partner=access.client.partner_links.filter(ended__isnull=True).exists(),
             **monitoring_views.portal_panel(access.client),
         )
     partner_of = policy.visible_to(request.user, relations=[policy.Relation.PARTNER]).order_by("preferred_name")

@@ -57,6 +57,7 @@ class Perm(enum.StrEnum):
     DRAFT_SCRIPTS = "scripts.draft"  # draft a relationship script or a new response for the client to approve
     APPROVE_SCRIPTS = "scripts.approve"  # put a draft on the map, change what is on it, set it aside
     RECOMMEND_SKILLS = "skills.recommend"
+    VIEW_SHARED = "shared.view"  # a partner's page of what the client chose to share
     MEASURES_ASSIGN = "measures.assign"  # send a questionnaire, or give one in session
     MEASURES_ANSWER = "measures.answer"  # answer: the client in the portal, a clinician in session
     MEASURES_VIEW = "measures.view"  # scores, flags and bands (outcomes, not clinical text)
@@ -98,7 +99,7 @@ RULES: dict[Relation, frozenset[Perm]] = {
     ),
     Relation.SUPERVISOR: frozenset(_OUTLINE | {Perm.MEASURES_VIEW, Perm.ALERTS_VIEW}),
     Relation.ADMIN: frozenset(_OUTLINE | {Perm.MANAGE_TEAM, Perm.INVITE_CLIENT}),
-    Relation.PARTNER: frozenset(),
+    Relation.PARTNER: frozenset({Perm.VIEW_SHARED}),
     Relation.NONE: frozenset(),
 }
 
