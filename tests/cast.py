@@ -49,8 +49,6 @@ class Cast:
 
 def load() -> Cast:
     users = {u.email.split("@")[0]: u for u in User.objects.filter(email__endswith="@" + demo.DEMO_DOMAIN)}
-    clients = {
-        c.preferred_name.lower(): c for c in Client.objects.filter(preferred_name__in=["Dana", "Eli", "Gus"])
-    }
+    clients = {c.preferred_name.lower(): c for c in Client.objects.filter(preferred_name__in=["Dana", "Eli", "Gus"])}
     practices = {p.slug: p for p in Practice.objects.all()}
     return Cast(users=users, clients=clients, practices=practices)

@@ -149,6 +149,7 @@ INSTALLED_APPS = [
     "attune.monitoring",
     "attune.skills",
     "attune.diary",
+    "attune.intake",
 ]
 
 MIDDLEWARE = [

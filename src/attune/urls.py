@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("attune.questionnaires.urls")),
     path("", include("attune.consent.urls")),
     path("", include("attune.monitoring.urls")),
+    path("", include("attune.intake.urls")),
     path("api/v1/", api.urls),
 ]

@@ -11,6 +11,9 @@ the last browser test has run, so Playwright's event loop never overlaps Django'
 - The `page` fixture runs each test twice, at phone width (390x844) and desktop width (1280x900); `phone_page`
   and `desktop_page` give one of them. A test fails if any page it visited reported a CSP violation, a script
   error or a failed load. Screenshots go to test-artifacts/screenshots/, axe reports to test-artifacts/axe/.
+- Quick exit (ATTUNE_QUICK_EXIT_URL) goes to a stand-in neutral page served locally, `neutral_url`.
+- `people` opens several watched browsers in one test (a clinician and a client, or a client coming back in a
+  fresh browser); `short_idle_page` is a phone page on a second server with a client idle timeout of 65 s.
 - Staff sign in with a two-step code: the demo enrols them with support.DEMO_TOTP_SECRET and support.totp_code
   computes the codes.
 """
@@ -51,7 +54,14 @@ def pytest_runtest_makereport(
 
 
 @pytest.fixture(scope="package")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[support.Server]:
+def neutral_url() -> Iterator[str]:
+    """The address quick exit sends people to: a local stand-in for a weather site."""
+    with support.neutral_site() as url:
+        yield url
+
+
+@pytest.fixture(scope="package")
+def server(tmp_path_factory: pytest.TempPathFactory, neutral_url: str) -> Iterator[support.Server]:
     var_dir = tmp_path_factory.mktemp("attune-browser")
     port = support.free_port()
     outer_url = os.environ.get("DATABASE_URL", "").strip()
@@ -61,14 +71,19 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[support.Server]
         else:
             database_url = f"sqlite:///{var_dir / 'attune.sqlite3'}"
         env = support.server_env(var_dir, database_url, port)
+        env["ATTUNE_QUICK_EXIT_URL"] = neutral_url
         support.manage(env, "migrate", "--no-input", "-v", "0")
         support.manage(env, "demo")
         running = support.start_server(env, port, var_dir / "server.log")
         stack.callback(support.stop_server, running)
         yield running
-        # A server error during the tests is worth seeing even when every assertion passed.
-        if "Traceback" in running.log_tail(1_000_000):
-            warnings.warn(f"The Attune server logged errors ({running.log}):\n{running.log_tail()}", stacklevel=1)
+        _warn_on_tracebacks(running)
+
+
+def _warn_on_tracebacks(running: support.Server) -> None:
+    # A server error during the tests is worth seeing even when every assertion passed.
+    if "Traceback" in running.log_tail(1_000_000):
+        warnings.warn(f"The Attune server logged errors ({running.log}):\n{running.log_tail()}", stacklevel=1)
 
 
 @pytest.fixture(scope="package")
@@ -110,3 +125,31 @@ def phone_page(request: pytest.FixtureRequest, browser: Browser, server: support
 @pytest.fixture
 def desktop_page(request: pytest.FixtureRequest, browser: Browser, server: support.Server) -> Iterator[Page]:
     yield from _page(request, browser, server, "desktop")
+
+
+@pytest.fixture
+def people(request: pytest.FixtureRequest, browser: Browser, server: support.Server) -> Iterator[support.People]:
+    """Opens as many watched browsers as a test needs (`people.open("phone")`); all are checked and closed after."""
+    crowd = support.People(browser, server.url)
+    try:
+        yield crowd
+    finally:
+        crowd.close_all(check=not request.node.stash.get(CALL_FAILED, False))
+
+
+@pytest.fixture
+def short_idle_server(server: support.Server) -> Iterator[support.Server]:
+    """A second server on the same database whose clients are signed out after 65 s idle (warned at 5 s)."""
+    running = support.start_sibling(server, "short-idle", ATTUNE_IDLE_TIMEOUT_CLIENT="65")
+    try:
+        yield running
+    finally:
+        support.stop_server(running)
+        _warn_on_tracebacks(running)
+
+
+@pytest.fixture
+def short_idle_page(
+    request: pytest.FixtureRequest, browser: Browser, short_idle_server: support.Server
+) -> Iterator[Page]:
+    yield from _page(request, browser, short_idle_server, "phone")

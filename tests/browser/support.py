@@ -15,6 +15,7 @@ import socket
 import struct
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -22,6 +23,7 @@ import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -185,6 +187,57 @@ def stop_server(server: Server) -> None:
         process.wait(timeout=10)
 
 
+def start_sibling(server: Server, name: str, **settings: str) -> Server:
+    """A second server on the same database and keys with some settings changed (a short idle timeout, say).
+    Cheap: no migrate and no demo, only a gunicorn start. Its log is server-<name>.log next to the first's."""
+    port = free_port()
+    env = {**server.env, **settings, "ATTUNE_SITE_URL": f"http://127.0.0.1:{port}"}
+    return start_server(env, port, server.log.with_name(f"server-{name}.log"))
+
+
+# --- The neutral site that quick exit opens ------------------------------------------------------------------
+
+# The network is closed, so a small local server stands in for the weather site (ATTUNE_QUICK_EXIT_URL). Its
+# address uses the host name "localhost": another site than the 127.0.0.1 that Attune answers on, so the browser
+# sends it none of Attune's cookies, as with a real neutral site.
+NEUTRAL_TITLE = "Weather"
+NEUTRAL_PAGE = (
+    b'<!doctype html><html lang="en"><head><meta charset="utf-8">'
+    b'<meta name="viewport" content="width=device-width, initial-scale=1"><title>Weather</title></head>'
+    b"<body><main><h1>Weather</h1><p>Light rain this afternoon, clearing by the evening.</p></main></body></html>"
+)
+
+
+class _NeutralHandler(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        if self.path.split("?")[0] == "/weather/":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(NEUTRAL_PAGE)))
+            self.end_headers()
+            self.wfile.write(NEUTRAL_PAGE)
+        else:  # a favicon, say: nothing to see, and no failed load for the watchers to report
+            self.send_response(204)
+            self.end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextmanager
+def neutral_site() -> Iterator[str]:
+    """Serves the stand-in neutral page in a thread and yields its address."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _NeutralHandler)
+    thread = threading.Thread(target=httpd.serve_forever, name="neutral-site", daemon=True)
+    thread.start()
+    try:
+        yield f"http://localhost:{httpd.server_address[1]}/weather/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)
+
+
 # --- Pages: watchers for CSP violations and script errors ---------------------------------------------------
 
 # Runs in every document before the page's own scripts. Playwright injects it outside the page's CSP, and the
@@ -269,6 +322,37 @@ def assert_no_csp_violations(page: Page) -> None:
     assert not problems, "\n".join(problems)
 
 
+class People:
+    """Several browsers in one test, one context each (no shared cookies), watched like the `page` fixture: a
+    clinician and a client side by side, or a client who closes her browser and comes back in a new one."""
+
+    def __init__(self, browser: Browser, base_url: str) -> None:
+        self.browser = browser
+        self.base_url = base_url
+        self.pages: list[Page] = []
+
+    def open(self, viewport: str) -> Page:
+        page = watched_page(new_context(self.browser, self.base_url, viewport))
+        self.pages.append(page)
+        return page
+
+    def close(self, page: Page) -> None:
+        """Closes the page's browser context at once (all its cookies go with it), after the usual checks."""
+        self.pages.remove(page)
+        try:
+            assert_no_csp_violations(page)
+        finally:
+            page.context.close()
+
+    def close_all(self, *, check: bool = True) -> None:
+        problems: list[str] = []
+        for page in self.pages:
+            problems += take_problems(page)
+            page.context.close()
+        self.pages = []
+        assert not (check and problems), "\n".join(problems)
+
+
 # --- Page helpers for tests ---------------------------------------------------------------------------------
 
 
@@ -331,12 +415,16 @@ def _expect_form_accepted(page: Page, response: Response | None, what: str) -> N
         raise AssertionError(f"{what}: the server answered {response.status} at {page.url}: {text[:300]}")
 
 
-def screenshot(page: Page, name: str) -> Path:
-    """Saves a full-page PNG as test-artifacts/screenshots/<name>-<phone|desktop>.png."""
+def screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:
+    """Saves a PNG as test-artifacts/screenshots/<name>-<phone|desktop>.png: the whole page from the top, or
+    with full_page=False what the viewport shows now (after scrolling, say)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}-{viewport_name(page)}.png"
+    if full_page:
+        # From the top: a page left scrolled draws its sticky quick-exit bar halfway down a full-page capture.
+        page.evaluate("() => window.scrollTo(0, 0)")
     # caret="initial": hiding the caret makes Playwright add a <style> element, which the page's CSP refuses.
-    page.screenshot(path=str(path), full_page=True, caret="initial")
+    page.screenshot(path=str(path), full_page=full_page, caret="initial")
     return path
 
 
@@ -429,12 +517,12 @@ def assert_idrefs_resolve(page: Page) -> None:
     assert not dangling, f"{page.url} refers to ids that do not exist: " + "; ".join(dangling)
 
 
-def check_page(page: Page, name: str) -> Path:
+def check_page(page: Page, name: str, *, full_page: bool = True) -> Path:
     """What every visited page must pass: loaded; no CSP violation, script error or failed load so far; no
     sideways scrolling; no serious axe finding; no reference to a missing id. Saves its screenshot first (so
-    that a failure can be looked at) and returns the path."""
+    that a failure can be looked at; see `screenshot` for full_page) and returns the path."""
     page.wait_for_load_state("load")
-    path = screenshot(page, name)
+    path = screenshot(page, name, full_page=full_page)
     assert_no_csp_violations(page)
     assert_fits_width(page)
     assert_accessible(page, name)

@@ -469,7 +469,7 @@ def test_frank_s_portal_shows_the_link_and_nothing_private(cast: Cast, as_user: 
     response = as_user(cast.frank).get(reverse("care:portal"))
     assert response.status_code == 200
     body = text(response)
-    assert "You are linked with Dana" in body
+    assert "What Dana shares with you" in body
     assert not has_canary(response)
     # Nothing about dana's care: not her clinician, not when her work began.
     assert "Alice" not in body

@@ -3,7 +3,8 @@
 dana: "the Shield" on her map (drafted with alice) with a new response; a draft of her own that only she can see;
 a draft alice suggested; one private and one shared entry, one private and one shared practice of the new
 response, one private and one shared skill practice, a recommendation and a grounding phrase.
-eli: a script on his map and one shared entry (bob is his clinician).
+eli: a script on his map with a new response, one shared entry, a shared skill practice and a phrase (bob is his
+clinician).
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ class World:
     phrase: GroundingPhrase
     eli_script: RelationshipScript
     eli_entry: DiaryEntry
+    eli_response: NewResponse
+    eli_skill: SkillPractice
+    eli_phrase: GroundingPhrase
     canaries: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -80,7 +84,7 @@ def entry_input(*, shared: bool, **extra: Any) -> services.EntryInput:
 def build_world(cast: Cast) -> World:
     dana, eli = cast.client("dana"), cast.client("eli")
     shield = services.draft_script(cast.alice, dana.pk, script_values("shield-"))
-    services.set_script_status(cast.dana, dana.pk, shield.pk, "on_map")
+    shield = services.set_script_status(cast.dana, dana.pk, shield.pk, "on_map")
     response = services.draft_new_response(
         cast.dana, dana.pk, shield.pk, canary("newresponse", "description"), on_map=True
     )
@@ -118,6 +122,11 @@ def build_world(cast: Cast) -> World:
     phrase = skill_services.add_phrase(cast.dana, dana.pk, canary("groundingphrase", "text"))
     eli_script = services.draft_script(cast.eli, eli.pk, script_values("eli-"), on_map=True)
     eli_entry, _ = services.log_entry(cast.eli, eli.pk, uuid.uuid4(), entry_input(shared=True))
+    eli_response = services.draft_new_response(cast.eli, eli.pk, eli_script.pk, "Take a walk first", on_map=True)
+    eli_skill, _ = skill_services.record_practice(
+        cast.eli, eli.pk, "body-scan", uuid.uuid4(), skill_services.PracticeInput(distress_before=40, shared=True)
+    )
+    eli_phrase = skill_services.add_phrase(cast.eli, eli.pk, canary("groundingphrase", "text"))
     return World(
         cast=cast,
         shield=shield,
@@ -133,6 +142,9 @@ def build_world(cast: Cast) -> World:
         phrase=phrase,
         eli_script=eli_script,
         eli_entry=eli_entry,
+        eli_response=eli_response,
+        eli_skill=eli_skill,
+        eli_phrase=eli_phrase,
     )
 
 

@@ -121,7 +121,9 @@ def test_compare_says_whether_the_best_is_clearly_ahead() -> None:
     clear = stats.skill_effects([("a", 50, 20)] * 2 + [("a", 50, 22)] + [("b", 50, 48), ("b", 50, 47), ("b", 50, 49)])
     comparison = stats.compare(clear)
     assert comparison is not None and comparison.best.skill == "a" and comparison.clearly_ahead
-    close = stats.skill_effects([("a", 50, 20), ("a", 50, 45), ("a", 50, 30), ("b", 50, 30), ("b", 50, 40), ("b", 50, 25)])
+    close = stats.skill_effects(
+        [("a", 50, 20), ("a", 50, 45), ("a", 50, 30), ("b", 50, 30), ("b", 50, 40), ("b", 50, 25)]
+    )
     comparison = stats.compare(close)
     assert comparison is not None and not comparison.clearly_ahead
     assert stats.compare(stats.skill_effects([("a", 50, 20), ("a", 40, 20)])) is None

@@ -20,6 +20,7 @@ from attune.accounts.api import router as accounts_router
 from attune.care.api import router as care_router
 from attune.care.services import StaleWriteError
 from attune.diary.api import router as diary_router
+from attune.intake.api import router as intake_router
 from attune.monitoring.api import router as monitoring_router
 from attune.questionnaires.api import router as questionnaires_router
 from attune.skills.api import router as skills_router
@@ -67,6 +68,7 @@ api.add_router("/", questionnaires_router)
 api.add_router("/", diary_router)
 api.add_router("/", skills_router)
 api.add_router("/", monitoring_router)
+api.add_router("/", intake_router)
 
 
 def _error(request: HttpRequest, status: int, message: str, **extra: Any) -> HttpResponse:

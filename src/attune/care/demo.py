@@ -183,6 +183,9 @@ def seed(password: str = DEFAULT_PASSWORD, *, extra: bool = True, totp_secret: s
         from attune.monitoring import demo as monitoring_demo
 
         monitoring_demo.seed(cast.clients, cast.users)
+        from attune.intake import demo as intake_demo
+
+        intake_demo.seed(cast.clients, cast.users)
     return cast
 
 

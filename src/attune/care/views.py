@@ -18,6 +18,8 @@ from attune.care.forms import CareTeamForm, CaseloadFilterForm, ClientForm, Clos
 from attune.core import policy
 from attune.core.models import AuditEvent
 from attune.core.policy import Perm
+from attune.intake import staff_views as intake_staff_views
+from attune.intake import views as intake_views
 from attune.measures import library
 from attune.monitoring import queries as monitoring_queries
 from attune.monitoring import views as monitoring_views
@@ -90,6 +92,7 @@ def _overview_context(request: HttpRequest, access: policy.Access) -> dict[str, 
         "titles": {i.code: i.title for i in library.all_instruments()},
         "invite_form": PortalInviteForm(),
         "monitoring": monitoring_views.overview_panel(request, access),
+        "intake": intake_staff_views.overview_panel(request, access),
     }
 
 
@@ -226,6 +229,7 @@ def portal(request: HttpRequest) -> HttpResponse:
             referral_shared=any(g.in_force() for g in access.client.grants.filter(category="referral")),
             has_partner=access.client.partner_links.filter(ended__isnull=True).exists(),
             **monitoring_views.portal_panel(access.client),
+            **intake_views.portal_panel(access.client),
         )
     partner_of = policy.visible_to(request.user, relations=[policy.Relation.PARTNER]).order_by("preferred_name")
     context["partners_of"] = list(partner_of)

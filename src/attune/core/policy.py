@@ -68,6 +68,12 @@ class Perm(enum.StrEnum):
     MONITORING_CONFIGURE = "monitoring.configure"  # schedules, session dates, what the client may see
     ALERTS_VIEW = "alerts.view"  # alerts about a client (a supervisor never sees acknowledgement notes)
     ALERTS_ACT = "alerts.act"  # acknowledge with a note, resolve
+    # The intake (intake/). The client answers it and decides when to send it; the care team reads what was sent.
+    INTAKE_SEND = "intake.send"  # send an intake to the client's portal
+    INTAKE_ANSWER = "intake.answer"  # answer, skip, keep sections for the session, send: the client's own
+    INTAKE_VIEW = "intake.view"  # the answers, the summary and the clinician's section notes
+    INTAKE_DISCUSS = "intake.discuss"  # mark a section discussed in session, write a note on it
+    INTAKE_STATUS = "intake.status"  # that an intake exists, and its status and dates: no answers
 
 
 # Permissions that change data: the policy audits their denials, the service audits the write itself inside
@@ -109,6 +115,13 @@ RULES: dict[Relation, frozenset[Perm]] = {
 WRITE_PERMS |= {Perm.WRITE_DIARY, Perm.DRAFT_SCRIPTS, Perm.APPROVE_SCRIPTS, Perm.RECOMMEND_SKILLS}
 RULES[Relation.SELF] |= {Perm.VIEW_DIARY, Perm.WRITE_DIARY, Perm.DRAFT_SCRIPTS, Perm.APPROVE_SCRIPTS}
 RULES[Relation.CARE_TEAM] |= {Perm.VIEW_DIARY, Perm.DRAFT_SCRIPTS, Perm.RECOMMEND_SKILLS}
+
+# The intake (intake/): answered by the client alone, read by the care team once sent. A supervisor sees that an
+# intake exists and its status, never the answers; admins and partners nothing.
+WRITE_PERMS |= {Perm.INTAKE_SEND, Perm.INTAKE_ANSWER, Perm.INTAKE_DISCUSS}
+RULES[Relation.SELF] |= {Perm.INTAKE_ANSWER, Perm.INTAKE_STATUS}
+RULES[Relation.CARE_TEAM] |= {Perm.INTAKE_SEND, Perm.INTAKE_VIEW, Perm.INTAKE_DISCUSS, Perm.INTAKE_STATUS}
+RULES[Relation.SUPERVISOR] |= {Perm.INTAKE_STATUS}
 
 # What a partner may see when the client has shared the matching category with them.
 PARTNER_SHAREABLE: dict[Perm, str] = {Perm.VIEW_CLINICAL: SharingGrant.Category.REFERRAL}

@@ -87,9 +87,11 @@ def client_script(request: HttpRequest, client_id: uuid.UUID, script_id: uuid.UU
     )
     if request.method == "POST":
         if form is None:
-            # A POST to a script on the map: the service refuses it (403, audited) with the reason.
+            # A POST to a script on the map: the service refuses the care team (403, audited); the client, who may
+            # change it, is sent to their own page for it.
             services.update_script(user, access.client.pk, found.pk, {})
-        elif form.is_valid():
+            return redirect("diary:script", script_id=found.pk)
+        if form.is_valid():
             try:
                 services.update_script(
                     user, access.client.pk, found.pk, form.values(), expected_version=form.cleaned_data["version"]

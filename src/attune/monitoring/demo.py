@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from django.utils import timezone
@@ -37,7 +38,7 @@ RESOURCES = {
 }
 
 # Dana's PCL-5: (days ago, answers to items 1-20; None is "prefer not to answer").
-PCL5 = [
+PCL5: list[tuple[int, Sequence[int | None]]] = [
     (42, [3] * 8 + [2] * 12),  # 48
     (28, [3] * 2 + [2] * 10 + [None] + [2] * 7),  # 40 over 19 items, prorated to 42
     (14, [2] * 11 + [1] * 9),  # 31: below the cut-off of 33
@@ -65,11 +66,12 @@ def seed(clients: dict[str, Client], users: dict[str, Any]) -> None:
         Schedule.objects.create(client=dana, instrument="phq9", kind="weeks", every=1, starts=today, created_by=alice)
         starts = today - datetime.timedelta(days=42)
         Schedule.objects.create(client=dana, instrument="pcl5", kind="weeks", every=2, starts=starts, created_by=alice)
-    for days_ago in (42, 35, 28, 21, 14, 7, -7):
-        SessionRecord.objects.get_or_create(
-            client=dana, date=today - datetime.timedelta(days=days_ago), defaults={"clinician": alice}
-        )
-    MeasureVisibility.objects.get_or_create(client=dana, instrument="pcl5", defaults={"visible": True, "changed_by": alice})
+    if not SessionRecord.objects.filter(client=dana).exists():  # once: the dates move with the day it runs
+        for days_ago in (42, 35, 28, 21, 14, 7, -7):
+            SessionRecord.objects.create(client=dana, date=today - datetime.timedelta(days=days_ago), clinician=alice)
+    MeasureVisibility.objects.get_or_create(
+        client=dana, instrument="pcl5", defaults={"visible": True, "changed_by": alice}
+    )
     if not Response.objects.filter(client=dana, instrument="pcl5", status=Response.Status.COMPLETED).exists():
         for days_ago, answers in PCL5:
             _administer(users["dana"], dana, "pcl5", answers, days_ago)
@@ -89,7 +91,7 @@ def _others(users: dict[str, Any], today: datetime.date) -> None:
         Schedule.objects.create(client=chloe, instrument="gad7", kind="weeks", every=1, starts=starts, created_by=alice)
 
 
-def _administer(actor: Any, client: Client, code: str, answers: list[int | None], days_ago: int) -> Response:
+def _administer(actor: Any, client: Client, code: str, answers: Sequence[int | None], days_ago: int) -> Response:
     """Answer and send through the engine (so alerts and changes are raised as in real use), then move the
     response and what it raised back to the day it was given."""
     response = questionnaires.start(actor, client.pk, code, response_id=uuid.uuid4())

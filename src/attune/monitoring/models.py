@@ -54,12 +54,14 @@ class Schedule(models.Model):
 
 
 class Alert(models.Model):
-    """Something the care team should look at: a critical answer, or a reliable deterioration. Shaped like a
-    FHIR DetectedIssue."""
+    """Something the care team should look at: a critical answer, a reliable deterioration, or an intake answer
+    that suggests the client may not be safe (no questionnaire response: `instrument` is "intake" and `item` the
+    intake question). Shaped like a FHIR DetectedIssue."""
 
     class Kind(models.TextChoices):
         CRITICAL = "critical", "Critical answer"
         DETERIORATION = "deterioration", "Reliable deterioration"
+        INTAKE_SAFETY = "intake_safety", "Safety answer in the intake"
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"
@@ -68,7 +70,9 @@ class Alert(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     client = models.ForeignKey("care.Client", on_delete=models.CASCADE, related_name="alerts")
-    response = models.ForeignKey("questionnaires.Response", on_delete=models.CASCADE, related_name="+")
+    response = models.ForeignKey(
+        "questionnaires.Response", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     kind = models.CharField(max_length=16, choices=Kind.choices)
     instrument = models.CharField(max_length=40)
     item = models.CharField(max_length=40, blank=True)  # the critical item's linkId
@@ -111,7 +115,9 @@ class Alert(models.Model):
         """The critical item's number as the client saw it in the questionnaire."""
         from attune.measures import library
 
-        ids = [item["linkId"] for item in library.load(self.instrument).items] if self.item else []
+        if not self.item or self.instrument not in library.codes():
+            return None
+        ids = [item["linkId"] for item in library.load(self.instrument).items]
         return ids.index(self.item) + 1 if self.item in ids else None
 
 

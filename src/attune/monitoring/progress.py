@@ -124,7 +124,9 @@ def build(
         low, high = _range(instrument, [r.total for r in rows if r.total is not None])
         chart = charts.svg(
             charts.Chart(
-                title=f"{'Your ' if for_client else ''}{instrument.title} scores over time",
+                title=f"Your {short_title(instrument.title)} results over time"
+                if for_client
+                else f"{instrument.title} scores over time",
                 points=[charts.ChartPoint(r.when, r.total, r.note) for r in rows],
                 low=low,
                 high=high,
@@ -136,6 +138,13 @@ def build(
             )
         )
     return Progress(instrument, rule, rows, summary, band, session_list, chart)
+
+
+def short_title(title: str) -> str:
+    """ "PTSD Checklist for DSM-5 (PCL-5)" -> "PCL-5": the questionnaire's short name, where it has one."""
+    if title.endswith(")") and "(" in title:
+        return title[title.rindex("(") + 1 : -1]
+    return title
 
 
 def _description(rows: list[Row], rule: rules.ChangeRule, band: Any, for_client: bool) -> str:

@@ -348,6 +348,20 @@ def _critical_alert(response: Response, link_id: str) -> Alert:
     return alert
 
 
+def on_intake_concern(intake: Any, link_id: str) -> Alert:
+    """Called by intake.services.answer inside its transaction, holding the intake's row lock, when an answer
+    suggests the client may not be safe. One alert per intake and question, however often it is saved."""
+    alert = Alert.objects.filter(
+        client_id=intake.client_id, kind=Alert.Kind.INTAKE_SAFETY, item=link_id, raised__gte=intake.created
+    ).first()
+    if alert is None:
+        alert = Alert.objects.create(
+            client_id=intake.client_id, kind=Alert.Kind.INTAKE_SAFETY, instrument="intake", item=link_id
+        )
+        _system(AuditEvent.Action.CREATE, ALERT, alert.pk, intake.client_id, "alert:intake_safety")
+    return alert
+
+
 def on_submit(response: Response) -> None:
     """Called by questionnaires.services.submit inside its transaction, once the response is scored."""
     for link_id in response.critical_items:

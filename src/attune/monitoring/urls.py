@@ -1,6 +1,6 @@
 from django.urls import path
 
-from attune.monitoring import views
+from attune.monitoring import portal_views, practice_views, views
 
 app_name = "monitoring"
 urlpatterns = [
@@ -24,18 +24,18 @@ urlpatterns = [
     path("clients/<uuid:client_id>/measures/export.csv", views.export_csv, name="export_csv"),
     path("clients/<uuid:client_id>/measures/progress/<slug:code>/", views.progress_page, name="progress"),
     path("clients/<uuid:client_id>/measures/progress/<slug:code>/items/", views.compare, name="compare"),
-    path("practice/<int:practice_id>/crisis-resources/", views.crisis_resources, name="crisis_resources"),
+    path("practice/<int:practice_id>/crisis-resources/", practice_views.crisis_resources, name="crisis_resources"),
     path(
         "practice/<int:practice_id>/crisis-resources/<int:resource_id>/",
-        views.crisis_resource_edit,
+        practice_views.crisis_resource_edit,
         name="crisis_resource_edit",
     ),
     path(
         "practice/<int:practice_id>/crisis-resources/<int:resource_id>/remove/",
-        views.crisis_resource_remove,
+        practice_views.crisis_resource_remove,
         name="crisis_resource_remove",
     ),
-    path("portal/questionnaires/<uuid:response_id>/support/", views.support, name="support"),
-    path("portal/questionnaires/<uuid:response_id>/postpone/", views.postpone, name="postpone"),
-    path("portal/results/", views.my_results, name="my_results"),
+    path("portal/questionnaires/<uuid:response_id>/support/", portal_views.support, name="support"),
+    path("portal/questionnaires/<uuid:response_id>/postpone/", portal_views.postpone, name="postpone"),
+    path("portal/results/", portal_views.my_results, name="my_results"),
 ]

@@ -1,5 +1,7 @@
-"""Monitoring pages: the alerts inbox, a client's schedules, sessions and progress, the CSV export, the crisis
-resources admin page, and in the portal the support page, postponing and the client's own results."""
+"""Monitoring pages for the care team: the alerts inbox, a client's schedules, sessions and what the client may
+see, progress charts and item-level changes, and the CSV export; and the panels other apps' pages include
+(portal home, client overview, measures page). The portal's pages are in portal_views, the practice admins' in
+practice_views."""
 
 from __future__ import annotations
 
@@ -12,19 +14,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from attune.accounts.models import Membership
 from attune.core import policy
 from attune.core.models import AuditEvent
-from attune.core.policy import Perm, Relation
+from attune.core.policy import Perm
 from attune.measures import library
 from attune.monitoring import forms, progress, queries, rules, services
 from attune.monitoring.models import Alert
-from attune.questionnaires import services as questionnaires
 from attune.questionnaires.models import Response
 
 
@@ -32,7 +31,7 @@ def _titles() -> dict[str, str]:
     return {i.code: i.title for i in library.all_instruments()}
 
 
-def _svg(markup: str) -> SafeString:
+def safe_svg(markup: str) -> SafeString:
     # charts.svg escapes every text it writes and takes no free text from anyone: safe to insert as it is.
     return mark_safe(markup)  # noqa: S308
 
@@ -43,7 +42,7 @@ def _instrument(code: str) -> library.Instrument:
     return library.load(code)
 
 
-def _errors(exc: ValidationError) -> str:
+def error_text(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
@@ -167,7 +166,9 @@ def alert_detail(request: HttpRequest, alert_id: str) -> HttpResponse:
         "show_notes": can_act,
         "titles": _titles(),
         "ack_form": forms.AcknowledgeForm(),
-        "resources": queries.crisis_resources(access.client.practice) if alert.kind == Alert.Kind.CRITICAL else [],
+        "resources": queries.crisis_resources(access.client.practice)
+        if alert.kind in {Alert.Kind.CRITICAL, Alert.Kind.INTAKE_SAFETY}
+        else [],
     }
     return render(request, "monitoring/alert_detail.html", context)
 
@@ -189,7 +190,7 @@ def alert_acknowledge(request: HttpRequest, alert_id: str) -> HttpResponse:
     try:
         alert = services.acknowledge(request.user, alert_id, note)
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, error_text(exc))
         return redirect("monitoring:alert", alert_id=alert_id)
     messages.success(request, "Acknowledged.")
     return _back(request, alert)
@@ -205,7 +206,7 @@ def alert_resolve(request: HttpRequest, alert_id: str) -> HttpResponse:
     try:
         alert = services.resolve(request.user, alert_id, form.cleaned_data["note"])
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, error_text(exc))
         return redirect("monitoring:alert", alert_id=alert_id)
     messages.success(request, "Resolved.")
     return _back(request, alert)
@@ -231,7 +232,7 @@ def schedule_create(request: HttpRequest, client_id: str) -> HttpResponse:
             request.user, client_id, data["instrument"], data["kind"], data.get("every") or 1, data.get("starts")
         )
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, "Scheduled. When it is due, it will wait on the client's portal home.")
     return _to_measures(client_id)
@@ -254,7 +255,7 @@ def session_add(request: HttpRequest, client_id: str) -> HttpResponse:
     try:
         services.record_session(request.user, client_id, form.cleaned_data["date"])
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, "Session date saved.")
     return _to_measures(client_id)
@@ -277,7 +278,7 @@ def visibility(request: HttpRequest, client_id: str) -> HttpResponse:
     try:
         services.set_visibility(request.user, client_id, form.cleaned_data["instrument"], form.cleaned_data["visible"])
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, error_text(exc))
     else:
         shown = form.cleaned_data["visible"]
         messages.success(request, "The client can now see these results." if shown else "Hidden from the client.")
@@ -297,7 +298,7 @@ def progress_page(request: HttpRequest, client_id: str, code: str) -> HttpRespon
         "client": access.client,
         "instrument": instrument,
         "progress": built,
-        "chart": _svg(built.chart),
+        "chart": safe_svg(built.chart),
         "events": queries.change_events(access.client, code),
         "can_answers": policy.allows(access, Perm.MEASURES_VIEW_ANSWERS, request.user),
     }
@@ -369,97 +370,3 @@ def export_csv(request: HttpRequest, client_id: str) -> HttpResponse:
             ]
         )
     return response
-
-
-# --- crisis resources (practice admins) -------------------------------------------------------------------
-
-
-@require_http_methods(["GET", "POST"])
-def crisis_resources(request: HttpRequest, practice_id: int) -> HttpResponse:
-    practice = policy.practice_for(request.user, practice_id, Membership.Role.ADMIN)
-    form = forms.CrisisResourceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.add_crisis_resource(request.user, practice.pk, **form.cleaned_data)
-        messages.success(request, "Added. Clients see it at once after an answer that needs support.")
-        return redirect("monitoring:crisis_resources", practice_id=practice.pk)
-    context = {"practice": practice, "form": form, "resources": queries.crisis_resources(practice)}
-    return render(request, "monitoring/crisis_resources.html", context)
-
-
-@require_http_methods(["GET", "POST"])
-def crisis_resource_edit(request: HttpRequest, practice_id: int, resource_id: int) -> HttpResponse:
-    practice = policy.practice_for(request.user, practice_id, Membership.Role.ADMIN)
-    resource = services._resource(practice, resource_id)
-    initial = {name: getattr(resource, name) for name in services.RESOURCE_FIELDS}
-    form = forms.CrisisResourceForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        services.update_crisis_resource(request.user, practice.pk, resource.pk, **form.cleaned_data)
-        messages.success(request, "Saved.")
-        return redirect("monitoring:crisis_resources", practice_id=practice.pk)
-    return render(
-        request, "monitoring/crisis_resource_edit.html", {"practice": practice, "form": form, "resource": resource}
-    )
-
-
-@require_POST
-def crisis_resource_remove(request: HttpRequest, practice_id: int, resource_id: int) -> HttpResponse:
-    services.remove_crisis_resource(request.user, practice_id, resource_id)
-    messages.success(request, "Removed.")
-    return redirect("monitoring:crisis_resources", practice_id=practice_id)
-
-
-# --- the portal -------------------------------------------------------------------------------------------
-
-
-@require_GET
-def support(request: HttpRequest, response_id: str) -> HttpResponse:
-    located = questionnaires.locate(request.user, response_id, Perm.MEASURES_ANSWER)
-    if located.access.relation is not Relation.SELF:
-        raise Http404("No such page")
-    context = {
-        "response": located.response,
-        "resources": queries.crisis_resources(located.access.client.practice),
-        "continue_url": reverse("questionnaires:portal_resume", args=[located.response.pk]),
-    }
-    return render(request, "monitoring/support.html", context)
-
-
-@require_POST
-def postpone(request: HttpRequest, response_id: str) -> HttpResponse:
-    form = forms.PostponeForm(request.POST)
-    if not form.is_valid():
-        questionnaires.locate(request.user, response_id, Perm.MEASURES_ANSWER)
-        messages.error(request, "Choose when you would like to be reminded.")
-        return redirect("care:portal")
-    try:
-        response = services.postpone(request.user, response_id, form.cleaned_data["days"])
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    else:
-        when = response.postponed_until
-        messages.success(request, f"Set aside. It will be back on your home page on {when:%A} {when.day} {when:%B}.")  # type: ignore[union-attr]
-    return redirect("care:portal")
-
-
-def _own_client(request: HttpRequest) -> policy.Access:
-    own = policy.visible_to(request.user, relations=[Relation.SELF]).first()
-    if own is None:
-        policy.deny(request.user, "Patient", "", Perm.MEASURES_VIEW_OWN_RESULTS)
-        raise PermissionDenied("This page is for clients")
-    return policy.get_client_for(request.user, own.pk, Perm.MEASURES_VIEW_OWN_RESULTS)
-
-
-@require_GET
-def my_results(request: HttpRequest) -> HttpResponse:
-    access = _own_client(request)
-    client = access.client
-    visible = queries.visible_instruments(client)
-    sessions = queries.session_dates(client)
-    shown = []
-    for code in sorted(visible & set(library.codes())):
-        responses = queries.episode_series(client, code)
-        if not responses:
-            continue
-        built = progress.build(library.load(code), responses, sessions, for_client=True, ident=f"mine-{code}")
-        shown.append({"progress": built, "chart": _svg(built.chart)})
-    return render(request, "monitoring/my_results.html", {"shown": shown})

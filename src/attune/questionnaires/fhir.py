@@ -19,6 +19,7 @@ from attune.core import policy
 from attune.core.models import AuditEvent
 from attune.core.policy import Perm
 from attune.measures import library, scoring
+from attune.monitoring import services as monitoring
 from attune.questionnaires import engine, services
 from attune.questionnaires.models import Answer, Response
 
@@ -196,6 +197,8 @@ def import_response(actor: Any, client_id: Any, resource: dict[str, Any]) -> Res
                 for k, (v, s) in parsed.items()
             ]
         )
+        # An imported response raises the same alerts as one answered here (critical items, deterioration).
+        monitoring.on_submit(response)
         policy.record_access(
             actor, access, AuditEvent.Action.CREATE, services.ENTITY, str(response.pk), Perm.MEASURES_ASSIGN
         )

@@ -193,6 +193,8 @@ def _titles() -> dict[str, str]:
 def client_measures(request: HttpRequest, client_id: str) -> HttpResponse:
     access, completed = queries.scores_for(request.user, client_id)
     can_assign = policy.allows(access, Perm.MEASURES_ASSIGN, request.user)
+    # First: it puts scheduled questionnaires that are due in the portal, so "open" below includes them.
+    panel = monitoring.measures_panel(request, access)
     context = {
         "client": access.client,
         "completed": completed,
@@ -201,7 +203,7 @@ def client_measures(request: HttpRequest, client_id: str) -> HttpResponse:
         "can_answers": policy.allows(access, Perm.MEASURES_VIEW_ANSWERS, request.user),
         "form": AssignForm() if can_assign else None,
         "titles": _titles(),
-        **monitoring.measures_panel(request, access),
+        **panel,
     }
     return render(request, "questionnaires/client_measures.html", context)
 

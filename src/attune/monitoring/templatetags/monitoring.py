@@ -37,8 +37,7 @@ def unstop(text: Any) -> str:
 
 @register.filter
 def short_title(title: Any) -> str:
-    """"PTSD Checklist for DSM-5 (PCL-5)" -> "PCL-5": the questionnaire's short name, where it has one."""
-    text = str(title or "")
-    if text.endswith(")") and "(" in text:
-        return text[text.rindex("(") + 1 : -1]
-    return text
+    """ "PTSD Checklist for DSM-5 (PCL-5)" -> "PCL-5": the questionnaire's short name, where it has one."""
+    from attune.monitoring.progress import short_title as shorten
+
+    return shorten(str(title or ""))

@@ -1,0 +1,48 @@
+"""Helpers for the intake tests: send an intake, and answer it through the pages as a browser would."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from attune.intake import services
+from attune.intake.models import Intake
+from attune.monitoring.models import CrisisResource
+
+# Every free-text item of the intake definition (tests/intake/test_definition.py keeps this list complete).
+FREE_TEXT = ("about-hopes", "about-signs", "rel-good", "rel-hard", "rel-goals-words", "coer-words", "support-helps")
+
+
+def csrf(browser: Any) -> dict[str, str]:
+    if "csrftoken" not in browser.cookies:
+        browser.get(reverse("care:portal"))
+    return {"csrfmiddlewaretoken": browser.cookies["csrftoken"].value}
+
+
+def send(cast: Any, name: str = "eli", by: str = "bob") -> Intake:
+    return services.send(getattr(cast, by), cast.client(name).pk)
+
+
+def post(browser: Any, url: str, data: dict[str, Any] | None = None, **headers: Any) -> Any:
+    return browser.post(url, {**(data or {}), **csrf(browser)}, **headers)
+
+
+def item_url(intake: Intake, link_id: str) -> str:
+    return reverse("intake:portal_item", args=[intake.pk, link_id])
+
+
+def section_url(intake: Intake, section: str) -> str:
+    return reverse("intake:portal_section", args=[intake.pk, section])
+
+
+def resume(browser: Any, intake: Intake) -> str:
+    response = browser.get(reverse("intake:portal_resume", args=[intake.pk]))
+    assert response.status_code == 302, response.status_code
+    return str(response["Location"])
+
+
+def crisis_line(cast: Any) -> CrisisResource:
+    return CrisisResource.objects.create(
+        practice=cast.practices["northside"], name="Quiet Harbour Line", phone="0800 000 111", hours="24 hours"
+    )
