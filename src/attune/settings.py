@@ -122,9 +122,7 @@ DEBUG = _env_bool("ATTUNE_DEBUG", not PRODUCTION)
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("ATTUNE_DEBUG cannot be on in production")
 
-ALLOWED_HOSTS = [
-    h for h in _env("ATTUNE_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost").split(",") if h
-]
+ALLOWED_HOSTS = [h for h in _env("ATTUNE_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost").split(",") if h]
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ATTUNE_ALLOWED_HOSTS must list the host names in production")
 CSRF_TRUSTED_ORIGINS = [o for o in _env("ATTUNE_CSRF_TRUSTED_ORIGINS").split(",") if o]
@@ -301,9 +299,7 @@ if ATTUNE_SKILLS_DIR and not Path(ATTUNE_SKILLS_DIR).is_dir():
 DEFAULT_FROM_EMAIL = _env("ATTUNE_FROM_EMAIL", "Attune <no-reply@attune.invalid>")
 EMAIL_BACKEND = _env(
     "ATTUNE_EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend"
-    if PRODUCTION
-    else "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
 )
 EMAIL_HOST = _env("ATTUNE_EMAIL_HOST", "localhost")
 EMAIL_PORT = _env_int("ATTUNE_EMAIL_PORT", 25)
