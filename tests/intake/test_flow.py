@@ -174,3 +174,15 @@ def test_a_question_that_is_not_asked_redirects_and_cannot_be_answered(cast, cli
     # Not saved; the client is taken back to where they are in the intake.
     assert refused.status_code == 302 and not IntakeAnswer.objects.filter(link_id="coer-who").exists()
     assert eli.get(item_url(intake, "no-such-item")).status_code == 404
+
+
+def test_continue_later_after_answering_comes_back_to_the_same_question(cast, client_for) -> None:
+    from tests.intake.support import send
+
+    intake = send(cast)
+    eli = client_for(cast.eli)
+    post(eli, reverse("intake:portal_welcome", args=[intake.pk]), {"action": "begin"})
+    later = post(eli, item_url(intake, "about-signs"), {"action": "later", "text": "Sleeping through"})
+    assert later["Location"] == reverse("care:portal")
+    assert IntakeAnswer.objects.get(intake=intake, link_id="about-signs").text == "Sleeping through"
+    assert resume(client_for(cast.eli), intake).endswith("/q/about-signs/")

@@ -114,3 +114,15 @@ def test_clinician_gives_one_in_session(cast, client_for) -> None:
     # The client cannot answer a questionnaire given in session on the clinician's device.
     dana = client_for(cast.dana)
     assert dana.get(reverse("questionnaires:portal_item", args=[response.pk, "gad7-1"])).status_code == 403
+
+
+def test_back_needs_no_answer_and_sending_twice_shows_one(cast, client_for) -> None:
+    first = services.assign(cast.alice, cast.client("dana").pk, "gad7")
+    assert services.assign(cast.alice, cast.client("dana").pk, "gad7").pk == first.pk
+    services.answer(cast.dana, first.pk, "gad7-1", value=1)
+    dana = client_for(cast.dana)
+    page = reverse("questionnaires:portal_item", args=[first.pk, "gad7-2"])
+    dana.get(page)
+    back = dana.post(page, {"action": "back", **_csrf(dana)})
+    assert back.status_code == 302 and back["Location"].endswith("/q/gad7-1/")
+    assert not first.answers.filter(link_id="gad7-2").exists()

@@ -386,7 +386,7 @@ def _response_card(user: Any, client_id: str, response: NewResponse) -> dict[str
 
 
 @router.post(
-    "/clients/{client_id}/scripts/{script_id}/responses",
+    "/clients/{client_id}/scripts/{script_id}/new-responses",
     response={201: NewResponseOut},
     operation_id="create_new_response",
 )
@@ -399,7 +399,7 @@ def create_new_response(
 
 
 @router.patch(
-    "/clients/{client_id}/responses/{response_id}", response=NewResponseOut, operation_id="update_new_response"
+    "/clients/{client_id}/new-responses/{response_id}", response=NewResponseOut, operation_id="update_new_response"
 )
 def update_new_response(
     request: HttpRequest, client_id: str, response_id: str, payload: NewResponsePatch
@@ -410,7 +410,7 @@ def update_new_response(
 
 
 @router.post(
-    "/clients/{client_id}/responses/{response_id}/status",
+    "/clients/{client_id}/new-responses/{response_id}/status",
     response=NewResponseOut,
     operation_id="set_new_response_status",
 )
@@ -423,7 +423,7 @@ def set_new_response_status(
 
 
 @router.get(
-    "/clients/{client_id}/responses/{response_id}/practice",
+    "/clients/{client_id}/new-responses/{response_id}/practice",
     response=list[PracticeOut],
     operation_id="list_response_practice",
 )
@@ -447,7 +447,7 @@ def list_response_practice(request: HttpRequest, client_id: str, response_id: st
 
 
 @router.post(
-    "/clients/{client_id}/responses/{response_id}/practice",
+    "/clients/{client_id}/new-responses/{response_id}/practice",
     response={200: PracticeOut, 201: PracticeOut},
     operation_id="log_response_practice",
 )

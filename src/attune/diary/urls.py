@@ -14,9 +14,9 @@ urlpatterns = [
     path("portal/scripts/new/", views.script_new, name="script_new"),
     path("portal/scripts/<uuid:script_id>/", views.script, name="script"),
     path("portal/scripts/<uuid:script_id>/status/", views.script_status, name="script_status"),
-    path("portal/scripts/<uuid:script_id>/responses/", views.response_new, name="response_new"),
-    path("portal/responses/<uuid:response_id>/", views.response_practice, name="response_practice"),
-    path("portal/responses/<uuid:response_id>/status/", views.response_status, name="response_status"),
+    path("portal/scripts/<uuid:script_id>/new-responses/", views.response_new, name="response_new"),
+    path("portal/new-responses/<uuid:response_id>/", views.response_practice, name="response_practice"),
+    path("portal/new-responses/<uuid:response_id>/status/", views.response_status, name="response_status"),
     path("portal/insights/", views.insights, name="insights"),
     # The care team's, under the client record.
     path("clients/<uuid:client_id>/diary/", staff_views.client_diary, name="client_diary"),
@@ -25,7 +25,7 @@ urlpatterns = [
     path("clients/<uuid:client_id>/scripts/new/", staff_views.client_script_new, name="client_script_new"),
     path("clients/<uuid:client_id>/scripts/<uuid:script_id>/", staff_views.client_script, name="client_script"),
     path(
-        "clients/<uuid:client_id>/scripts/<uuid:script_id>/responses/",
+        "clients/<uuid:client_id>/scripts/<uuid:script_id>/new-responses/",
         staff_views.client_response_new,
         name="client_response_new",
     ),

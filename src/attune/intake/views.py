@@ -176,6 +176,8 @@ def item(request: HttpRequest, intake_id: str, link_id: str) -> HttpResponse:
                 # Safety first: support before the next question.
                 return redirect("intake:portal_support", intake_id=intake.pk)
             if action == "later":
+                # Coming back lands on this very question, with the answer just given.
+                services.pause(request.user, intake.pk, link_id)
                 return _later(request)
             if action == "back":
                 return _back(located, link_id)

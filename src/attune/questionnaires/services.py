@@ -88,6 +88,12 @@ def assign(actor: Any, client_id: Any, code: str) -> Response:
     """The care team sends a questionnaire to the client's portal."""
     access = policy.get_client_for(actor, client_id, Perm.MEASURES_ASSIGN)
     instrument_or_error(code)
+    waiting = Response.objects.filter(
+        client=access.client, instrument=code, mode=Response.Mode.PORTAL, status=Response.Status.ASSIGNED
+    ).first()
+    if waiting is not None:
+        # One is already waiting, untouched: sending another would only show the client the same thing twice.
+        return waiting
     with transaction.atomic():
         response = Response.objects.create(
             client=access.client, episode=_current_episode(access.client), instrument=code, created_by=actor

@@ -78,6 +78,13 @@ def item(request: HttpRequest, response_id: str, link_id: str, surface: str) -> 
         if request.POST.get("action") == "later" and not choice:
             services.pause(request.user, response.pk, link_id)
             return _later(request, surface, response)
+        if request.POST.get("action") == "back" and not choice:
+            # Going back never requires an answer here first.
+            values, _given = services.values_of(response)
+            previous = engine.neighbours(instrument, link_id, values)[0]
+            return redirect(
+                _url(surface, "item", response, previous) if previous else _url(surface, "resume", response)
+            )
         try:
             if choice == PREFER_NOT:
                 response = services.answer(request.user, response.pk, link_id, skipped=True)
@@ -105,7 +112,10 @@ def item(request: HttpRequest, response_id: str, link_id: str, surface: str) -> 
         return redirect(_url(surface, "resume", response))
     answer = response.answers.filter(link_id=link_id).first()
     previous, _following = engine.neighbours(instrument, link_id, values)
+    step = engine.step(instrument, link_id, values)
     context = {
+        # The group's instructions in full on its first question; afterwards folded, so the answers stay in view.
+        "stem_folded": previous is not None and engine.step(instrument, previous, values).stem == step.stem,
         "response": response,
         "instrument": instrument,
         "step": engine.step(instrument, link_id, values),

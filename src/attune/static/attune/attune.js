@@ -44,10 +44,14 @@
   const seconds = parseInt(body.dataset.idleSeconds || "0", 10);
   const banner = document.getElementById("idle-warning");
   if (!seconds || !banner) return;
-  let warnTimer, endTimer;
+  let warnTimer, endTimer, returnFocus = null;
   function schedule() {
     clearTimeout(warnTimer); clearTimeout(endTimer);
-    warnTimer = setTimeout(function () { banner.hidden = false; }, Math.max(0, seconds - 60) * 1000);
+    warnTimer = setTimeout(function () {
+      returnFocus = document.activeElement;
+      banner.hidden = false;
+      document.getElementById("idle-continue").focus();
+    }, Math.max(0, seconds - 60) * 1000);
     endTimer = setTimeout(function () { window.location.replace(body.dataset.signedOutUrl); }, seconds * 1000);
   }
   document.getElementById("idle-continue").addEventListener("click", function () {
@@ -56,7 +60,11 @@
       method: "POST", credentials: "same-origin",
       headers: { "X-CSRFToken": token ? token.content : "" },
     }).then(function (response) {
-      if (response.ok) { banner.hidden = true; schedule(); }
+      if (response.ok) {
+        banner.hidden = true;
+        if (returnFocus && returnFocus.focus) returnFocus.focus();
+        schedule();
+      }
       else { window.location.replace(body.dataset.signedOutUrl); }
     });
   });
