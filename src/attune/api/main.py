@@ -62,8 +62,6 @@ api = NinjaAPI(
 )
 api.add_router("/", accounts_router)
 api.add_router("/", care_router)
-# Questionnaires before the diary: its literal paths (/responses/assign, /responses/fhir) must win over the
-# diary's /responses/{response_id} pattern.
 api.add_router("/", questionnaires_router)
 api.add_router("/", diary_router)
 api.add_router("/", skills_router)

@@ -48,7 +48,10 @@ class NewClientForm(ClientForm):
 
 class CloseEpisodeForm(forms.Form):
     closed = forms.DateField(
-        label="Closed on", widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
+        label="Closed on",
+        # A date input wants ISO dates whatever the locale; the site's "22/11/2026" would be rejected.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        initial=timezone.localdate,
     )
     reason = forms.ChoiceField(label="Reason", choices=Episode.CloseReason.choices)
 
