@@ -100,13 +100,16 @@ def test_client_completes_a_pcl5_with_a_skip_and_a_pause(people: People) -> None
     give.get_by_label("Questionnaire").select_option(label=PCL5)
     with alice.expect_navigation():
         give.get_by_role("button", name="Send to Dana's portal").click()
-    expect(alice.get_by_role("status")).to_contain_text("Sent.")
+    # A scheduled PCL-5 may already be waiting, untouched: then that one is used rather than a second copy.
+    expect(alice.get_by_role("status")).to_contain_text(re.compile("Sent|already waiting"))
 
-    # It waits on Dana's portal home.
+    # It waits on Dana's portal home, once.
     dana.reload()
-    expect(pcl5_links(dana)).to_have_count(len(before) + 1)
-    sent = [h for i in range(pcl5_links(dana).count()) if (h := pcl5_links(dana).nth(i).get_attribute("href"))]
-    (href,) = set(sent) - before
+    expect(pcl5_links(dana)).to_have_count(1)
+    href = pcl5_links(dana).first.get_attribute("href")
+    assert href is not None
+    if before:
+        assert href in before
     check_page(dana, "questionnaire-waiting")
     with dana.expect_navigation():
         dana.get_by_role("main").locator(f'a[href="{href}"]').click()

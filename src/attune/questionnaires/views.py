@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from attune.core import policy
@@ -228,8 +229,12 @@ def assign(request: HttpRequest, client_id: str) -> HttpResponse:
         if request.POST.get("action") == "in-session":
             response = services.start(request.user, client_id, code)
             return redirect("questionnaires:session_resume", response_id=response.pk)
-        services.assign(request.user, client_id, code)
-        messages.success(request, "Sent. It will be waiting on the client's portal home.")
+        asked_at = timezone.now()
+        response = services.assign(request.user, client_id, code)
+        if response.created < asked_at:
+            messages.info(request, "This questionnaire is already waiting on the client's portal home, unstarted.")
+        else:
+            messages.success(request, "Sent. It will be waiting on the client's portal home.")
     return redirect("questionnaires:client_measures", client_id=client_id)
 
 
