@@ -289,6 +289,8 @@ ATTUNE_SITE_URL = _env("ATTUNE_SITE_URL", "" if PRODUCTION else "http://127.0.0.
 if PRODUCTION and not ATTUNE_SITE_URL.startswith("https://"):
     raise ImproperlyConfigured("ATTUNE_SITE_URL must be the https:// address of this service in production")
 ATTUNE_PAGE_SIZE = 25
+# Instruments a practice imported with `attune instruments import` (its own licensed questionnaires).
+ATTUNE_INSTRUMENTS_DIR = Path(_env("ATTUNE_INSTRUMENTS_DIR") or VAR_DIR / "instruments")
 # A folder of extra skills (Markdown with front matter, as in attune/skills/content/) that a practice adds.
 ATTUNE_SKILLS_DIR = _env("ATTUNE_SKILLS_DIR") or None
 if ATTUNE_SKILLS_DIR and not Path(ATTUNE_SKILLS_DIR).is_dir():

@@ -77,8 +77,30 @@ class Instrument:
         return tuple(option[0] for option in self.item(link_id)["options"])
 
 
+_local_dirs: list[Path] = []
+
+
+def use_local_dir(path: Path | None) -> None:
+    """Also load instruments a practice imported (`attune instruments import`) from this folder. A practice's copy
+    of a shipped instrument (for example one with its licensed item text) takes the place of the shipped one."""
+    _local_dirs.clear()
+    if path is not None:
+        _local_dirs.append(Path(path))
+    load.cache_clear()
+
+
+def _folder_of(code: str) -> Path | None:
+    for folder in [*_local_dirs, INSTRUMENTS_DIR]:
+        if (folder / f"{code}.scoring.json").is_file() and (folder / f"{code}.json").is_file():
+            return folder
+    return None
+
+
 def codes() -> list[str]:
-    return sorted(p.name.removesuffix(".scoring.json") for p in INSTRUMENTS_DIR.glob("*.scoring.json"))
+    found = set()
+    for folder in [INSTRUMENTS_DIR, *_local_dirs]:
+        found |= {p.name.removesuffix(".scoring.json") for p in folder.glob("*.scoring.json")}
+    return sorted(code for code in found if _folder_of(code) is not None)
 
 
 def all_instruments() -> list[Instrument]:
@@ -88,10 +110,11 @@ def all_instruments() -> list[Instrument]:
 @cache
 def load(code: str) -> Instrument:
     """The instrument with this code; raises KeyError for an unknown code, DefinitionError for a bad file."""
-    if code not in codes():
+    folder = _folder_of(code)
+    if folder is None:
         raise KeyError(f"unknown instrument {code!r}; known: {', '.join(codes())}")
-    questionnaire = _read_json(INSTRUMENTS_DIR / f"{code}.json")
-    scoring = _read_json(INSTRUMENTS_DIR / f"{code}.scoring.json")
+    questionnaire = _read_json(folder / f"{code}.json")
+    scoring = _read_json(folder / f"{code}.scoring.json")
     return build(code, questionnaire, scoring)
 
 
