@@ -38,7 +38,6 @@ def test_no_canary_in_logs_titles_or_links_while_the_record_is_used(cast, client
 
 def test_invitation_email_says_nothing_about_the_client(cast, client_for) -> None:
     from attune.accounts import services
-
     from attune.care.models import Client
 
     Client.objects.filter(pk=cast.client("dana").pk).update(user=None)
