@@ -121,7 +121,8 @@ def accept_invitation(raw_token: str, *, display_name: str, password: str, exist
     """Turn an invitation into an account (or a new role for an existing account). Single use."""
     with transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update()
+            # Lock the invitation row only: PostgreSQL cannot lock the nullable side of the join to the client.
+            Invitation.objects.select_for_update(of=("self",))
             .filter(token_hash=hash_token(raw_token))
             .select_related("client")
             .first()
