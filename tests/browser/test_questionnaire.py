@@ -19,6 +19,8 @@ from playwright.sync_api import Locator, Page, expect
 from tests.browser.support import People, check_page, sign_in
 
 PCL5 = "PTSD Checklist for DSM-5 (PCL-5)"
+# Clients see the plain names of questionnaires.
+PORTAL_PCL5 = "Reactions to a stressful experience"
 OPTIONS = ("Not at all", "A little bit", "Moderately", "Quite a bit", "Extremely")
 PREFER_NOT = "Prefer not to answer"
 # Dana's answers to questions 1-20 (the ordinal of the option; None is "Prefer not to answer").
@@ -40,7 +42,7 @@ def server_date_today() -> str:
 
 
 def pcl5_links(page: Page) -> Locator:
-    return page.get_by_role("main").get_by_role("link", name=PCL5, exact=True)
+    return page.get_by_role("main").get_by_role("link", name=PORTAL_PCL5, exact=True)
 
 
 def label_for(number: int) -> str:
@@ -72,7 +74,7 @@ def open_dana_response(people: People, href: str) -> Page:
     sign_in(dana, "dana")
     expect(dana).to_have_url(re.compile(r"/portal/$"))
     link = dana.locator(f'main a[href="{href}"]')
-    expect(link).to_have_accessible_name(PCL5)
+    expect(link).to_have_accessible_name(PORTAL_PCL5)
     entry = dana.get_by_role("listitem").filter(has=dana.locator(f'a[href="{href}"]'))
     expect(entry).to_contain_text("continue where you left off")
     with dana.expect_navigation():

@@ -42,6 +42,7 @@ class Chart:
     sessions: Sequence[datetime.date] = field(default_factory=tuple)
     description: str = ""
     ident: str = "chart"  # unique on the page: ids of the title and description derive from it
+    for_client: bool = False  # the client's own chart: everyday words in its hover text too
 
 
 def _e(text: object) -> str:
@@ -117,7 +118,7 @@ def _band(chart: Chart, scale: _Scale) -> list[str]:
     top, bottom = scale.y(max(chart.band)), scale.y(min(chart.band))
     left, right = LEFT, WIDTH - RIGHT
     return [
-        f'<g class="chart-band"><title>Within reliable change of the baseline: {_e(number(min(chart.band)))} to '
+        f'<g class="chart-band"><title>{_e(_band_words(chart))}: {_e(number(min(chart.band)))} to '
         f"{_e(number(max(chart.band)))}</title>",
         f'<rect x="{left}" y="{top:.1f}" width="{right - left}" height="{max(bottom - top, 0.5):.1f}" fill="{BAND}"/>',
         f'<line x1="{left}" y1="{top:.1f}" x2="{right}" y2="{top:.1f}" stroke="{ACCENT}" stroke-width="0.75" '
@@ -203,12 +204,18 @@ def _series(chart: Chart, scale: _Scale) -> list[str]:
             parts.append(f'<polyline points="{" ".join(run)}" fill="none" stroke="{ACCENT}" stroke-width="2"/>')
     label_all = len(chart.points) <= 12
     for index, point in enumerate(chart.points):
-        parts.append(_marker(point, scale, label_all or index == len(chart.points) - 1))
+        parts.append(_marker(point, scale, label_all or index == len(chart.points) - 1, chart.for_client))
     parts.append("</g>")
     return parts
 
 
-def _marker(point: ChartPoint, scale: _Scale, labelled: bool) -> str:
+def _band_words(chart: Chart) -> str:
+    if chart.for_client:
+        return "Everyday ups and downs around your first result"
+    return "Within reliable change of the baseline"
+
+
+def _marker(point: ChartPoint, scale: _Scale, labelled: bool, for_client: bool = False) -> str:
     x = scale.x(point.when)
     if point.value is None:
         cross = BOTTOM - 6
@@ -218,7 +225,8 @@ def _marker(point: ChartPoint, scale: _Scale, labelled: bool) -> str:
             f'<path d="M{x - 4:.1f} {cross - 4:.1f} l8 8 m0 -8 l-8 8" stroke="{CUT}" stroke-width="2"/></g>'
         )
     y = scale.y(point.value)
-    tip = f"{long_day(point.when)}: {number(point.value)}" + (f" ({point.note})" if point.prorated else "")
+    skipped = "worked out with a question skipped" if for_client else point.note
+    tip = f"{long_day(point.when)}: {number(point.value)}" + (f" ({skipped})" if point.prorated else "")
     fill = "#ffffff" if point.prorated else ACCENT
     parts = [
         f'<g class="chart-point{" prorated" if point.prorated else ""}"><title>{_e(tip)}</title>',

@@ -135,6 +135,7 @@ def build(
                 sessions=session_list,
                 description=_description(rows, rule, band, for_client),
                 ident=ident,
+                for_client=for_client,
             )
         )
     return Progress(instrument, rule, rows, summary, band, session_list, chart)

@@ -6,7 +6,8 @@
   if (!form) return;
   const note = document.getElementById("intake-saved");
   let timer = null;
-  let pending = null;
+  // Saves go one after another, so an earlier save never lands after a later one or after the form is sent.
+  let queue = Promise.resolve();
 
   function say(text) {
     if (note) note.textContent = text;
@@ -16,13 +17,15 @@
     timer = null;
     const data = new FormData(form);
     data.set("action", "next");
-    pending = fetch(window.location.href, {
-      method: "POST", body: data, credentials: "same-origin",
-      headers: { "X-Attune-Autosave": "1" },
-    }).then(function (response) {
-      say(response.ok ? "Saved." : "Not saved yet: it will be saved when you press Next.");
-    }).catch(function () {
-      say("No connection: your answer will be saved when you press Next.");
+    queue = queue.then(function () {
+      return fetch(window.location.href, {
+        method: "POST", body: data, credentials: "same-origin",
+        headers: { "X-Attune-Autosave": "1" },
+      }).then(function (response) {
+        say(response.ok ? "Saved." : "Not saved yet: it will be saved when you press Next.");
+      }).catch(function () {
+        say("No connection: your answer will be saved when you press Next.");
+      });
     });
   }
 
@@ -37,8 +40,19 @@
   form.addEventListener("input", function (event) {
     if (event.target.name === "text") soon(1500);
   });
-  // Pressing a button sends the form itself: a save still waiting would only repeat it.
-  form.addEventListener("submit", function () {
+  // Pressing a button sends the form itself: a save still waiting would only repeat it, and one in flight is
+  // allowed to land first.
+  form.addEventListener("submit", function (event) {
     if (timer) window.clearTimeout(timer);
+    const button = event.submitter;
+    event.preventDefault();
+    queue.then(function () {
+      if (button && button.name) {
+        const hidden = document.createElement("input");
+        hidden.type = "hidden"; hidden.name = button.name; hidden.value = button.value;
+        form.appendChild(hidden);
+      }
+      HTMLFormElement.prototype.submit.call(form);
+    });
   });
 })();
