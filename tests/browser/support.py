@@ -529,3 +529,21 @@ def check_page(page: Page, name: str, *, full_page: bool = True) -> Path:
     assert_idrefs_resolve(page)
     assert_no_csp_violations(page)
     return path
+
+
+OTHER_WIDTH = {"phone": "desktop", "desktop": "phone"}
+
+
+def check_page_at_both_widths(page: Page, name: str, *, full_page: bool = True) -> list[Path]:
+    """check_page at the page's own width, then with the window resized to the other one (390 or 1280 px wide)
+    and checked again, then resized back: one step of a story, saved as <name>-phone.png and <name>-desktop.png.
+    Only the width changes; the browser keeps its own touch and mobile settings."""
+    own = page.viewport_size
+    assert own is not None
+    paths = [check_page(page, name, full_page=full_page)]
+    page.set_viewport_size(VIEWPORTS[OTHER_WIDTH[viewport_name(page)]]["viewport"])
+    try:
+        paths.append(check_page(page, name, full_page=full_page))
+    finally:
+        page.set_viewport_size(own)
+    return paths

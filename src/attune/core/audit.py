@@ -88,7 +88,8 @@ def record(*entries: Entry) -> list[AuditEvent]:
     key = keys.audit_key()
     network = _request_info.get().network
     now = timezone.now()
-    with transaction.atomic():
+    # Inside a caller's transaction no savepoint is needed: the events commit or roll back with the change.
+    with transaction.atomic(savepoint=False):
         head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
         previous, next_id = head.last_chain or GENESIS, head.last_id + 1
         events = []
