@@ -303,7 +303,7 @@ def test_grounding_54321_step_by_step(phone_page: Page) -> None:
     page.goto("/portal/skills/grounding-54321/")
     stepper = page.locator("[data-stepper]")
     progress = stepper.locator("[data-progress]")
-    back, next_ = stepper.get_by_role("button", name="Back"), stepper.get_by_role("button", name="Next")
+    back, next_ = stepper.get_by_role("button", name="Back"), stepper.locator("[data-next]")
     done = stepper.locator("[data-done]")
     expect(back).to_be_disabled()
     for number, count in enumerate((5, 4, 3, 2, 1), start=1):
@@ -323,6 +323,7 @@ def test_grounding_54321_step_by_step(phone_page: Page) -> None:
             stepper.scroll_into_view_if_needed()
             check_page(page, "skill-54321-step-1", full_page=False)
         expect(done).to_be_hidden()
+        expect(next_).to_have_text("Finish" if number == 5 else "Next")  # the last step says so
         next_.click()
     expect(done).to_be_visible()
     expect(done).to_be_focused()

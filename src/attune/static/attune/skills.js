@@ -20,6 +20,10 @@
       steps.forEach(function (step, n) { step.classList.toggle("current", n === index); });
       if (progress) progress.textContent = "Step " + (index + 1) + " of " + steps.length;
       if (back) back.disabled = index === 0;
+      if (next) {
+        if (!next.dataset.label) next.dataset.label = next.textContent;
+        next.textContent = index === steps.length - 1 ? "Finish" : next.dataset.label;
+      }
       if (done) done.hidden = true;
       if (options && options.onShow) options.onShow(steps[index], index);
     }
