@@ -110,7 +110,7 @@ def start(actor: Any, client_id: Any, code: str, *, response_id: Any = None) -> 
     pk = _parse(response_id) if response_id is not None else uuid.uuid4()
     if pk is None:
         raise ValidationError({"id": "The response id must be a UUID."})
-    existing = Response.objects.filter(pk=pk).first()
+    existing = Response.objects.filter(pk=pk, client=access.client).first()
     if existing is not None:
         return _same_start(existing, access, code, mode)
     try:
@@ -127,8 +127,12 @@ def start(actor: Any, client_id: Any, code: str, *, response_id: Any = None) -> 
             )
             policy.record_access(actor, access, AuditEvent.Action.CREATE, ENTITY, str(pk), Perm.MEASURES_ANSWER)
     except IntegrityError:
-        # A retried or doubled "start" with the same id: the first one won, hand back the same response.
-        return _same_start(Response.objects.get(pk=pk), access, code, mode)
+        # A retried or doubled "start" with the same id: the first one won, hand back the same response. An id
+        # taken by someone else's response is simply refused, without saying whose.
+        won = Response.objects.filter(pk=pk, client=access.client).first()
+        if won is None:
+            raise ValidationError({"id": "This id cannot be used. Please start again."}) from None
+        return _same_start(won, access, code, mode)
     return response
 
 
