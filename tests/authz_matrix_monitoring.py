@@ -1,9 +1,8 @@
-"""Authorisation rows and requests for monitoring (issue 5): schedules, alerts, progress, crisis resources.
+"""Authorisation rows and requests for monitoring (issue 5): schedules, alerts and progress.
 
 Targets: own = dana's record (an alert, schedule, session or portal questionnaire of hers); other = eli's;
 shared = dana's record while she shares the "referral" category with frank (monitoring is not shareable, so
-shared cells equal own). For the crisis-resource pages, own = Northside and other = Southside, as for the
-practice pages.
+shared cells equal own).
 
 Cells worth a second look:
   * monitoring:alerts and api:list_alerts answer 403 to everyone who is neither a clinician nor a supervisor
@@ -21,7 +20,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from attune.monitoring.models import Alert, CrisisResource, Schedule, SessionRecord
+from attune.monitoring.models import Alert, Schedule, SessionRecord
 from attune.questionnaires.models import Answer, Response
 from tests.authz_requests import Ctx, Req, api_path, builds, page
 
@@ -54,16 +53,6 @@ monitoring:progress             GET    shared     403 404  200  404  404   403  
 monitoring:compare              GET    own        403 404  200  404  404   403  403 403  404  302
 monitoring:compare              GET    other      404 403  404  200  404   404  403 403  404  302
 monitoring:compare              GET    shared     403 404  200  404  404   403  403 403  404  302
-monitoring:crisis_resources     GET    own        404 404  403  403  404   404  403 200  403  302
-monitoring:crisis_resources     GET    other      404 404  404  404  403   404  404 404  404  302
-monitoring:crisis_resources     POST   own        404 404  403  403  404   404  403 302  403  302
-monitoring:crisis_resources     POST   other      404 404  404  404  403   404  404 404  404  302
-monitoring:crisis_resource_edit GET    own        404 404  403  403  404   404  403 200  403  302
-monitoring:crisis_resource_edit GET    other      404 404  404  404  403   404  404 404  404  302
-monitoring:crisis_resource_edit POST   own        404 404  403  403  404   404  403 302  403  302
-monitoring:crisis_resource_edit POST   other      404 404  404  404  403   404  404 404  404  302
-monitoring:crisis_resource_remove POST own        404 404  403  403  404   404  403 302  403  302
-monitoring:crisis_resource_remove POST other      404 404  404  404  403   404  404 404  404  302
 monitoring:support              GET    own        200 404  403  404  404   403  403 403  404  302
 monitoring:support              GET    other      404 200  404  403  404   404  403 403  404  302
 monitoring:postpone             POST   own        302 404  403  404  404   403  403 403  404  302
@@ -115,10 +104,6 @@ def _portal_response(c: Ctx) -> Response:
     return Response.objects.create(client=c.client, instrument="phq9")
 
 
-def _resource(c: Ctx) -> CrisisResource:
-    return CrisisResource.objects.create(practice_id=c.practice_id, name="Night Line", phone="0800 000 111")
-
-
 def _progress(c: Ctx) -> Req:
     _completed(c)
     return Req("GET", page("monitoring:progress", c.client.pk, "pcl5"))
@@ -129,8 +114,6 @@ def _compare(c: Ctx) -> Req:
     _completed(c, total=30)
     return Req("GET", page("monitoring:compare", c.client.pk, "pcl5"))
 
-
-RESOURCE_FORM = {"name": "Night Line", "phone": "0800 000 111", "hours": "24 hours", "position": 0}
 
 builds("monitoring:alerts", "GET")(lambda c: Req("GET", page("monitoring:alerts")))
 builds("monitoring:alert", "GET")(lambda c: Req("GET", page("monitoring:alert", _alert(c).pk)))
@@ -162,19 +145,6 @@ builds("monitoring:visibility", "POST")(
 builds("monitoring:export_csv", "GET")(lambda c: Req("GET", page("monitoring:export_csv", c.client.pk)))
 builds("monitoring:progress", "GET")(_progress)
 builds("monitoring:compare", "GET")(_compare)
-builds("monitoring:crisis_resources", "GET")(lambda c: Req("GET", page("monitoring:crisis_resources", c.practice_id)))
-builds("monitoring:crisis_resources", "POST")(
-    lambda c: Req("POST", page("monitoring:crisis_resources", c.practice_id), form=RESOURCE_FORM)
-)
-builds("monitoring:crisis_resource_edit", "GET")(
-    lambda c: Req("GET", page("monitoring:crisis_resource_edit", c.practice_id, _resource(c).pk))
-)
-builds("monitoring:crisis_resource_edit", "POST")(
-    lambda c: Req("POST", page("monitoring:crisis_resource_edit", c.practice_id, _resource(c).pk), form=RESOURCE_FORM)
-)
-builds("monitoring:crisis_resource_remove", "POST")(
-    lambda c: Req("POST", page("monitoring:crisis_resource_remove", c.practice_id, _resource(c).pk), form={})
-)
 builds("monitoring:support", "GET")(lambda c: Req("GET", page("monitoring:support", _portal_response(c).pk)))
 builds("monitoring:postpone", "POST")(
     lambda c: Req("POST", page("monitoring:postpone", _portal_response(c).pk), form={"days": "3"})

@@ -318,6 +318,6 @@ def test_shared_target_really_shares_the_referral_reason(cast: Cast) -> None:
     """The "shared" rows mean something only if the grant they set up is in force for frank."""
     from attune.core import policy
 
-    assert policy.partner_grants(cast.client("dana").pk, cast.frank) == set()
+    assert policy.shared_categories(cast.client("dana").pk, cast.frank) == set()
     prepare_target(cast, "shared")
-    assert policy.partner_grants(cast.client("dana").pk, cast.frank) == {SharingGrant.Category.REFERRAL}
+    assert policy.shared_categories(cast.client("dana").pk, cast.frank) == {SharingGrant.Category.REFERRAL}

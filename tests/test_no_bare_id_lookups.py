@@ -2,7 +2,8 @@
 
 A lookup by primary key is allowed only when its id comes from an object already fetched through the policy (an
 attribute such as `access.client.pk` or `located.response.pk`), is a literal, or when the same call limits the
-rows to the caller's scope (`client=access.client`, `client__in=policy.visible_to(user)`, ...). Querysets that are
+rows to the caller's scope (`client=access.client`, `client_id=access.client_id`,
+`client__in=policy.visible_to(user)`, ...). Querysets that are
 already scoped (no `.objects` in the expression) are fine. The policy module itself and the demo seeding are
 exempt: the policy is the place that decides, and seeding runs before any user exists. The check reads one line
 at a time, so a lookup split over several lines is not seen: keep id lookups on one line.
@@ -14,7 +15,10 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parents[1] / "src" / "attune"
 LOOKUP = re.compile(r"\.objects\b[^\n]*?\.(?:get|filter|exclude)\((?P<args>[^\n]*)")
 ID_ARG = re.compile(r"\b(?:pk|id)\s*=\s*(?P<value>[^,)\s]+)")
-SCOPED = re.compile(r"\b(client|client__in|practice|practice__in|user|grantee_user|response|intake)\s*=")
+SCOPED = re.compile(
+    r"\b(client|client__in|practice|practice__in|user|grantee_user|response|intake)\s*="
+    r"|\bclient_id\s*=\s*[\w.]+\.client_id\b"
+)
 EXEMPT = {"core/policy.py"}
 
 

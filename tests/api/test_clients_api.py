@@ -14,7 +14,9 @@ from django.utils import timezone
 
 from attune.accounts import services as account_services
 from attune.accounts.models import User
+from attune.care import perms as care_perms
 from attune.care.models import CareTeamMember, Client, Episode
+from attune.consent import perms as consent_perms
 from attune.core import policy
 from attune.core.models import AuditEvent, SharingGrant
 from tests.cast import CANARIES, Cast
@@ -154,8 +156,9 @@ def test_partner_with_a_referral_grant_still_cannot_read_the_record(cast: Cast) 
     says frank may read it (allows VIEW_CLINICAL), but the only place that shows it answers 403."""
     dana = cast.client("dana")
     SharingGrant.objects.create(client=dana, grantee_user=cast.frank, category=SharingGrant.Category.REFERRAL)
-    access = policy.Access(dana, policy.Relation.PARTNER)
-    assert policy.allows(access, policy.Perm.VIEW_CLINICAL, cast.frank)
+    access = policy.client(cast.frank, dana.pk, consent_perms.VIEW_SHARED)
+    assert access.relation is policy.Relation.PARTNER
+    assert access.can(care_perms.VIEW_CLINICAL)
     response = api_as(cast.frank).get(url(dana))
     assert response.status_code == 403
     assert not [c for c in CANARIES if c in response.content.decode()]

@@ -6,9 +6,9 @@ from typing import Any
 
 from django.urls import reverse
 
+from attune.care.models import CrisisResource
 from attune.intake import services
 from attune.intake.models import Intake
-from attune.monitoring.models import CrisisResource
 
 # Every free-text item of the intake definition (tests/intake/test_definition.py keeps this list complete).
 FREE_TEXT = ("about-hopes", "about-signs", "rel-good", "rel-hard", "rel-goals-words", "coer-words", "support-helps")

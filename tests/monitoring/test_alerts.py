@@ -11,9 +11,10 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from attune.care.models import CrisisResource
 from attune.core.models import AuditEvent
 from attune.monitoring import services
-from attune.monitoring.models import Alert, ChangeEvent, CrisisResource
+from attune.monitoring.models import Alert, ChangeEvent
 from attune.questionnaires import services as questionnaires
 from tests.cast import CANARIES, Cast, canary
 from tests.monitoring.helpers import browser_for, pcl5, phq9, post

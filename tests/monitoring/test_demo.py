@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from attune.care.models import CrisisResource
 from attune.monitoring import demo
-from attune.monitoring.models import ChangeEvent, CrisisResource, MeasureVisibility, Schedule, SessionRecord
+from attune.monitoring.models import ChangeEvent, MeasureVisibility, Schedule, SessionRecord
 from attune.questionnaires.models import Response
 from tests.cast import Cast
 

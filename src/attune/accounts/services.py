@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from attune.accounts.models import ApiToken, Invitation, Membership, User, hash_token
+from attune.care import perms as care_perms
+from attune.care.records import record_of
 from attune.core import audit, policy
 from attune.core.models import AuditEvent
 
@@ -54,13 +56,17 @@ def _send_invitation(invitation: Invitation, raw_token: str) -> None:
 
 
 def invite_staff(actor: Any, practice_id: Any, email: str, kind: str) -> Invitation:
-    practice = policy.practice_for(actor, practice_id, Membership.Role.ADMIN)
+    practice = policy.practice(actor, practice_id, Membership.Role.ADMIN)
     if kind not in STAFF_KINDS:
         raise ValidationError({"kind": "Choose clinician, supervisor, admin or researcher."})
     raw, hashed = Invitation.new_token()
     with transaction.atomic():
         invitation = Invitation.objects.create(
-            practice=practice, email=email.strip().lower(), kind=kind, token_hash=hashed, created_by=actor
+            practice_id=practice.practice_id,
+            email=email.strip().lower(),
+            kind=kind,
+            token_hash=hashed,
+            created_by=actor,
         )
         _event(actor, AuditEvent.Action.CREATE, "Invitation", invitation.pk, role="admin")
         transaction.on_commit(lambda: _send_invitation(invitation, raw))
@@ -69,18 +75,18 @@ def invite_staff(actor: Any, practice_id: Any, email: str, kind: str) -> Invitat
 
 def invite_to_portal(actor: Any, client_id: Any, email: str, kind: str = Invitation.Kind.CLIENT) -> Invitation:
     """Invite a client to their portal, or (kind=partner) a partner for couples work."""
-    access = policy.get_client_for(actor, client_id, policy.Perm.INVITE_CLIENT)
+    access = policy.get_client_for(actor, client_id, care_perms.INVITE_CLIENT)
     if kind not in {Invitation.Kind.CLIENT, Invitation.Kind.PARTNER}:
         raise ValidationError({"kind": "Choose client or partner."})
-    if kind == Invitation.Kind.CLIENT and access.client.user_id is not None:
+    if kind == Invitation.Kind.CLIENT and record_of(access).user_id is not None:
         raise ValidationError({"email": "This client already has a portal account."})
     raw, hashed = Invitation.new_token()
     with transaction.atomic():
         invitation = Invitation.objects.create(
-            practice=access.client.practice,
+            practice_id=record_of(access).practice_id,
             email=email.strip().lower(),
             kind=kind,
-            client=access.client,
+            client_id=access.client_id,
             token_hash=hashed,
             created_by=actor,
         )
@@ -90,7 +96,7 @@ def invite_to_portal(actor: Any, client_id: Any, email: str, kind: str = Invitat
             AuditEvent.Action.CREATE,
             "Invitation",
             str(invitation.pk),
-            policy.Perm.INVITE_CLIENT,
+            care_perms.INVITE_CLIENT,
         )
         transaction.on_commit(lambda: _send_invitation(invitation, raw))
     return invitation

@@ -10,10 +10,10 @@ from ninja import Query, Router, Schema
 from ninja.schema import DjangoGetter
 from pydantic import ConfigDict, Field, model_validator
 
-from attune.care import queries, services
+from attune.care import perms, queries, services
 from attune.care.models import CareTeamMember, Client, Episode
+from attune.care.records import record_of
 from attune.core import policy
-from attune.core.policy import Perm
 
 router = Router(tags=["clients"])
 
@@ -112,8 +112,8 @@ def _episode(e: Episode | None) -> dict[str, Any] | None:
 
 
 def _detail(user: Any, access: policy.Access) -> dict[str, Any]:
-    client: Client = access.client
-    clinical = policy.allows(access, Perm.VIEW_CLINICAL, user)
+    client: Client = record_of(access)
+    clinical = policy.allows(access, perms.VIEW_CLINICAL, user)
     return {
         "id": client.pk,
         "practice": client.practice.name,
@@ -148,7 +148,7 @@ def list_clients(request: HttpRequest, filters: Query[CaseloadFilter]) -> dict[s
 
 @router.get("/clients/{client_id}", response=ClientDetail, operation_id="get_client")
 def get_client(request: HttpRequest, client_id: str) -> dict[str, Any]:
-    return _detail(request.user, policy.get_client_for(request.user, client_id, Perm.VIEW))
+    return _detail(request.user, policy.get_client_for(request.user, client_id, perms.VIEW))
 
 
 @router.patch("/clients/{client_id}", response=ClientDetail, operation_id="update_client")
@@ -156,13 +156,13 @@ def update_client(request: HttpRequest, client_id: str, payload: ClientPatch) ->
     changes = payload.dict(exclude_unset=True, exclude={"version"})
     changes = {k: v for k, v in changes.items() if v is not None}
     services.update_client(request.user, client_id, changes, expected_version=payload.version)
-    return _detail(request.user, policy.get_client_for(request.user, client_id, Perm.VIEW))
+    return _detail(request.user, policy.get_client_for(request.user, client_id, perms.VIEW))
 
 
 @router.get("/clients/{client_id}/care-team", response=list[CareTeamMemberOut], operation_id="get_care_team")
 def get_care_team(request: HttpRequest, client_id: str) -> list[dict[str, Any]]:
-    access = policy.get_client_for(request.user, client_id, Perm.VIEW_TEAM)
-    return [_member(m) for m in queries.care_team(access.client)]
+    access = policy.get_client_for(request.user, client_id, perms.VIEW_TEAM)
+    return [_member(m) for m in queries.care_team(record_of(access))]
 
 
 @router.post("/clients/{client_id}/care-team", response={201: CareTeamMemberOut}, operation_id="add_care_team_member")
@@ -181,8 +181,8 @@ def remove_care_team_member(request: HttpRequest, client_id: str, member_id: int
 
 @router.get("/clients/{client_id}/episodes", response=list[EpisodeOut], operation_id="list_episodes")
 def list_episodes(request: HttpRequest, client_id: str) -> list[dict[str, Any] | None]:
-    access = policy.get_client_for(request.user, client_id, Perm.VIEW_EPISODES)
-    return [_episode(e) for e in queries.episodes(access.client)]
+    access = policy.get_client_for(request.user, client_id, perms.VIEW_EPISODES)
+    return [_episode(e) for e in queries.episodes(record_of(access))]
 
 
 @router.post("/clients/{client_id}/episodes", response={201: EpisodeOut}, operation_id="open_episode")

@@ -69,3 +69,18 @@ class CareTeamForm(forms.Form):
     def __init__(self, *args: Any, clinicians: list[tuple[int, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
         self.fields["clinician"].choices = clinicians  # type: ignore[attr-defined]
+
+
+class CrisisResourceForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=120)
+    phone = forms.CharField(label="Phone", max_length=40, required=False)
+    text_line = forms.CharField(
+        label="Text line", max_length=120, required=False, help_text="For example: Text SHOUT to 85258"
+    )
+    web_url = forms.URLField(label="Web link", required=False, assume_scheme="https")
+    hours = forms.CharField(label="Hours", max_length=120, required=False, help_text="For example: 24 hours, every day")
+    region = forms.CharField(label="Region", max_length=80, required=False)
+    position = forms.IntegerField(label="Order", min_value=0, max_value=99, initial=0, required=False)
+
+    def clean_position(self) -> int:
+        return self.cleaned_data.get("position") or 0

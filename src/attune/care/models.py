@@ -1,4 +1,4 @@
-"""Practices (tenants), client records, care teams, episodes of care and partner links."""
+"""Practices (tenants), client records, care teams, episodes of care, partner links and crisis resources."""
 
 from __future__ import annotations
 
@@ -138,3 +138,24 @@ class PartnerLink(models.Model):
 
     def __str__(self) -> str:
         return "partner link"
+
+
+class CrisisResource(models.Model):
+    """A crisis line or service a practice offers its clients, shown at once after a critical answer."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="crisis_resources")
+    name = models.CharField(max_length=120)
+    phone = models.CharField(max_length=40, blank=True)
+    text_line = models.CharField(max_length=120, blank=True)
+    web_url = models.URLField(blank=True)
+    hours = models.CharField(max_length=120, blank=True)
+    region = models.CharField(max_length=80, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        # The table keeps the name it had when monitoring owned it.
+        db_table = "monitoring_crisisresource"
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -11,4 +11,15 @@ urlpatterns = [
         name="withdraw_invitation",
     ),
     path("<int:practice_id>/clients/new/", practice_views.new_client, name="new_client"),
+    path("<int:practice_id>/crisis-resources/", practice_views.crisis_resources, name="crisis_resources"),
+    path(
+        "<int:practice_id>/crisis-resources/<int:resource_id>/",
+        practice_views.crisis_resource_edit,
+        name="crisis_resource_edit",
+    ),
+    path(
+        "<int:practice_id>/crisis-resources/<int:resource_id>/remove/",
+        practice_views.crisis_resource_remove,
+        name="crisis_resource_remove",
+    ),
 ]

@@ -1,4 +1,5 @@
-"""Practice admin pages: people and invitations, and opening client records. No clinical content here."""
+"""Practice admin pages: people and invitations, opening client records and the crisis resources clients are
+shown. No clinical content here."""
 
 from __future__ import annotations
 
@@ -12,15 +13,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 from attune.accounts import services as account_services
 from attune.accounts.forms import StaffInviteForm
 from attune.accounts.models import Invitation, Membership
-from attune.care import services
-from attune.care.forms import NewClientForm
+from attune.care import crisis, services
+from attune.care.forms import CrisisResourceForm, NewClientForm
+from attune.care.records import practice_for
 from attune.care.views import _clinician_choices
 from attune.core import policy
 
 
 @require_http_methods(["GET", "POST"])
 def people(request: HttpRequest, practice_id: int) -> HttpResponse:
-    practice = policy.practice_for(request.user, practice_id, Membership.Role.ADMIN)
+    practice = practice_for(request.user, practice_id, Membership.Role.ADMIN)
     form = StaffInviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -46,7 +48,7 @@ def people(request: HttpRequest, practice_id: int) -> HttpResponse:
 
 @require_POST
 def withdraw_invitation(request: HttpRequest, practice_id: int, invitation_id: str) -> HttpResponse:
-    practice = policy.practice_for(request.user, practice_id, Membership.Role.ADMIN)
+    practice = practice_for(request.user, practice_id, Membership.Role.ADMIN)
     account_services.withdraw_invitation(request.user, invitation_id)
     messages.success(request, "The invitation was withdrawn; its link no longer works.")
     return redirect("practice:people", practice_id=practice.pk)
@@ -54,7 +56,7 @@ def withdraw_invitation(request: HttpRequest, practice_id: int, invitation_id: s
 
 @require_http_methods(["GET", "POST"])
 def new_client(request: HttpRequest, practice_id: int) -> HttpResponse:
-    practice = policy.practice_for(request.user, practice_id, Membership.Role.ADMIN)
+    practice = practice_for(request.user, practice_id, Membership.Role.ADMIN)
     # An admin opens the record but does not write clinical text: that belongs to the care team.
     form = NewClientForm(request.POST or None, clinicians=_clinician_choices(practice), clinical=False)
     if request.method == "POST" and form.is_valid():
@@ -72,3 +74,37 @@ def new_client(request: HttpRequest, practice_id: int) -> HttpResponse:
             messages.success(request, "The client record is open.")
             return redirect("care:client", client_id=client.pk)
     return render(request, "care/new_client.html", {"practice": practice, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def crisis_resources(request: HttpRequest, practice_id: int) -> HttpResponse:
+    access = policy.practice(request.user, practice_id, Membership.Role.ADMIN)
+    form = CrisisResourceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        crisis.add(access, **form.cleaned_data)
+        messages.success(request, "Added. Clients see it at once after an answer that needs support.")
+        return redirect("practice:crisis_resources", practice_id=access.practice_id)
+    context = {"practice": access.practice, "form": form, "resources": crisis.resources_for(access.practice_id)}
+    return render(request, "care/crisis_resources.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def crisis_resource_edit(request: HttpRequest, practice_id: int, resource_id: int) -> HttpResponse:
+    access = policy.practice(request.user, practice_id, Membership.Role.ADMIN)
+    resource = crisis.resource_in(access, resource_id)
+    initial = {name: getattr(resource, name) for name in crisis.FIELDS}
+    form = CrisisResourceForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        crisis.update(access, resource.pk, **form.cleaned_data)
+        messages.success(request, "Saved.")
+        return redirect("practice:crisis_resources", practice_id=access.practice_id)
+    context = {"practice": access.practice, "form": form, "resource": resource}
+    return render(request, "care/crisis_resource_edit.html", context)
+
+
+@require_POST
+def crisis_resource_remove(request: HttpRequest, practice_id: int, resource_id: int) -> HttpResponse:
+    access = policy.practice(request.user, practice_id, Membership.Role.ADMIN)
+    crisis.remove(access, resource_id)
+    messages.success(request, "Removed.")
+    return redirect("practice:crisis_resources", practice_id=access.practice_id)

@@ -13,10 +13,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from attune.accounts.models import Membership, User
+from attune.care import perms
 from attune.care.models import CareTeamMember, Client, Episode, Practice
+from attune.care.records import practice_of, record_of
 from attune.core import policy
 from attune.core.models import AuditEvent
-from attune.core.policy import Perm
 
 EDITABLE_FIELDS = ("preferred_name", "pronouns", "referral_reason")
 
@@ -25,7 +26,7 @@ class StaleWriteError(Exception):
     """Someone else saved this record since it was read; nothing was overwritten."""
 
 
-def _write(actor: Any, access: policy.Access, action: str, entity_type: str, entity_id: Any, perm: Perm) -> None:
+def _write(actor: Any, access: policy.Access, action: str, entity_type: str, entity_id: Any, perm: policy.Perm) -> None:
     policy.record_access(actor, access, action, entity_type, str(entity_id), perm)
 
 
@@ -52,7 +53,8 @@ def create_client(
     primary_clinician_id: Any = None,
 ) -> Client:
     """A practice admin opens a client record, with its first episode and, optionally, a primary clinician."""
-    practice = policy.practice_for(actor, practice_id, Membership.Role.ADMIN)
+    practice_access = policy.practice(actor, practice_id, Membership.Role.ADMIN)
+    practice = practice_of(practice_access)
     clinician = _clinician_in(practice, primary_clinician_id) if primary_clinician_id else None
     with transaction.atomic():
         client = Client(practice=practice, preferred_name=preferred_name.strip(), pronouns=pronouns.strip())
@@ -61,8 +63,8 @@ def create_client(
         Episode.objects.create(client=client)
         if clinician is not None:
             CareTeamMember.objects.create(client=client, clinician=clinician, role=CareTeamMember.Role.PRIMARY)
-        access = policy.Access(client, policy.Relation.ADMIN)
-        _write(actor, access, AuditEvent.Action.CREATE, "Patient", client.pk, Perm.MANAGE_TEAM)
+        access = practice_access.new_record(client)
+        _write(actor, access, AuditEvent.Action.CREATE, "Patient", client.pk, perms.MANAGE_TEAM)
     return client
 
 
@@ -74,12 +76,12 @@ def update_client(
         raise ValidationError({name: "This field cannot be changed here." for name in unknown})
     if "preferred_name" in changes and not str(changes["preferred_name"]).strip():
         raise ValidationError({"preferred_name": "A preferred name is needed."})
-    perm = Perm.UPDATE
+    perm = perms.UPDATE
     access = policy.get_client_for(actor, client_id, perm)
-    if "referral_reason" in changes and not policy.allows(access, Perm.VIEW_CLINICAL, actor):
+    if "referral_reason" in changes and not policy.allows(access, perms.VIEW_CLINICAL, actor):
         raise policy.PermissionDenied("You cannot change this part of the record")
     with transaction.atomic():
-        client = Client.objects.select_for_update().get(pk=access.client.pk)
+        client = Client.objects.select_for_update().get(pk=access.client_id)
         if expected_version is not None and client.version != expected_version:
             raise StaleWriteError("This record was changed by someone else. Reload to see their changes.")
         for name, value in changes.items():
@@ -92,33 +94,33 @@ def update_client(
 
 
 def add_to_care_team(actor: Any, client_id: Any, clinician_id: Any, *, primary: bool = False) -> CareTeamMember:
-    access = policy.get_client_for(actor, client_id, Perm.MANAGE_TEAM)
-    clinician = _clinician_in(access.client.practice, clinician_id)
+    access = policy.get_client_for(actor, client_id, perms.MANAGE_TEAM)
+    clinician = _clinician_in(record_of(access).practice, clinician_id)
     with transaction.atomic():
         if primary:
-            CareTeamMember.objects.filter(client=access.client, role=CareTeamMember.Role.PRIMARY).exclude(
+            CareTeamMember.objects.filter(client_id=access.client_id, role=CareTeamMember.Role.PRIMARY).exclude(
                 clinician=clinician
             ).update(role=CareTeamMember.Role.MEMBER)
         role = CareTeamMember.Role.PRIMARY if primary else CareTeamMember.Role.MEMBER
         member, created = CareTeamMember.objects.get_or_create(
-            client=access.client, clinician=clinician, defaults={"role": role}
+            client_id=access.client_id, clinician=clinician, defaults={"role": role}
         )
         if not created and primary and not member.is_primary:
             member.role = role
             member.save(update_fields=["role"])
         action = AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE
-        _write(actor, access, action, "CareTeam", member.pk, Perm.MANAGE_TEAM)
+        _write(actor, access, action, "CareTeam", member.pk, perms.MANAGE_TEAM)
     return member
 
 
 def remove_from_care_team(actor: Any, client_id: Any, member_id: Any) -> None:
-    access = policy.get_client_for(actor, client_id, Perm.MANAGE_TEAM)
+    access = policy.get_client_for(actor, client_id, perms.MANAGE_TEAM)
     with transaction.atomic():
-        member = CareTeamMember.objects.filter(client=access.client, pk=member_id).first()
+        member = CareTeamMember.objects.filter(client_id=access.client_id, pk=member_id).first()
         if member is None:
             raise Http404("No such care-team member")
         member.delete()
-        _write(actor, access, AuditEvent.Action.DELETE, "CareTeam", member_id, Perm.MANAGE_TEAM)
+        _write(actor, access, AuditEvent.Action.DELETE, "CareTeam", member_id, perms.MANAGE_TEAM)
 
 
 def _check_opening(client: Client, opened: datetime.date) -> None:
@@ -130,27 +132,27 @@ def _check_opening(client: Client, opened: datetime.date) -> None:
 
 
 def open_episode(actor: Any, client_id: Any, *, opened: datetime.date | None = None) -> Episode:
-    access = policy.get_client_for(actor, client_id, Perm.MANAGE_EPISODES)
+    access = policy.get_client_for(actor, client_id, perms.MANAGE_EPISODES)
     if opened is not None:
-        _check_opening(access.client, opened)
+        _check_opening(record_of(access), opened)
     try:
         with transaction.atomic():
-            episode = Episode(client=access.client)
+            episode = Episode(client_id=access.client_id)
             if opened is not None:
                 episode.opened = opened
             episode.save()
-            _write(actor, access, AuditEvent.Action.CREATE, "EpisodeOfCare", episode.pk, Perm.MANAGE_EPISODES)
+            _write(actor, access, AuditEvent.Action.CREATE, "EpisodeOfCare", episode.pk, perms.MANAGE_EPISODES)
     except IntegrityError as exc:
         raise ValidationError("An episode of care is already open for this client.") from exc
     return episode
 
 
 def close_episode(actor: Any, client_id: Any, *, closed: datetime.date, reason: str) -> Episode:
-    access = policy.get_client_for(actor, client_id, Perm.MANAGE_EPISODES)
+    access = policy.get_client_for(actor, client_id, perms.MANAGE_EPISODES)
     if reason not in Episode.CloseReason.values:
         raise ValidationError({"reason": "Choose a reason for closing the episode."})
     with transaction.atomic():
-        episode = Episode.objects.select_for_update().filter(client=access.client, closed__isnull=True).first()
+        episode = Episode.objects.select_for_update().filter(client_id=access.client_id, closed__isnull=True).first()
         if episode is None:
             raise ValidationError("There is no open episode of care to close.")
         if closed < episode.opened:
@@ -160,5 +162,5 @@ def close_episode(actor: Any, client_id: Any, *, closed: datetime.date, reason: 
             raise ValidationError({"closed": "An episode cannot close in the future."})
         episode.closed, episode.close_reason = closed, reason
         episode.save(update_fields=["closed", "close_reason"])
-        _write(actor, access, AuditEvent.Action.UPDATE, "EpisodeOfCare", episode.pk, Perm.MANAGE_EPISODES)
+        _write(actor, access, AuditEvent.Action.UPDATE, "EpisodeOfCare", episode.pk, perms.MANAGE_EPISODES)
     return episode

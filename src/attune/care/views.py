@@ -13,16 +13,17 @@ from attune.accounts import roles
 from attune.accounts import services as account_services
 from attune.accounts.forms import PortalInviteForm
 from attune.accounts.models import Membership, User
-from attune.care import queries, services
+from attune.care import perms, queries, services
 from attune.care.forms import CareTeamForm, CaseloadFilterForm, ClientForm, CloseEpisodeForm
+from attune.care.records import record_of
 from attune.core import policy
 from attune.core.models import AuditEvent
-from attune.core.policy import Perm
 from attune.intake import staff_views as intake_staff_views
 from attune.intake import views as intake_views
 from attune.measures import library
 from attune.monitoring import queries as monitoring_queries
 from attune.monitoring import views as monitoring_views
+from attune.questionnaires import perms as questionnaire_perms
 from attune.questionnaires import queries as questionnaire_queries
 
 
@@ -70,7 +71,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
 
 def _overview_context(request: HttpRequest, access: policy.Access) -> dict[str, Any]:
-    client = access.client
+    client = record_of(access)
     episodes = queries.episodes(client)
     user = request.user
     return {
@@ -79,15 +80,15 @@ def _overview_context(request: HttpRequest, access: policy.Access) -> dict[str, 
         "team": queries.care_team(client),
         "episodes": episodes,
         "current_episode": queries.current_episode(episodes),
-        "can_clinical": policy.allows(access, Perm.VIEW_CLINICAL, user),
-        "can_edit": policy.allows(access, Perm.UPDATE, user),
-        "can_manage_team": policy.allows(access, Perm.MANAGE_TEAM, user),
-        "can_manage_episodes": policy.allows(access, Perm.MANAGE_EPISODES, user),
-        "can_invite": policy.allows(access, Perm.INVITE_CLIENT, user) and client.user_id is None,
+        "can_clinical": policy.allows(access, perms.VIEW_CLINICAL, user),
+        "can_edit": policy.allows(access, perms.UPDATE, user),
+        "can_manage_team": policy.allows(access, perms.MANAGE_TEAM, user),
+        "can_manage_episodes": policy.allows(access, perms.MANAGE_EPISODES, user),
+        "can_invite": policy.allows(access, perms.INVITE_CLIENT, user) and client.user_id is None,
         "close_form": CloseEpisodeForm(),
-        "can_measures": policy.allows(access, Perm.MEASURES_VIEW, user),
+        "can_measures": policy.allows(access, questionnaire_perms.VIEW, user),
         "recent_scores": list(questionnaire_queries.completed_for(client)[:5])
-        if policy.allows(access, Perm.MEASURES_VIEW, user)
+        if policy.allows(access, questionnaire_perms.VIEW, user)
         else [],
         "titles": {i.code: i.title for i in library.all_instruments()},
         "invite_form": PortalInviteForm(),
@@ -97,11 +98,13 @@ def _overview_context(request: HttpRequest, access: policy.Access) -> dict[str, 
 
 
 def client_overview(request: HttpRequest, client_id: str) -> HttpResponse:
-    access = policy.get_client_for(request.user, client_id, Perm.VIEW)
+    access = policy.get_client_for(request.user, client_id, perms.VIEW)
     return render(request, "care/client_overview.html", _overview_context(request, access))
 
 
-def _record_read(request: HttpRequest, access: policy.Access, entity_type: str, entity_id: Any, perm: Perm) -> None:
+def _record_read(
+    request: HttpRequest, access: policy.Access, entity_type: str, entity_id: Any, perm: policy.Perm
+) -> None:
     # get_client_for audits reads only when asked for a read permission; a page fetched with a write permission
     # that then shows the record records the read here, when it renders.
     policy.record_access(request.user, access, AuditEvent.Action.READ, entity_type, str(entity_id), perm)
@@ -110,9 +113,9 @@ def _record_read(request: HttpRequest, access: policy.Access, entity_type: str, 
 @require_http_methods(["GET", "POST"])
 def client_edit(request: HttpRequest, client_id: str) -> HttpResponse:
     # Ask for the permission the page needs, so that the policy audits a refusal (and no read is logged for it).
-    access = policy.get_client_for(request.user, client_id, Perm.UPDATE)
-    client = access.client
-    clinical = policy.allows(access, Perm.VIEW_CLINICAL, request.user)
+    access = policy.get_client_for(request.user, client_id, perms.UPDATE)
+    client = record_of(access)
+    clinical = policy.allows(access, perms.VIEW_CLINICAL, request.user)
     initial = {
         "preferred_name": client.preferred_name,
         "pronouns": client.pronouns,
@@ -132,7 +135,7 @@ def client_edit(request: HttpRequest, client_id: str) -> HttpResponse:
         else:
             messages.success(request, "Saved.")
             return redirect("care:client", client_id=client.pk)
-    _record_read(request, access, "Patient", client.pk, Perm.VIEW_CLINICAL if clinical else Perm.VIEW)
+    _record_read(request, access, "Patient", client.pk, perms.VIEW_CLINICAL if clinical else perms.VIEW)
     return render(request, "care/client_edit.html", {"client": client, "form": form})
 
 
@@ -176,8 +179,8 @@ def _clinician_choices(practice: Any) -> list[tuple[int, str]]:
 
 @require_http_methods(["GET", "POST"])
 def care_team(request: HttpRequest, client_id: str) -> HttpResponse:
-    access = policy.get_client_for(request.user, client_id, Perm.MANAGE_TEAM)
-    form = CareTeamForm(request.POST or None, clinicians=_clinician_choices(access.client.practice))
+    access = policy.get_client_for(request.user, client_id, perms.MANAGE_TEAM)
+    form = CareTeamForm(request.POST or None, clinicians=_clinician_choices(record_of(access).practice))
     if request.method == "POST" and form.is_valid():
         try:
             services.add_to_care_team(
@@ -188,8 +191,8 @@ def care_team(request: HttpRequest, client_id: str) -> HttpResponse:
         else:
             messages.success(request, "The care team is updated.")
             return redirect("care:care_team", client_id=client_id)
-    context = {"client": access.client, "team": queries.care_team(access.client), "form": form}
-    _record_read(request, access, "CareTeam", access.client.pk, Perm.VIEW_TEAM)
+    context = {"client": record_of(access), "team": queries.care_team(record_of(access)), "form": form}
+    _record_read(request, access, "CareTeam", access.client_id, perms.VIEW_TEAM)
     return render(request, "care/care_team.html", context)
 
 
@@ -219,21 +222,21 @@ def portal(request: HttpRequest) -> HttpResponse:
     own = policy.visible_to(request.user, relations=[policy.Relation.SELF]).select_related("practice").first()
     context: dict[str, Any] = {"own": None, "partners_of": []}
     if own is not None:
-        access = policy.get_client_for(request.user, own.pk, Perm.VIEW)
-        episodes = queries.episodes(access.client)
+        access = policy.get_client_for(request.user, own.pk, perms.VIEW)
+        episodes = queries.episodes(record_of(access))
         context.update(
-            own=access.client,
-            team=queries.care_team(access.client),
+            own=record_of(access),
+            team=queries.care_team(record_of(access)),
             current_episode=queries.current_episode(episodes),
             titles={i.code: i.title for i in library.all_instruments()},
-            referral_shared=any(g.in_force() for g in access.client.grants.filter(category="referral")),
-            has_partner=access.client.partner_links.filter(ended__isnull=True).exists(),
-            **monitoring_views.portal_panel(access.client),
-            **intake_views.portal_panel(access.client),
+            referral_shared=any(g.in_force() for g in record_of(access).grants.filter(category="referral")),
+            has_partner=record_of(access).partner_links.filter(ended__isnull=True).exists(),
+            **monitoring_views.portal_panel(record_of(access)),
+            **intake_views.portal_panel(record_of(access)),
         )
     partner_of = policy.visible_to(request.user, relations=[policy.Relation.PARTNER]).order_by("preferred_name")
     context["partners_of"] = list(partner_of)
     if own is None and not context["partners_of"]:
-        policy.deny(request.user, "Patient", "", Perm.VIEW)
+        policy.deny_legacy(request.user, "Patient", "", perms.VIEW)
         raise policy.PermissionDenied("The portal is for clients and partners")
     return render(request, "care/portal.html", context)

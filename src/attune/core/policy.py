@@ -1,34 +1,54 @@
 """The access policy: the one place that decides who sees which client's data.
 
-Relationships to a client, and what each may do:
-- the client themself: their own record;
-- a care-team clinician (with an active clinician membership in the client's practice): the clinical record,
-  and of the client's diary, practice logs and insights only the items the client chose to share;
-- a supervisor of a care-team clinician: the record's outline (name, team, episodes), never clinical text;
-- a practice admin: the outline, to run accounts and care teams, never clinical content;
-- a partner linked for couples work: only the categories the client has shared with them;
-- a researcher, or anyone else: nothing here (researchers get de-identified data elsewhere).
+It decides three things, and audits every decision it makes:
+- **the relationship** between a user and a client (the client themself, a care-team clinician, a supervisor of
+  one, a practice admin, a linked partner, or none). The kernel names the relationships; the record layer
+  (`care/relations.py`) registers the queries that find them, because only it knows care teams and partner links;
+- **the permission**: each app declares its own permissions in its `perms.py` with `declare()`, saying which
+  relationships hold them and which sharing category lets a partner hold one. Deny by default: a relationship
+  not named in a permission's declaration is refused, and an undeclared permission cannot be asked for;
+- **the answer**: no relationship -> 404, exactly as for a record that does not exist; a relationship without
+  the permission -> 403. Both are written to the audit trail as denials.
 
-Deny by default: a permission not granted below is refused. No relationship gives 404; a relationship
-without the permission gives 403. Every decision, permitted or denied, is written to the audit trail here,
-so no view has to remember to.
+Records are reached only through `client()`, `own()` and `locate()`. Each returns an `Access` that only this
+module can build, so a service that takes an `Access` knows its caller came through here. Reads allowed by a
+read permission are audited inside these helpers, so no view writes a read audit by hand; writes are audited by
+the service that makes them, inside its transaction, with `Access.record()`.
 """
 
 from __future__ import annotations
 
 import enum
 import uuid
-from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Generic, Protocol, TypeVar, cast
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from attune.core import audit
-from attune.core.models import AuditEvent, SharingGrant
+from attune.core.models import AuditEvent
+
+__all__ = [
+    "Access",
+    "ClientRecord",
+    "Http404",
+    "Perm",
+    "PermissionDenied",
+    "Relation",
+    "Relations",
+    "UserLike",
+    "client",
+    "declare",
+    "locate",
+    "own",
+]
+
+UserLike = AbstractBaseUser | AnonymousUser
 
 
 class Relation(enum.StrEnum):
@@ -40,233 +60,552 @@ class Relation(enum.StrEnum):
     NONE = "none"
 
 
-class Perm(enum.StrEnum):
-    VIEW = "client.view"  # preferred name, pronouns, status
-    VIEW_CLINICAL = "client.view_clinical"  # encrypted clinical text such as the referral reason
-    UPDATE = "client.update"
-    VIEW_TEAM = "careteam.view"
-    MANAGE_TEAM = "careteam.manage"
-    VIEW_EPISODES = "episode.view"
-    MANAGE_EPISODES = "episode.manage"
-    MANAGE_GRANTS = "grant.manage"
-    INVITE_CLIENT = "client.invite"
-    # The diary, relationship-script maps and skills. Rows the client keeps private are filtered out for everyone
-    # but the client by the apps' row-level helpers (diary/access.py); the rules below decide who gets that far.
-    VIEW_DIARY = "diary.view"  # diary entries, practice logs, scripts on the map, recommendations, insights
-    WRITE_DIARY = "diary.write"  # the client's own entries, practice logs, phrases and sharing choices
-    DRAFT_SCRIPTS = "scripts.draft"  # draft a relationship script or a new response for the client to approve
-    APPROVE_SCRIPTS = "scripts.approve"  # put a draft on the map, change what is on it, set it aside
-    RECOMMEND_SKILLS = "skills.recommend"
-    VIEW_SHARED = "shared.view"  # a partner's page of what the client chose to share
-    MEASURES_ASSIGN = "measures.assign"  # send a questionnaire, or give one in session
-    MEASURES_ANSWER = "measures.answer"  # answer: the client in the portal, a clinician in session
-    MEASURES_VIEW = "measures.view"  # scores, flags and bands (outcomes, not clinical text)
-    MEASURES_VIEW_ANSWERS = "measures.view_answers"  # item-level answers
-    # Monitoring (schedules, alerts, progress). A client sees their own results only for the instruments their
-    # clinician chose to show them (monitoring.MeasureVisibility); the rule below lets them get that far.
-    MEASURES_VIEW_OWN_RESULTS = "measures.view_own_results"
-    MONITORING_CONFIGURE = "monitoring.configure"  # schedules, session dates, what the client may see
-    ALERTS_VIEW = "alerts.view"  # alerts about a client (a supervisor never sees acknowledgement notes)
-    ALERTS_ACT = "alerts.act"  # acknowledge with a note, resolve
-    # The intake (intake/). The client answers it and decides when to send it; the care team reads what was sent.
-    INTAKE_SEND = "intake.send"  # send an intake to the client's portal
-    INTAKE_ANSWER = "intake.answer"  # answer, skip, keep sections for the session, send: the client's own
-    INTAKE_VIEW = "intake.view"  # the answers, the summary and the clinician's section notes
-    INTAKE_DISCUSS = "intake.discuss"  # mark a section discussed in session, write a note on it
-    INTAKE_STATUS = "intake.status"  # that an intake exists, and its status and dates: no answers
+# The strongest relationship wins when a user has several (an admin who is also on the care team).
+PRECEDENCE = (Relation.SELF, Relation.CARE_TEAM, Relation.SUPERVISOR, Relation.ADMIN, Relation.PARTNER)
 
 
-# Permissions that change data: the policy audits their denials, the service audits the write itself inside
-# its transaction so that the audit row and the change commit or roll back together.
-WRITE_PERMS = {
-    Perm.UPDATE,
-    Perm.MANAGE_TEAM,
-    Perm.MANAGE_EPISODES,
-    Perm.MANAGE_GRANTS,
-    Perm.INVITE_CLIENT,
-    Perm.MEASURES_ASSIGN,
-    Perm.MEASURES_ANSWER,
-    Perm.MONITORING_CONFIGURE,
-    Perm.ALERTS_ACT,
-}
+class ClientRecord(Protocol):
+    """What the kernel knows of a client record (care.models.Client is one)."""
 
-_OUTLINE = {Perm.VIEW, Perm.VIEW_TEAM, Perm.VIEW_EPISODES}
-RULES: dict[Relation, frozenset[Perm]] = {
-    Relation.SELF: frozenset(
-        _OUTLINE
-        | {Perm.VIEW_CLINICAL, Perm.UPDATE, Perm.MANAGE_GRANTS, Perm.MEASURES_ANSWER, Perm.MEASURES_VIEW_ANSWERS}
-        | {Perm.MEASURES_VIEW_OWN_RESULTS}
-    ),
-    Relation.CARE_TEAM: frozenset(
-        _OUTLINE
-        | {Perm.VIEW_CLINICAL, Perm.UPDATE, Perm.MANAGE_EPISODES}
-        | {Perm.MEASURES_ASSIGN, Perm.MEASURES_ANSWER, Perm.MEASURES_VIEW, Perm.MEASURES_VIEW_ANSWERS}
-        | {Perm.MONITORING_CONFIGURE, Perm.ALERTS_VIEW, Perm.ALERTS_ACT}
-    ),
-    Relation.SUPERVISOR: frozenset(_OUTLINE | {Perm.MEASURES_VIEW, Perm.ALERTS_VIEW}),
-    Relation.ADMIN: frozenset(_OUTLINE | {Perm.MANAGE_TEAM, Perm.INVITE_CLIENT}),
-    Relation.PARTNER: frozenset({Perm.VIEW_SHARED}),
-    Relation.NONE: frozenset(),
-}
+    @property
+    def pk(self) -> uuid.UUID: ...
 
-# The diary, script maps and skills (diary/, skills/). A partner gets nothing of the diary, and supervisors and
-# admins see no clinical text, so none of them has a diary permission. The client owns their diary; the care team
-# reads what the client shares (rows are filtered by diary/access.py), drafts scripts and recommends skills.
-WRITE_PERMS |= {Perm.WRITE_DIARY, Perm.DRAFT_SCRIPTS, Perm.APPROVE_SCRIPTS, Perm.RECOMMEND_SKILLS}
-RULES[Relation.SELF] |= {Perm.VIEW_DIARY, Perm.WRITE_DIARY, Perm.DRAFT_SCRIPTS, Perm.APPROVE_SCRIPTS}
-RULES[Relation.CARE_TEAM] |= {Perm.VIEW_DIARY, Perm.DRAFT_SCRIPTS, Perm.RECOMMEND_SKILLS}
+    @property
+    def practice_id(self) -> int: ...
 
-# The intake (intake/): answered by the client alone, read by the care team once sent. A supervisor sees that an
-# intake exists and its status, never the answers; admins and partners nothing.
-WRITE_PERMS |= {Perm.INTAKE_SEND, Perm.INTAKE_ANSWER, Perm.INTAKE_DISCUSS}
-RULES[Relation.SELF] |= {Perm.INTAKE_ANSWER, Perm.INTAKE_STATUS}
-RULES[Relation.CARE_TEAM] |= {Perm.INTAKE_SEND, Perm.INTAKE_VIEW, Perm.INTAKE_DISCUSS, Perm.INTAKE_STATUS}
-RULES[Relation.SUPERVISOR] |= {Perm.INTAKE_STATUS}
+    @property
+    def user_id(self) -> int | None: ...
 
-# What a partner may see when the client has shared the matching category with them.
-PARTNER_SHAREABLE: dict[Perm, str] = {Perm.VIEW_CLINICAL: SharingGrant.Category.REFERRAL}
+
+# --- permissions, declared by each app ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Perm:
+    """One permission. `holders` are the relationships that hold it; a partner also holds it while the client
+    shares `partner_category` with them. A write permission's use is audited by the service that writes."""
+
+    code: str
+    holders: frozenset[Relation]
+    write: bool = False
+    partner_category: str = ""
+    doc: str = ""
+
+    def __str__(self) -> str:
+        return self.code
+
+
+_REGISTRY: dict[str, Perm] = {}
+
+
+def declare(
+    code: str,
+    holders: Iterable[Relation],
+    *,
+    write: bool = False,
+    partner_category: str = "",
+    doc: str = "",
+) -> Perm:
+    """Declare a permission (from an app's perms.py). Codes are unique across the project."""
+    if code in _REGISTRY:
+        raise ValueError(f"permission {code!r} is declared twice")
+    holders = frozenset(holders)
+    if Relation.NONE in holders:
+        raise ValueError("no permission can be held without a relationship")
+    perm = Perm(code, holders, write, partner_category, doc)
+    _REGISTRY[code] = perm
+    return perm
+
+
+def declared() -> Mapping[str, Perm]:
+    """Every declared permission, by code (for the docs and the tests)."""
+    return dict(_REGISTRY)
+
+
+# --- relationships, found by the record layer ---------------------------------------------------------------
+
+
+class Relations(Protocol):
+    """The queries that find relationships. care/relations.py provides them; the kernel only asks."""
+
+    def conditions(self, user: AbstractBaseUser) -> dict[Relation, Q]:
+        """One condition on the client table per relationship the user may hold."""
+        ...
+
+    def clients(self) -> QuerySet[Model]:
+        """Every client record, unfiltered (the base of every lookup)."""
+        ...
+
+    def shared_categories(self, client_id: uuid.UUID, user: AbstractBaseUser) -> set[str]:
+        """Categories the client shares with this user right now (evaluated on every call, never cached)."""
+        ...
+
+    def practices(self, user: AbstractBaseUser, role: str) -> QuerySet[Model]:
+        """The practices in which the user holds this role, in force."""
+        ...
+
+    def is_member(self, user: AbstractBaseUser, practice_id: int) -> bool:
+        """Whether the user holds any role in force in this practice."""
+        ...
+
+
+_relations: Relations | None = None
+
+
+def use_relations(relations: Relations) -> None:
+    """Called once by the record layer's AppConfig.ready()."""
+    global _relations
+    _relations = relations
+
+
+def _provider() -> Relations:
+    if _relations is None:
+        raise RuntimeError("no relationship provider registered (is attune.care installed?)")
+    return _relations
+
+
+def _signed_in(user: UserLike | None) -> AbstractBaseUser | None:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    return cast(AbstractBaseUser, user)
+
+
+def _user_id(user: UserLike | None) -> int | None:
+    return cast(int, user.pk) if user is not None and user.is_authenticated else None
+
+
+# --- the access object ------------------------------------------------------------------------------------
+
+_SEAL = object()
 
 
 @dataclass(frozen=True)
 class Access:
-    """A client fetched through the policy, with the caller's relationship to them."""
+    """A client reached through the policy, by this user, with their relationship. Only the policy builds one."""
 
-    client: Any
+    user: AbstractBaseUser
+    client: ClientRecord
     relation: Relation
+    _seal: object = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self._seal is not _SEAL:
+            raise TypeError("an Access comes from the policy (client, own or locate), not from a constructor")
+
+    @property
+    def client_id(self) -> uuid.UUID:
+        return self.client.pk
+
+    @property
+    def actor_id(self) -> int:
+        return cast(int, self.user.pk)
+
+    @property
+    def is_self(self) -> bool:
+        return self.relation is Relation.SELF
 
     def can(self, perm: Perm) -> bool:
-        return perm in RULES[self.relation]
+        if self.relation in perm.holders:
+            return True
+        if self.relation is Relation.PARTNER and perm.partner_category:
+            return perm.partner_category in _provider().shared_categories(self.client_id, self.user)
+        return False
+
+    def require(self, perm: Perm, entity_type: str = "Patient", entity_id: str = "") -> None:
+        """Check a further permission on a client already reached: 403 (audited) without it."""
+        if not self.can(perm):
+            _deny(self.user, entity_type, entity_id or str(self.client_id), perm, self)
+            raise PermissionDenied("You do not have access to this part of the record")
+
+    def record(self, action: str, entity_type: str, entity_id: object, perm: Perm) -> None:
+        """Audit one access (a write by a service, inside its transaction; or a read)."""
+        self.record_many(action, entity_type, [entity_id], perm)
+
+    def record_many(self, action: str, entity_type: str, entity_ids: Iterable[object], perm: Perm) -> None:
+        audit.record(
+            *[
+                audit.Entry(
+                    action=action,
+                    outcome=AuditEvent.Outcome.SUCCESS,
+                    agent_id=self.actor_id,
+                    agent_role=self.relation,
+                    entity_type=entity_type,
+                    entity_id=str(entity_id),
+                    client_id=self.client_id,
+                    purpose="PATRQT" if self.is_self else "TREAT",
+                    reason=perm.code,
+                )
+                for entity_id in entity_ids
+            ]
+        )
+
+    def shown(self, entity_type: str, entity_ids: Iterable[object], perm: Perm) -> None:
+        """Audit the rows a page or an API answer shows (one read event per row, in one insert)."""
+        self.record_many(AuditEvent.Action.READ, entity_type, entity_ids, perm)
+
+    def deny_row(self, entity_type: str, entity_id: object, perm: Perm) -> Http404:
+        """Audit a refusal of a row outside what this caller may see, and return the 404 to raise."""
+        _deny(self.user, entity_type, str(entity_id)[:64], perm, self)
+        return Http404("Not found")
 
 
-def _client_model() -> Any:
-    from attune.care.models import Client
-
-    return Client
+def _seal(user: AbstractBaseUser, client: ClientRecord, relation: Relation) -> Access:
+    return Access(user, client, relation, _SEAL)
 
 
-def _user_id(user: Any) -> int | None:
-    return user.pk if getattr(user, "is_authenticated", False) else None
+def shared_categories(client_id: uuid.UUID, user: UserLike | None) -> set[str]:
+    """The categories this client shares with this user right now."""
+    signed_in = _signed_in(user)
+    return _provider().shared_categories(client_id, signed_in) if signed_in is not None else set()
 
 
-def _memberships(user: Any, role: str) -> QuerySet[Any]:
-    from attune.accounts.models import Membership
-
-    return Membership.objects.filter(user=user, role=role, active=True)
+# --- audit of denials -------------------------------------------------------------------------------------
 
 
-def _care_team_q(user: Any) -> Q:
-    from attune.care.models import CareTeamMember
-
-    # A care-team row counts only while the clinician's membership in the client's practice is in force, so
-    # deactivating a clinician revokes their access everywhere on the next request.
-    team = CareTeamMember.objects.filter(client=OuterRef("pk"), clinician=user)
-    in_practice = _memberships(user, "clinician").filter(practice=OuterRef("practice"))
-    return Q(Exists(team)) & Q(Exists(in_practice))
+def _action_for(perm: Perm) -> str:
+    return AuditEvent.Action.UPDATE if perm.write else AuditEvent.Action.READ
 
 
-def _supervisor_q(user: Any) -> Q:
-    from attune.accounts.models import Membership
-    from attune.care.models import CareTeamMember
-
-    supervisees = Membership.objects.filter(
-        supervisor=user, role="clinician", active=True, practice=OuterRef("client__practice")
-    ).values("user")
-    team = CareTeamMember.objects.filter(client=OuterRef("pk"), clinician__in=supervisees)
-    in_practice = _memberships(user, "supervisor").filter(practice=OuterRef("practice"))
-    return Q(Exists(team)) & Q(Exists(in_practice))
-
-
-def _admin_q(user: Any) -> Q:
-    return Q(Exists(_memberships(user, "admin").filter(practice=OuterRef("practice"))))
-
-
-def _partner_q(user: Any) -> Q:
-    from attune.care.models import PartnerLink
-
-    return Q(Exists(PartnerLink.objects.filter(client=OuterRef("pk"), partner=user, ended__isnull=True)))
+def _deny(user: UserLike | None, entity_type: str, entity_id: str, perm: Perm, access: Access | None) -> None:
+    audit.record(
+        audit.Entry(
+            action=_action_for(perm),
+            outcome=AuditEvent.Outcome.DENIED,
+            agent_id=_user_id(user),
+            agent_role=access.relation if access is not None else Relation.NONE,
+            entity_type=entity_type,
+            entity_id=entity_id,
+            client_id=access.client_id if access is not None else None,
+            purpose="TREAT",
+            reason=f"{'not-permitted' if access is not None else 'no-relationship'}:{perm.code}",
+        )
+    )
 
 
-def _relation_q(user: Any) -> dict[Relation, Q]:
-    return {
-        Relation.SELF: Q(user=user),
-        Relation.CARE_TEAM: _care_team_q(user),
-        Relation.SUPERVISOR: _supervisor_q(user),
-        Relation.ADMIN: _admin_q(user),
-        Relation.PARTNER: _partner_q(user),
-    }
+def deny(user: UserLike | None, entity_type: str, entity_id: str, perm: Perm) -> Http404:
+    """Audit a refusal where no relationship was found, and return the 404 to raise."""
+    _deny(user, entity_type, entity_id[:64], perm, None)
+    return Http404("Not found")
 
 
-def visible_to(user: Any, *, relations: Iterable[Relation] | None = None) -> QuerySet[Any]:
+# --- reaching clients -------------------------------------------------------------------------------------
+
+
+def parse_uuid(value: object) -> uuid.UUID | None:
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except (ValueError, TypeError):
+        return None
+
+
+def visible_to(user: UserLike | None, *, relations: Iterable[Relation] | None = None) -> QuerySet[Model]:
     """Every client the user has a live relationship with (optionally only some kinds of relationship)."""
-    client_model = _client_model()
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return client_model.objects.none()
-    wanted = set(relations) if relations is not None else set(RULES) - {Relation.NONE}
+    provider = _provider()
+    signed_in = _signed_in(user)
+    if signed_in is None:
+        return provider.clients().none()
+    wanted = set(relations) if relations is not None else set(PRECEDENCE)
     condition = Q()
-    for relation, q in _relation_q(user).items():
+    for relation, q in provider.conditions(signed_in).items():
         if relation in wanted:
             condition |= q
     if not condition:
-        return client_model.objects.none()
-    return client_model.objects.filter(condition)
+        return provider.clients().none()
+    return provider.clients().filter(condition)
 
 
-def caseload(user: Any) -> QuerySet[Any]:
+def caseload(user: UserLike | None) -> QuerySet[Model]:
     """The clients whose outline this user may list: their own care team's, a supervisor's team's, an admin's."""
     return visible_to(user, relations=[Relation.CARE_TEAM, Relation.SUPERVISOR, Relation.ADMIN])
 
 
-def annotate_relation(qs: QuerySet[Any], user: Any) -> QuerySet[Any]:
+Q_M = TypeVar("Q_M", bound=Model)
+
+
+def annotate_relation(qs: QuerySet[Q_M], user: UserLike | None) -> QuerySet[Q_M]:
     """Adds one boolean per relationship, so the relation of many rows is known without a query per row."""
-    return qs.annotate(**{f"rel_{r.name.lower()}": q for r, q in _relation_q(user).items()})
+    signed_in = _signed_in(user)
+    if signed_in is None:
+        return qs.none()
+    conditions = _provider().conditions(signed_in)
+    return qs.annotate(**{f"rel_{r.name.lower()}": q for r, q in conditions.items()})
 
 
-# The strongest relationship wins when a user has several (an admin who is also on the care team).
-_PRECEDENCE = [Relation.SELF, Relation.CARE_TEAM, Relation.SUPERVISOR, Relation.ADMIN, Relation.PARTNER]
-
-
-def relation_of(annotated_client: Any) -> Relation:
-    for relation in _PRECEDENCE:
+def relation_of(annotated_client: object) -> Relation:
+    for relation in PRECEDENCE:
         if getattr(annotated_client, f"rel_{relation.name.lower()}", False):
             return relation
     return Relation.NONE
 
 
-def partner_grants(client_id: uuid.UUID, user: Any) -> set[str]:
-    """Categories the client currently shares with this partner. Evaluated on every request, never cached:
-    deny overrides permit, and expired or revoked grants count for nothing."""
-    now = timezone.now()
-    grants = SharingGrant.objects.filter(
-        Q(grantee_user=user) | Q(grantee_role="partner"),
-        client_id=client_id,
-        revoked__isnull=True,
-        start__lte=now,
-    ).filter(Q(end__isnull=True) | Q(end__gt=now))
-    permitted: set[str] = set()
-    denied: set[str] = set()
-    for category, decision in grants.values_list("category", "decision"):
-        (permitted if decision == SharingGrant.Decision.PERMIT else denied).add(category)
-    return permitted - denied
+def _find(user: AbstractBaseUser, pk: uuid.UUID) -> tuple[ClientRecord, Relation] | None:
+    """The client with this id and the user's strongest relationship to them, or None without one.
+
+    A client's own record is the commonest lookup (every portal page and diary write) and the strongest
+    relationship, so it is tried first with one plain query; everyone else gets one query that works out every
+    relationship at once.
+    """
+    provider = _provider()
+    conditions = provider.conditions(user)
+    own_record = provider.clients().filter(conditions[Relation.SELF], pk=pk).first()
+    if own_record is not None:
+        return cast(ClientRecord, own_record), Relation.SELF
+    found = annotate_relation(provider.clients().filter(pk=pk), user).first()
+    if found is None or relation_of(found) is Relation.NONE:
+        return None
+    return cast(ClientRecord, found), relation_of(found)
 
 
-def allows(access: Access, perm: Perm, user: Any) -> bool:
-    if access.can(perm):
-        return True
-    if access.relation is Relation.PARTNER and perm in PARTNER_SHAREABLE:
-        return PARTNER_SHAREABLE[perm] in partner_grants(access.client.pk, user)
-    return False
+def client(user: UserLike | None, client_id: object, perm: Perm, *, shows: Perm | None = None) -> Access:
+    """One client, for this user and one permission: 404 without a relationship, 403 without the permission
+    (both audited). A read permission's use is audited here; so is `shows`, the read permission of what a page
+    reached with a write permission displays (an edit form shows the record it edits)."""
+    signed_in = _signed_in(user)
+    pk = parse_uuid(client_id)
+    found = _find(signed_in, pk) if signed_in is not None and pk is not None else None
+    if found is None or signed_in is None:
+        raise deny(user, "Patient", str(client_id), perm)
+    access = _seal(signed_in, *found)
+    access.require(perm)
+    for read in (perm, shows):
+        if read is not None and not read.write:
+            access.record(AuditEvent.Action.READ, "Patient", access.client_id, read)
+    return access
 
 
-def _audit_action(perm: Perm) -> str:
-    if perm in WRITE_PERMS:
-        return AuditEvent.Action.UPDATE
-    return AuditEvent.Action.READ
+def own(user: UserLike | None, perm: Perm, *, shows: Perm | None = None) -> Access:
+    """The signed-in client's own record, for portal pages and the client's API. Anyone without one gets 404
+    (audited)."""
+    own_id = visible_to(user, relations=[Relation.SELF]).values_list("pk", flat=True).first()
+    if own_id is None:
+        raise deny(user, "Patient", "", perm)
+    return client(user, own_id, perm, shows=shows)
 
 
-def deny(user: Any, entity_type: str, entity_id: str, perm: Perm, *, client_id: Any = None, relation: str = "") -> None:
+# --- reaching rows of a client's record -------------------------------------------------------------------
+
+M = TypeVar("M", bound=Model)
+
+
+class ScopedQuerySet(Protocol):
+    """A queryset that knows which of a client's rows a caller may see (diary entries the client keeps private,
+    say). `locate()` and the apps' list queries use it, so one rule answers every way of reaching a row."""
+
+    def for_access(self, access: Access) -> QuerySet[Model]: ...
+
+
+@dataclass(frozen=True)
+class Located(Generic[M]):
+    access: Access
+    row: M
+
+
+def scoped(access: Access, rows: QuerySet[M]) -> QuerySet[M]:
+    """A client's rows as this caller may see them: the model's own rule (`for_access`) or, without one, all
+    rows of the client."""
+    rule = getattr(rows, "for_access", None)
+    if rule is not None:
+        return cast(QuerySet[M], rule(access))
+    return rows.filter(client_id=access.client_id)
+
+
+def locate(
+    user: UserLike | None,
+    rows: type[M] | QuerySet[M],
+    row_id: object,
+    perm: Perm,
+    *,
+    entity: str,
+    allowed: Callable[[Access, M], bool] | None = None,
+    shows: Perm | None = None,
+) -> Located[M]:
+    """One row of a client's record (a model with a `client` foreign key), through the policy.
+
+    404 (audited) unless the row exists, its client is visible to the user and the row is inside what the
+    caller may see (`scoped`); 403 (audited) without the permission, or when `allowed` says this caller may not
+    use this row for it. A read is audited as a read of the row."""
+    queryset: QuerySet[M] = rows if isinstance(rows, QuerySet) else rows._default_manager.all()
+    pk = _row_pk(queryset.model, row_id)
+    client_id = (
+        queryset.filter(pk=pk, client__in=visible_to(user)).values_list("client_id", flat=True).first()
+        if pk is not None
+        else None
+    )
+    if client_id is None:
+        raise deny(user, entity, str(row_id), perm)
+    access = client(user, client_id, perm, shows=shows)
+    row = scoped(access, queryset).filter(pk=pk).first()
+    if row is None:
+        raise access.deny_row(entity, row_id, perm)
+    if allowed is not None and not allowed(access, row):
+        _deny(access.user, entity, str(row.pk), perm, access)
+        raise PermissionDenied("This is not yours to change")
+    if not perm.write:
+        access.record(AuditEvent.Action.READ, entity, row.pk, perm)
+    return Located(access, row)
+
+
+def row_of(access: Access, rows: QuerySet[M], row_id: object, perm: Perm, *, entity: str) -> M:
+    """One row of a client already reached (for pages nested under a client's URL): 404 (audited) unless it is
+    the client's and inside what the caller may see. A read is audited as a read of the row."""
+    pk = _row_pk(rows.model, row_id)
+    row = scoped(access, rows).filter(pk=pk).first() if pk is not None else None
+    if row is None:
+        raise access.deny_row(entity, row_id, perm)
+    if not perm.write:
+        access.record(AuditEvent.Action.READ, entity, row.pk, perm)
+    return row
+
+
+def _row_pk(model: type[Model], value: object) -> object | None:
+    """The row id parsed for the model's primary key type, or None for one that cannot be an id."""
+    internal = model._meta.pk.get_internal_type() if model._meta.pk is not None else ""
+    if internal == "UUIDField":
+        return parse_uuid(value)
+    text = str(value)
+    return int(text) if text.isdigit() and len(text) < 19 else None
+
+
+def record_list(user: UserLike | None, clients: Iterable[Model], reason: str = "client.list") -> None:
+    """One read event per client shown in a list (a caseload), written in one insert."""
+    audit.record(
+        *[
+            audit.Entry(
+                action=AuditEvent.Action.READ,
+                outcome=AuditEvent.Outcome.SUCCESS,
+                agent_id=_user_id(user),
+                agent_role=relation_of(row),
+                entity_type="Patient",
+                entity_id=str(row.pk),
+                client_id=cast(uuid.UUID, row.pk),
+                purpose="TREAT",
+                reason=reason,
+            )
+            for row in clients
+        ]
+    )
+
+
+# --- practices --------------------------------------------------------------------------------------------
+
+
+class PracticeRecord(Protocol):
+    """What the kernel knows of a practice (care.models.Practice is one)."""
+
+    @property
+    def pk(self) -> int: ...
+
+    @property
+    def name(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class PracticeAccess:
+    """A practice reached through the policy by a user who holds `role` in it. Only the policy builds one."""
+
+    user: AbstractBaseUser
+    practice: PracticeRecord
+    role: str
+    _seal: object = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self._seal is not _SEAL:
+            raise TypeError("a PracticeAccess comes from policy.practice(), not from a constructor")
+
+    @property
+    def practice_id(self) -> int:
+        return self.practice.pk
+
+    @property
+    def actor_id(self) -> int:
+        return cast(int, self.user.pk)
+
+    def new_record(self, client: ClientRecord) -> Access:
+        """The admin's access to a client record they have just created in this practice."""
+        if client.practice_id != self.practice_id or self.role != Relation.ADMIN:
+            raise PermissionDenied("Only the practice's admins open its records")
+        return _seal(self.user, client, Relation.ADMIN)
+
+    def record(self, action: str, entity_type: str, entity_id: object, reason: str) -> None:
+        """Audit a change an admin makes to the practice's own settings and people (no client involved)."""
+        audit.record(
+            audit.Entry(
+                action=action,
+                outcome=AuditEvent.Outcome.SUCCESS,
+                agent_id=self.actor_id,
+                agent_role=self.role,
+                entity_type=entity_type,
+                entity_id=str(entity_id),
+                reason=reason,
+            )
+        )
+
+
+def practices_where(user: UserLike | None, role: str) -> QuerySet[Model]:
+    """Practices in which the user holds the role, in force."""
+    provider = _provider()
+    signed_in = _signed_in(user)
+    if signed_in is None:
+        return provider.clients().none()
+    return provider.practices(signed_in, role)
+
+
+def practice(user: UserLike | None, practice_id: object, role: str) -> PracticeAccess:
+    """One practice in which the user holds the role: 403 for other members of that practice, 404 for everyone
+    else (both audited)."""
+    signed_in = _signed_in(user)
+    pk = int(str(practice_id)) if str(practice_id).isdigit() and len(str(practice_id)) < 19 else None
+    found = practices_where(signed_in, role).filter(pk=pk).first() if pk is not None else None
+    if found is not None and signed_in is not None:
+        return PracticeAccess(signed_in, cast(PracticeRecord, found), role, _SEAL)
+    member = signed_in is not None and pk is not None and _provider().is_member(signed_in, pk)
     audit.record(
         audit.Entry(
-            action=_audit_action(perm),
+            action=AuditEvent.Action.EXECUTE,
+            outcome=AuditEvent.Outcome.DENIED,
+            agent_id=_user_id(user),
+            agent_role=Relation.NONE,
+            entity_type="Organization",
+            entity_id=str(practice_id)[:64],
+            reason=f"no-role:{role}",
+        )
+    )
+    if member:
+        raise PermissionDenied("This page is for the practice's admins")
+    raise Http404("No such practice")
+
+
+# --- transitional names, removed once every app reaches records through the helpers above ------------------
+
+
+def get_client_for(user: UserLike | None, client_id: object, perm: Perm) -> Access:
+    return client(user, client_id, perm)
+
+
+def allows(access: Access, perm: Perm, user: UserLike | None = None) -> bool:
+    return access.can(perm)
+
+
+def record_access(
+    user: UserLike | None, access: Access, action: str, entity_type: str, entity_id: str, perm: Perm
+) -> None:
+    access.record(action, entity_type, entity_id, perm)
+
+
+def deny_legacy(
+    user: UserLike | None,
+    entity_type: str,
+    entity_id: str,
+    perm: Perm,
+    *,
+    client_id: uuid.UUID | None = None,
+    relation: str = "",
+) -> None:
+    audit.record(
+        audit.Entry(
+            action=_action_for(perm),
             outcome=AuditEvent.Outcome.DENIED,
             agent_id=_user_id(user),
             agent_role=relation or Relation.NONE,
@@ -274,122 +613,6 @@ def deny(user: Any, entity_type: str, entity_id: str, perm: Perm, *, client_id: 
             entity_id=entity_id,
             client_id=client_id,
             purpose="TREAT",
-            reason=f"{'not-permitted' if client_id else 'no-relationship'}:{perm}",
+            reason=f"{'not-permitted' if client_id else 'no-relationship'}:{perm.code}",
         )
     )
-
-
-def _parse_uuid(value: Any) -> uuid.UUID | None:
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except (ValueError, TypeError):
-        return None
-
-
-def get_client_for(user: Any, client_id: Any, perm: Perm) -> Access:
-    """Fetch one client for this user and check one permission: 404 without a relationship, 403 without the
-    permission. A read that is allowed is audited here; a write is audited by the service that makes it."""
-    pk = _parse_uuid(client_id)
-    access = _find(user, pk) if pk is not None else None
-    if access is None:
-        deny(user, "Patient", str(client_id)[:64], perm)
-        raise Http404("No such client")
-    client = access.client
-    if not allows(access, perm, user):
-        deny(user, "Patient", str(client.pk), perm, client_id=client.pk, relation=access.relation)
-        raise PermissionDenied("You do not have access to this part of the record")
-    if perm not in WRITE_PERMS:
-        record_access(user, access, AuditEvent.Action.READ, "Patient", str(client.pk), perm)
-    return access
-
-
-def _find(user: Any, pk: uuid.UUID) -> Access | None:
-    """The client with this id and the user's strongest relationship to them, or None without one.
-
-    A client's own record is the commonest lookup (every portal page and diary write) and the strongest
-    relationship, so it is tried first with one plain query; everyone else gets one query that works out every
-    relationship at once.
-    """
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return None
-    client_model = _client_model()
-    own = client_model.objects.select_related("practice").filter(pk=pk, user=user).first()
-    if own is not None:
-        return Access(own, Relation.SELF)
-    client = annotate_relation(client_model.objects.filter(pk=pk), user).select_related("practice").first()
-    if client is None or relation_of(client) is Relation.NONE:
-        return None
-    return Access(client, relation_of(client))
-
-
-def record_access(user: Any, access: Access, action: str, entity_type: str, entity_id: str, perm: Perm) -> None:
-    audit.record(
-        audit.Entry(
-            action=action,
-            outcome=AuditEvent.Outcome.SUCCESS,
-            agent_id=_user_id(user),
-            agent_role=access.relation,
-            entity_type=entity_type,
-            entity_id=entity_id,
-            client_id=access.client.pk,
-            purpose="PATRQT" if access.relation is Relation.SELF else "TREAT",
-            reason=str(perm),
-        )
-    )
-
-
-def record_list(user: Any, clients: Iterable[Any], relation_for: Any = relation_of) -> None:
-    """One read event per client shown in a list, written in one insert."""
-    entries = [
-        audit.Entry(
-            action=AuditEvent.Action.READ,
-            outcome=AuditEvent.Outcome.SUCCESS,
-            agent_id=_user_id(user),
-            agent_role=relation_for(client),
-            entity_type="Patient",
-            entity_id=str(client.pk),
-            client_id=client.pk,
-            purpose="TREAT",
-            reason="client.list",
-        )
-        for client in clients
-    ]
-    audit.record(*entries)
-
-
-def practices_where(user: Any, role: str) -> QuerySet[Any]:
-    """Practices in which the user holds this role, in force."""
-    from attune.care.models import Practice
-
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Practice.objects.none()
-    return Practice.objects.filter(memberships__user=user, memberships__role=role, memberships__active=True)
-
-
-def practice_for(user: Any, practice_id: Any, role: str) -> Any:
-    """One practice in which the user holds the role: 403 for other members of that practice, 404 (both
-    audited) for everyone else."""
-    from attune.accounts.models import Membership
-
-    practice = practices_where(user, role).filter(pk=practice_id).first() if str(practice_id).isdigit() else None
-    if practice is None:
-        member = (
-            str(practice_id).isdigit()
-            and _user_id(user) is not None
-            and Membership.objects.filter(user_id=user.pk, practice_id=practice_id, active=True).exists()
-        )
-        audit.record(
-            audit.Entry(
-                action=AuditEvent.Action.EXECUTE,
-                outcome=AuditEvent.Outcome.DENIED,
-                agent_id=_user_id(user),
-                agent_role=Relation.NONE,
-                entity_type="Organization",
-                entity_id=str(practice_id)[:64],
-                reason=f"no-role:{role}",
-            )
-        )
-        if member:
-            raise PermissionDenied("This page is for the practice's admins")
-        raise Http404("No such practice")
-    return practice

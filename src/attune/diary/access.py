@@ -32,13 +32,13 @@ def is_owner(access: Access) -> bool:
 
 def shared_only(access: Access, qs: QuerySet[M]) -> QuerySet[M]:
     """A client's rows with a `shared` flag, as this caller may see them."""
-    qs = qs.filter(client=access.client)
+    qs = qs.filter(client_id=access.client_id)
     return qs if is_owner(access) else qs.filter(shared=True)
 
 
 def on_the_map(access: Access, qs: QuerySet[M]) -> QuerySet[M]:
     """A client's scripts or new responses, as this caller may see them."""
-    qs = qs.filter(client=access.client)
+    qs = qs.filter(client_id=access.client_id)
     if is_owner(access):
         return qs
     return qs.filter(~Q(status="draft") | Q(drafted_by_client=False))
@@ -48,12 +48,12 @@ def own_client(user: Any, perm: Perm) -> Access:
     """The signed-in client's own record, for portal pages. Anyone without one gets 404 (audited)."""
     own = policy.visible_to(user, relations=[Relation.SELF]).values_list("pk", flat=True).first()
     if own is None:
-        policy.deny(user, "Patient", "", perm)
+        policy.deny_legacy(user, "Patient", "", perm)
         raise Http404("No diary here")
     access = policy.get_client_for(user, own, perm)
-    if perm in policy.WRITE_PERMS:
+    if perm.write:
         # get_client_for audits reads only; a page opened with a write permission shows the client's own rows.
-        record_reads(user, access, "Patient", [access.client.pk], perm)
+        record_reads(user, access, "Patient", [access.client_id], perm)
     return access
 
 
@@ -69,7 +69,9 @@ def get_row(user: Any, access: Access, qs: QuerySet[M], row_id: Any, perm: Perm,
     """One row of `qs` (already scoped by the helpers above), or 404 with a denied audit event."""
     row = qs.filter(pk=row_id).first() if _is_uuid(row_id) else None
     if row is None:
-        policy.deny(user, entity_type, str(row_id)[:64], perm, client_id=access.client.pk, relation=access.relation)
+        policy.deny_legacy(
+            user, entity_type, str(row_id)[:64], perm, client_id=access.client_id, relation=access.relation
+        )
         raise Http404("Not found")
     return row
 
@@ -84,7 +86,7 @@ def record_reads(user: Any, access: Access, entity_type: str, ids: Iterable[Any]
             agent_role=access.relation,
             entity_type=entity_type,
             entity_id=str(row_id),
-            client_id=access.client.pk,
+            client_id=access.client_id,
             purpose="PATRQT" if is_owner(access) else "TREAT",
             reason=str(perm),
         )
@@ -96,7 +98,7 @@ def record_reads(user: Any, access: Access, entity_type: str, ids: Iterable[Any]
 def require(user: Any, access: Access, perm: Perm, entity_type: str = "Patient") -> None:
     """Check a further permission on a client already fetched; 403 (audited) without it."""
     if not policy.allows(access, perm, user):
-        policy.deny(
-            user, entity_type, str(access.client.pk), perm, client_id=access.client.pk, relation=access.relation
+        policy.deny_legacy(
+            user, entity_type, str(access.client_id), perm, client_id=access.client_id, relation=access.relation
         )
         raise policy.PermissionDenied("You do not have access to this part of the record")

@@ -13,11 +13,12 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from attune.accounts.roles import user_of
+from attune.care.records import record_of
 from attune.core import policy
-from attune.core.policy import Access, Perm
+from attune.core.policy import Access
 from attune.diary import access as rows
 from attune.diary import insights as insight_data
-from attune.diary import queries, services
+from attune.diary import perms, queries, services
 from attune.diary.models import DiaryEntry, NewResponse, ResponsePractice, TriggerKind
 
 router = Router(tags=["diary"])
@@ -224,13 +225,13 @@ def _entry(entry: DiaryEntry) -> dict[str, Any]:
 
 
 def _entries_read(user: Any, access: Access, items: list[DiaryEntry]) -> None:
-    rows.record_reads(user, access, "DiaryEntry", [e.pk for e in items], Perm.VIEW_DIARY)
+    rows.record_reads(user, access, "DiaryEntry", [e.pk for e in items], perms.VIEW_DIARY)
 
 
 @router.get("/clients/{client_id}/diary/entries", response=EntryPage, operation_id="list_diary_entries")
 def list_diary_entries(request: HttpRequest, client_id: str, filters: Query[EntryFilter]) -> dict[str, Any]:
     user = user_of(request)
-    access = policy.get_client_for(user, client_id, Perm.VIEW_DIARY)
+    access = policy.get_client_for(user, client_id, perms.VIEW_DIARY)
     wanted = queries.EntryFilters(kind=filters.kind, script=filters.script, since=filters.since, until=filters.until)
     qs = queries.filtered_entries(access, wanted)
     paginator = Paginator(queries.search(qs, filters.q) if filters.q else qs, 25)
@@ -254,7 +255,7 @@ def create_diary_entry(request: HttpRequest, client_id: str, payload: EntryIn) -
     return (201 if created else 200), _entry(entry)
 
 
-def _one_entry(request: HttpRequest, client_id: str, entry_id: str, perm: Perm) -> tuple[Access, DiaryEntry]:
+def _one_entry(request: HttpRequest, client_id: str, entry_id: str, perm: policy.Perm) -> tuple[Access, DiaryEntry]:
     user = user_of(request)
     access = policy.get_client_for(user, client_id, perm)
     return access, rows.get_row(user, access, queries.entries(access), entry_id, perm, "DiaryEntry")
@@ -262,7 +263,7 @@ def _one_entry(request: HttpRequest, client_id: str, entry_id: str, perm: Perm) 
 
 @router.get("/clients/{client_id}/diary/entries/{entry_id}", response=EntryOut, operation_id="get_diary_entry")
 def get_diary_entry(request: HttpRequest, client_id: str, entry_id: str) -> dict[str, Any]:
-    access, entry = _one_entry(request, client_id, entry_id, Perm.VIEW_DIARY)
+    access, entry = _one_entry(request, client_id, entry_id, perms.VIEW_DIARY)
     _entries_read(user_of(request), access, [entry])
     return _entry(entry)
 
@@ -283,9 +284,9 @@ def delete_diary_entry(request: HttpRequest, client_id: str, entry_id: str) -> t
 @router.get("/clients/{client_id}/diary/settings", response=SettingsIO, operation_id="get_diary_settings")
 def get_diary_settings(request: HttpRequest, client_id: str) -> dict[str, Any]:
     user = user_of(request)
-    access = policy.get_client_for(user, client_id, Perm.WRITE_DIARY)
-    rows.record_reads(user, access, "DiaryPreferences", [access.client.pk], Perm.WRITE_DIARY)
-    return {"share_by_default": services.share_default(access.client)}
+    access = policy.get_client_for(user, client_id, perms.WRITE_DIARY)
+    rows.record_reads(user, access, "DiaryPreferences", [access.client_id], perms.WRITE_DIARY)
+    return {"share_by_default": services.share_default(record_of(access))}
 
 
 @router.put("/clients/{client_id}/diary/settings", response=SettingsIO, operation_id="update_diary_settings")
@@ -326,11 +327,11 @@ def _script(card: queries.ScriptCard) -> dict[str, Any]:
     }
 
 
-def _card(user: Any, access: Access, script_id: Any, perm: Perm) -> queries.ScriptCard:
+def _card(user: Any, access: Access, script_id: Any, perm: policy.Perm) -> queries.ScriptCard:
     card = next((c for c in queries.script_map(access) if str(c.script.pk) == str(script_id)), None)
     if card is None:
-        policy.deny(
-            user, "RelationshipScript", str(script_id)[:64], perm, client_id=access.client.pk, relation=access.relation
+        policy.deny_legacy(
+            user, "RelationshipScript", str(script_id)[:64], perm, client_id=access.client_id, relation=access.relation
         )
         raise Http404("No such script")
     return card
@@ -339,9 +340,9 @@ def _card(user: Any, access: Access, script_id: Any, perm: Perm) -> queries.Scri
 @router.get("/clients/{client_id}/scripts", response=list[ScriptOut], operation_id="list_scripts")
 def list_scripts(request: HttpRequest, client_id: str) -> list[dict[str, Any]]:
     user = user_of(request)
-    access = policy.get_client_for(user, client_id, Perm.VIEW_DIARY)
+    access = policy.get_client_for(user, client_id, perms.VIEW_DIARY)
     cards = queries.script_map(access)
-    rows.record_reads(user, access, "RelationshipScript", [c.script.pk for c in cards], Perm.VIEW_DIARY)
+    rows.record_reads(user, access, "RelationshipScript", [c.script.pk for c in cards], perms.VIEW_DIARY)
     return [_script(c) for c in cards]
 
 
@@ -349,16 +350,16 @@ def list_scripts(request: HttpRequest, client_id: str) -> list[dict[str, Any]]:
 def create_script(request: HttpRequest, client_id: str, payload: ScriptIn) -> tuple[int, dict[str, Any]]:
     user = user_of(request)
     script = services.draft_script(user, client_id, payload.dict(exclude={"on_map"}), on_map=payload.on_map)
-    access = policy.get_client_for(user, client_id, Perm.VIEW_DIARY)
-    return 201, _script(_card(user, access, script.pk, Perm.VIEW_DIARY))
+    access = policy.get_client_for(user, client_id, perms.VIEW_DIARY)
+    return 201, _script(_card(user, access, script.pk, perms.VIEW_DIARY))
 
 
 @router.get("/clients/{client_id}/scripts/{script_id}", response=ScriptOut, operation_id="get_script")
 def get_script(request: HttpRequest, client_id: str, script_id: str) -> dict[str, Any]:
     user = user_of(request)
-    access = policy.get_client_for(user, client_id, Perm.VIEW_DIARY)
-    card = _card(user, access, script_id, Perm.VIEW_DIARY)
-    rows.record_reads(user, access, "RelationshipScript", [card.script.pk], Perm.VIEW_DIARY)
+    access = policy.get_client_for(user, client_id, perms.VIEW_DIARY)
+    card = _card(user, access, script_id, perms.VIEW_DIARY)
+    rows.record_reads(user, access, "RelationshipScript", [card.script.pk], perms.VIEW_DIARY)
     return _script(card)
 
 
@@ -367,21 +368,21 @@ def update_script(request: HttpRequest, client_id: str, script_id: str, payload:
     user = user_of(request)
     changes = payload.dict(exclude_unset=True, exclude={"version"})
     script = services.update_script(user, client_id, script_id, changes, expected_version=payload.version)
-    access = policy.get_client_for(user, client_id, Perm.VIEW_DIARY)
-    return _script(_card(user, access, script.pk, Perm.VIEW_DIARY))
+    access = policy.get_client_for(user, client_id, perms.VIEW_DIARY)
+    return _script(_card(user, access, script.pk, perms.VIEW_DIARY))
 
 
 @router.post("/clients/{client_id}/scripts/{script_id}/status", response=ScriptOut, operation_id="set_script_status")
 def set_script_status(request: HttpRequest, client_id: str, script_id: str, payload: StatusIn) -> dict[str, Any]:
     user = user_of(request)
     script = services.set_script_status(user, client_id, script_id, payload.status)
-    access = policy.get_client_for(user, client_id, Perm.VIEW_DIARY)
-    return _script(_card(user, access, script.pk, Perm.VIEW_DIARY))
+    access = policy.get_client_for(user, client_id, perms.VIEW_DIARY)
+    return _script(_card(user, access, script.pk, perms.VIEW_DIARY))
 
 
 def _response_card(user: Any, client_id: str, response: NewResponse) -> dict[str, Any]:
-    access = policy.get_client_for(user, client_id, Perm.VIEW_DIARY)
-    card = _card(user, access, response.script_id, Perm.VIEW_DIARY)
+    access = policy.get_client_for(user, client_id, perms.VIEW_DIARY)
+    card = _card(user, access, response.script_id, perms.VIEW_DIARY)
     return _response(next(r for r in card.responses if r.response.pk == response.pk))
 
 
@@ -429,10 +430,10 @@ def set_new_response_status(
 )
 def list_response_practice(request: HttpRequest, client_id: str, response_id: str) -> list[dict[str, Any]]:
     user = user_of(request)
-    access = policy.get_client_for(user, client_id, Perm.VIEW_DIARY)
-    response = rows.get_row(user, access, queries.new_responses(access), response_id, Perm.VIEW_DIARY, "NewResponse")
+    access = policy.get_client_for(user, client_id, perms.VIEW_DIARY)
+    response = rows.get_row(user, access, queries.new_responses(access), response_id, perms.VIEW_DIARY, "NewResponse")
     items = queries.practice_log(access, response)
-    rows.record_reads(user, access, "NewResponse", [response.pk], Perm.VIEW_DIARY)
+    rows.record_reads(user, access, "NewResponse", [response.pk], perms.VIEW_DIARY)
     return [
         {
             "id": (item.practice or item.entry).pk,  # type: ignore[union-attr]
@@ -466,9 +467,9 @@ def log_response_practice(
 @router.get("/clients/{client_id}/insights", response=InsightsOut, operation_id="get_insights")
 def get_insights(request: HttpRequest, client_id: str, params: Query[InsightsQuery]) -> dict[str, Any]:
     user = user_of(request)
-    access = policy.get_client_for(user, client_id, Perm.VIEW_DIARY)
+    access = policy.get_client_for(user, client_id, perms.VIEW_DIARY)
     data = insight_data.build(access, weeks=params.weeks)
-    rows.record_reads(user, access, "Insights", [access.client.pk], Perm.VIEW_DIARY)
+    rows.record_reads(user, access, "Insights", [access.client_id], perms.VIEW_DIARY)
     return {
         "weeks": data.weeks,
         "entry_count": data.entry_count,

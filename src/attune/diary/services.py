@@ -14,14 +14,16 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from attune.care.records import record_of
+
 # The API answers this with 409, wherever it is raised: someone (often the same person, in another tab) saved the
 # row since it was read, and nothing was overwritten.
 from attune.care.services import StaleWriteError
 from attune.core import policy
 from attune.core.models import AuditEvent
-from attune.core.policy import Access, Perm
+from attune.core.policy import Access
 from attune.diary import access as rows
-from attune.diary import idempotency
+from attune.diary import idempotency, perms
 from attune.diary.models import (
     AutomaticResponse,
     BodyArea,
@@ -49,7 +51,7 @@ LIMITS = {
 }
 
 
-def _write(actor: Any, access: Access, action: str, entity_type: str, entity_id: Any, perm: Perm) -> None:
+def _write(actor: Any, access: Access, action: str, entity_type: str, entity_id: Any, perm: policy.Perm) -> None:
     policy.record_access(actor, access, action, entity_type, str(entity_id), perm)
 
 
@@ -129,7 +131,7 @@ def _validate_entry(access: Access, values: dict[str, Any], current: DiaryEntry 
     # A new link must point at a script on the client's map; a link the entry already has may stay.
     keep_script = current is not None and current.script_id == script_id
     if script_id is not None and not keep_script:
-        mapped = RelationshipScript.objects.filter(client=access.client, status=MapStatus.ON_MAP)
+        mapped = RelationshipScript.objects.filter(client_id=access.client_id, status=MapStatus.ON_MAP)
         if not mapped.filter(pk=script_id).exists():
             raise ValidationError({"script_id": "Choose one of the scripts on your map."})
     if response_id is not None:
@@ -137,7 +139,7 @@ def _validate_entry(access: Access, values: dict[str, Any], current: DiaryEntry 
             raise ValidationError({"new_response_id": "A new response goes with 'a new response I'm practising'."})
         values["response"] = DiaryEntry.Response.NEW
         keep_response = current is not None and current.new_response_id == response_id
-        candidates = NewResponse.objects.filter(client=access.client)
+        candidates = NewResponse.objects.filter(client_id=access.client_id)
         if not keep_response:
             candidates = candidates.filter(status=MapStatus.ON_MAP)
         found = candidates.filter(pk=response_id).values_list("script_id", flat=True).first()
@@ -159,40 +161,40 @@ def share_default(client: Any) -> bool:
 def log_entry(actor: Any, client_id: Any, key: uuid.UUID, data: EntryInput) -> tuple[DiaryEntry, bool]:
     """Log a moment. Returns (entry, created): a replay of the same submission returns the original entry,
     the same key with a different submission raises ReplayMismatchError (422)."""
-    perm = Perm.WRITE_DIARY
+    perm = perms.WRITE_DIARY
     access = policy.get_client_for(actor, client_id, perm)
     values = data.normalised()
-    digest = idempotency.fingerprint(access.client.pk, {"key": key, **values})
-    existing = DiaryEntry.objects.filter(client=access.client, key=key).first()
+    digest = idempotency.fingerprint(access.client_id, {"key": key, **values})
+    existing = DiaryEntry.objects.filter(client_id=access.client_id, key=key).first()
     if existing is not None:
         return _replayed(actor, access, existing, digest, "DiaryEntry"), False
     _validate_entry(access, values)
     if values["shared"] is None:
-        values["shared"] = share_default(access.client)
+        values["shared"] = share_default(record_of(access))
     if values["occurred_at"] is None:
         values["occurred_at"] = timezone.now()
     try:
         with transaction.atomic():
-            entry = DiaryEntry(client=access.client, key=key, fingerprint=digest, **values)
+            entry = DiaryEntry(client_id=access.client_id, key=key, fingerprint=digest, **values)
             entry.save()
             _write(actor, access, AuditEvent.Action.CREATE, "DiaryEntry", entry.pk, perm)
     except IntegrityError:
         # A concurrent duplicate won the race for this key: answer as its replay.
-        existing = DiaryEntry.objects.get(client=access.client, key=key)
+        existing = DiaryEntry.objects.get(client_id=access.client_id, key=key)
         return _replayed(actor, access, existing, digest, "DiaryEntry"), False
     return entry, True
 
 
 def _replayed(actor: Any, access: Access, row: Any, digest: str, entity_type: str) -> Any:
     idempotency.check_replay(row.fingerprint, digest)
-    policy.record_access(actor, access, AuditEvent.Action.READ, entity_type, str(row.pk), Perm.WRITE_DIARY)
+    policy.record_access(actor, access, AuditEvent.Action.READ, entity_type, str(row.pk), perms.WRITE_DIARY)
     return row
 
 
 def update_entry(
     actor: Any, client_id: Any, entry_id: Any, changes: dict[str, Any], *, expected_version: int | None = None
 ) -> DiaryEntry:
-    perm = Perm.WRITE_DIARY
+    perm = perms.WRITE_DIARY
     access = policy.get_client_for(actor, client_id, perm)
     unknown = set(changes) - set(ENTRY_FIELDS)
     if unknown:
@@ -221,7 +223,7 @@ def update_entry(
 
 
 def delete_entry(actor: Any, client_id: Any, entry_id: Any) -> None:
-    perm = Perm.WRITE_DIARY
+    perm = perms.WRITE_DIARY
     access = policy.get_client_for(actor, client_id, perm)
     entry = rows.get_row(
         actor, access, rows.shared_only(access, DiaryEntry.objects.all()), entry_id, perm, "DiaryEntry"
@@ -232,11 +234,11 @@ def delete_entry(actor: Any, client_id: Any, entry_id: Any) -> None:
 
 
 def set_share_default(actor: Any, client_id: Any, share: bool) -> DiaryPreferences:
-    perm = Perm.WRITE_DIARY
+    perm = perms.WRITE_DIARY
     access = policy.get_client_for(actor, client_id, perm)
     with transaction.atomic():
         prefs, _ = DiaryPreferences.objects.update_or_create(
-            client=access.client, defaults={"share_by_default": bool(share), "updated": timezone.now()}
+            client_id=access.client_id, defaults={"share_by_default": bool(share), "updated": timezone.now()}
         )
         _write(actor, access, AuditEvent.Action.UPDATE, "DiaryPreferences", prefs.pk, perm)
     return prefs
@@ -284,13 +286,13 @@ def _drafter(actor: Any, access: Access) -> dict[str, Any]:
 
 def draft_script(actor: Any, client_id: Any, values: dict[str, Any], *, on_map: bool = False) -> RelationshipScript:
     """Either side drafts a script; only the client can put it straight on their map."""
-    perm = Perm.APPROVE_SCRIPTS if on_map else Perm.DRAFT_SCRIPTS
+    perm = perms.APPROVE_SCRIPTS if on_map else perms.DRAFT_SCRIPTS
     access = policy.get_client_for(actor, client_id, perm)
     clean = _clean_script(values)
     if "name" not in clean:
         raise ValidationError({"name": "Give the script a name, in your own words."})
     with transaction.atomic():
-        script = RelationshipScript(client=access.client, **_drafter(actor, access), **clean)
+        script = RelationshipScript(client_id=access.client_id, **_drafter(actor, access), **clean)
         if on_map:
             script.status, script.approved_at = MapStatus.ON_MAP, timezone.now()
         script.save()
@@ -298,17 +300,17 @@ def draft_script(actor: Any, client_id: Any, values: dict[str, Any], *, on_map: 
     return script
 
 
-def _editable(actor: Any, access: Access, row: Any, perm: Perm, entity_type: str) -> None:
+def _editable(actor: Any, access: Access, row: Any, perm: policy.Perm, entity_type: str) -> None:
     # What is on the map (or set aside) changes only with the client: the care team edits drafts alone.
     if not rows.is_owner(access) and row.status != MapStatus.DRAFT:
-        policy.deny(actor, entity_type, str(row.pk), perm, client_id=access.client.pk, relation=access.relation)
+        policy.deny_legacy(actor, entity_type, str(row.pk), perm, client_id=access.client_id, relation=access.relation)
         raise policy.PermissionDenied("Only the client changes what is on their map")
 
 
 def update_script(
     actor: Any, client_id: Any, script_id: Any, values: dict[str, Any], *, expected_version: int | None = None
 ) -> RelationshipScript:
-    perm = Perm.DRAFT_SCRIPTS
+    perm = perms.DRAFT_SCRIPTS
     access = policy.get_client_for(actor, client_id, perm)
     clean = _clean_script(values)
     scope = rows.on_the_map(access, RelationshipScript.objects.all())
@@ -345,7 +347,7 @@ def _move(row: Any, status: str) -> None:
 
 def set_script_status(actor: Any, client_id: Any, script_id: Any, status: str) -> RelationshipScript:
     """The client approves a draft onto their map, sets a script aside, or brings it back."""
-    perm = Perm.APPROVE_SCRIPTS
+    perm = perms.APPROVE_SCRIPTS
     access = policy.get_client_for(actor, client_id, perm)
     scope = rows.on_the_map(access, RelationshipScript.objects.all())
     found = rows.get_row(actor, access, scope, script_id, perm, "RelationshipScript")
@@ -372,14 +374,16 @@ def _clean_description(description: str) -> str:
 def draft_new_response(
     actor: Any, client_id: Any, script_id: Any, description: str, *, on_map: bool = False
 ) -> NewResponse:
-    perm = Perm.APPROVE_SCRIPTS if on_map else Perm.DRAFT_SCRIPTS
+    perm = perms.APPROVE_SCRIPTS if on_map else perms.DRAFT_SCRIPTS
     access = policy.get_client_for(actor, client_id, perm)
     description = _clean_description(description)
     script = rows.get_row(
         actor, access, rows.on_the_map(access, RelationshipScript.objects.all()), script_id, perm, "RelationshipScript"
     )
     with transaction.atomic():
-        response = NewResponse(client=access.client, script=script, description=description, **_drafter(actor, access))
+        response = NewResponse(
+            client_id=access.client_id, script=script, description=description, **_drafter(actor, access)
+        )
         if on_map:
             response.status, response.approved_at = MapStatus.ON_MAP, timezone.now()
         response.save()
@@ -388,7 +392,7 @@ def draft_new_response(
 
 
 def update_new_response(actor: Any, client_id: Any, response_id: Any, description: str) -> NewResponse:
-    perm = Perm.DRAFT_SCRIPTS
+    perm = perms.DRAFT_SCRIPTS
     access = policy.get_client_for(actor, client_id, perm)
     description = _clean_description(description)
     scope = rows.on_the_map(access, NewResponse.objects.all())
@@ -404,7 +408,7 @@ def update_new_response(actor: Any, client_id: Any, response_id: Any, descriptio
 
 
 def set_new_response_status(actor: Any, client_id: Any, response_id: Any, status: str) -> NewResponse:
-    perm = Perm.APPROVE_SCRIPTS
+    perm = perms.APPROVE_SCRIPTS
     access = policy.get_client_for(actor, client_id, perm)
     scope = rows.on_the_map(access, NewResponse.objects.all())
     found = rows.get_row(actor, access, scope, response_id, perm, "NewResponse")
@@ -429,12 +433,12 @@ def log_response_practice(
     actor: Any, client_id: Any, response_id: Any, key: uuid.UUID, data: PracticeInput
 ) -> tuple[ResponsePractice, bool]:
     """A "tried it" in a new response's practice log, idempotent like diary entries."""
-    perm = Perm.WRITE_DIARY
+    perm = perms.WRITE_DIARY
     access = policy.get_client_for(actor, client_id, perm)
     values = asdict(data)
     values["note"] = (values["note"] or "").strip()
-    digest = idempotency.fingerprint(access.client.pk, {"key": key, "new_response_id": str(response_id), **values})
-    existing = ResponsePractice.objects.filter(client=access.client, key=key).first()
+    digest = idempotency.fingerprint(access.client_id, {"key": key, "new_response_id": str(response_id), **values})
+    existing = ResponsePractice.objects.filter(client_id=access.client_id, key=key).first()
     if existing is not None:
         return _replayed(actor, access, existing, digest, "ResponsePractice"), False
     if values["outcome"] not in {"", *ResponsePractice.Outcome.values}:
@@ -444,16 +448,16 @@ def log_response_practice(
     _check_text(values)
     scope = rows.on_the_map(access, NewResponse.objects.all())
     response = rows.get_row(actor, access, scope, response_id, perm, "NewResponse")
-    values["shared"] = share_default(access.client) if values["shared"] is None else values["shared"]
+    values["shared"] = share_default(record_of(access)) if values["shared"] is None else values["shared"]
     values["occurred_at"] = values["occurred_at"] or timezone.now()
     try:
         with transaction.atomic():
             practice = ResponsePractice(
-                client=access.client, new_response=response, key=key, fingerprint=digest, **values
+                client_id=access.client_id, new_response=response, key=key, fingerprint=digest, **values
             )
             practice.save()
             _write(actor, access, AuditEvent.Action.CREATE, "ResponsePractice", practice.pk, perm)
     except IntegrityError:
-        existing = ResponsePractice.objects.get(client=access.client, key=key)
+        existing = ResponsePractice.objects.get(client_id=access.client_id, key=key)
         return _replayed(actor, access, existing, digest, "ResponsePractice"), False
     return practice, True

@@ -15,10 +15,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from attune.accounts.roles import user_of
+from attune.care.records import record_of
 from attune.core import policy
-from attune.core.policy import Perm
 from attune.diary import access as rows
-from attune.diary import queries, services
+from attune.diary import perms, queries, services
 from attune.diary.forms import EntryFilterForm, NewResponseForm, ScriptForm
 from attune.diary.models import DiaryEntry, MapStatus, RelationshipScript
 from attune.diary.views import add_errors, entry_list_context, insights_context
@@ -26,33 +26,33 @@ from attune.diary.views import add_errors, entry_list_context, insights_context
 
 def client_diary(request: HttpRequest, client_id: uuid.UUID) -> HttpResponse:
     user = user_of(request)
-    access = policy.get_client_for(user, client_id, Perm.VIEW_DIARY)
+    access = policy.get_client_for(user, client_id, perms.VIEW_DIARY)
     scripts = list(queries.scripts(access).exclude(status=MapStatus.DRAFT))
     form = EntryFilterForm(request.GET or None, scripts=scripts, owner=rows.is_owner(access))
     context = entry_list_context(user, access, form)
-    context["client"] = access.client
+    context["client"] = record_of(access)
     return render(request, "diary/staff_diary.html", context)
 
 
 def client_entry(request: HttpRequest, client_id: uuid.UUID, entry_id: uuid.UUID) -> HttpResponse:
     user = user_of(request)
-    access = policy.get_client_for(user, client_id, Perm.VIEW_DIARY)
-    found: DiaryEntry = rows.get_row(user, access, queries.entries(access), entry_id, Perm.VIEW_DIARY, "DiaryEntry")
-    rows.record_reads(user, access, "DiaryEntry", [found.pk], Perm.VIEW_DIARY)
-    context = {"client": access.client, "entry": found, "script": queries.visible_script(access, found.script)}
+    access = policy.get_client_for(user, client_id, perms.VIEW_DIARY)
+    found: DiaryEntry = rows.get_row(user, access, queries.entries(access), entry_id, perms.VIEW_DIARY, "DiaryEntry")
+    rows.record_reads(user, access, "DiaryEntry", [found.pk], perms.VIEW_DIARY)
+    context = {"client": record_of(access), "entry": found, "script": queries.visible_script(access, found.script)}
     return render(request, "diary/staff_entry.html", context)
 
 
 def client_map(request: HttpRequest, client_id: uuid.UUID) -> HttpResponse:
     user = user_of(request)
-    access = policy.get_client_for(user, client_id, Perm.VIEW_DIARY)
+    access = policy.get_client_for(user, client_id, perms.VIEW_DIARY)
     cards = queries.script_map(access)
-    rows.record_reads(user, access, "RelationshipScript", [c.script.pk for c in cards], Perm.VIEW_DIARY)
+    rows.record_reads(user, access, "RelationshipScript", [c.script.pk for c in cards], perms.VIEW_DIARY)
     context = {
-        "client": access.client,
+        "client": record_of(access),
         "groups": queries.split_map(cards),
         "any": bool(cards),
-        "can_draft": policy.allows(access, Perm.DRAFT_SCRIPTS, user),
+        "can_draft": policy.allows(access, perms.DRAFT_SCRIPTS, user),
     }
     return render(request, "diary/staff_map.html", context)
 
@@ -60,28 +60,28 @@ def client_map(request: HttpRequest, client_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def client_script_new(request: HttpRequest, client_id: uuid.UUID) -> HttpResponse:
     user = user_of(request)
-    access = policy.get_client_for(user, client_id, Perm.DRAFT_SCRIPTS)
+    access = policy.get_client_for(user, client_id, perms.DRAFT_SCRIPTS)
     form = ScriptForm(request.POST or None, audience="staff")
     if request.method == "POST" and form.is_valid():
         try:
-            script = services.draft_script(user, access.client.pk, form.values())
+            script = services.draft_script(user, access.client_id, form.values())
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, f"Saved as a draft. {access.client.preferred_name} can put it on their map.")
-            return redirect("diary:client_script", client_id=access.client.pk, script_id=script.pk)
-    rows.record_reads(user, access, "Patient", [access.client.pk], Perm.VIEW_DIARY)
-    return render(request, "diary/staff_script.html", {"client": access.client, "form": form, "script": None})
+            messages.success(request, f"Saved as a draft. {record_of(access).preferred_name} can put it on their map.")
+            return redirect("diary:client_script", client_id=access.client_id, script_id=script.pk)
+    rows.record_reads(user, access, "Patient", [access.client_id], perms.VIEW_DIARY)
+    return render(request, "diary/staff_script.html", {"client": record_of(access), "form": form, "script": None})
 
 
 @require_http_methods(["GET", "POST"])
 def client_script(request: HttpRequest, client_id: uuid.UUID, script_id: uuid.UUID) -> HttpResponse:
     user = user_of(request)
-    access = policy.get_client_for(user, client_id, Perm.VIEW_DIARY)
+    access = policy.get_client_for(user, client_id, perms.VIEW_DIARY)
     found: RelationshipScript = rows.get_row(
-        user, access, queries.scripts(access), script_id, Perm.VIEW_DIARY, "RelationshipScript"
+        user, access, queries.scripts(access), script_id, perms.VIEW_DIARY, "RelationshipScript"
     )
-    editable = found.status == MapStatus.DRAFT and policy.allows(access, Perm.DRAFT_SCRIPTS, user)
+    editable = found.status == MapStatus.DRAFT and policy.allows(access, perms.DRAFT_SCRIPTS, user)
     form = (
         ScriptForm(request.POST or None, initial=ScriptForm.initial_for(found), audience="staff") if editable else None
     )
@@ -89,12 +89,12 @@ def client_script(request: HttpRequest, client_id: uuid.UUID, script_id: uuid.UU
         if form is None:
             # A POST to a script on the map: the service refuses the care team (403, audited); the client, who may
             # change it, is sent to their own page for it.
-            services.update_script(user, access.client.pk, found.pk, {})
+            services.update_script(user, access.client_id, found.pk, {})
             return redirect("diary:script", script_id=found.pk)
         if form.is_valid():
             try:
                 services.update_script(
-                    user, access.client.pk, found.pk, form.values(), expected_version=form.cleaned_data["version"]
+                    user, access.client_id, found.pk, form.values(), expected_version=form.cleaned_data["version"]
                 )
             except services.StaleWriteError as exc:
                 form.add_error(None, str(exc))
@@ -102,15 +102,15 @@ def client_script(request: HttpRequest, client_id: uuid.UUID, script_id: uuid.UU
                 add_errors(form, exc)
             else:
                 messages.success(request, "Saved.")
-                return redirect("diary:client_script", client_id=access.client.pk, script_id=found.pk)
+                return redirect("diary:client_script", client_id=access.client_id, script_id=found.pk)
     card = next(c for c in queries.script_map(access) if c.script.pk == found.pk)
-    rows.record_reads(user, access, "RelationshipScript", [found.pk], Perm.VIEW_DIARY)
+    rows.record_reads(user, access, "RelationshipScript", [found.pk], perms.VIEW_DIARY)
     context = {
-        "client": access.client,
+        "client": record_of(access),
         "script": found,
         "card": card,
         "form": form,
-        "response_form": NewResponseForm() if policy.allows(access, Perm.DRAFT_SCRIPTS, user) else None,
+        "response_form": NewResponseForm() if policy.allows(access, perms.DRAFT_SCRIPTS, user) else None,
     }
     return render(request, "diary/staff_script.html", context)
 
@@ -130,7 +130,7 @@ def client_response_new(request: HttpRequest, client_id: uuid.UUID, script_id: u
 
 
 def client_insights(request: HttpRequest, client_id: uuid.UUID) -> HttpResponse:
-    access = policy.get_client_for(user_of(request), client_id, Perm.VIEW_DIARY)
+    access = policy.get_client_for(user_of(request), client_id, perms.VIEW_DIARY)
     context = insights_context(request, access)
-    context["client"] = access.client
+    context["client"] = record_of(access)
     return render(request, "diary/staff_insights.html", context)

@@ -14,10 +14,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from attune.accounts.roles import user_of
-from attune.core.policy import Access, Perm
+from attune.care.records import record_of
+from attune.core.policy import Access
 from attune.diary import access as rows
 from attune.diary import insights as insight_data
-from attune.diary import queries, services
+from attune.diary import perms, queries, services
 from attune.diary.forms import (
     EntryFilterForm,
     EntryForm,
@@ -66,7 +67,7 @@ def map_choices(access: Access) -> tuple[list[RelationshipScript], list[NewRespo
 @require_http_methods(["GET", "POST"])
 def log(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
-    access = rows.own_client(user, Perm.WRITE_DIARY)
+    access = rows.own_client(user, perms.WRITE_DIARY)
     scripts, responses = map_choices(access)
     conflict = None
     if request.method == "POST":
@@ -74,7 +75,7 @@ def log(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             key = form.cleaned_data["key"] or uuid.uuid4()
             try:
-                services.log_entry(user, access.client.pk, key, form.entry_input())
+                services.log_entry(user, access.client_id, key, form.entry_input())
             except ReplayMismatchError as exc:
                 conflict = queries.entries(access).filter(key=key).first()
                 form.add_error(None, exc)
@@ -91,7 +92,7 @@ def log(request: HttpRequest) -> HttpResponse:
             "occurred_at": now_local(),
             "distress_before": 50,
             "distress_after": 50,
-            "shared": services.share_default(access.client),
+            "shared": services.share_default(record_of(access)),
         }
         form = EntryForm(initial=initial, scripts=scripts, responses=responses)
     context = {"form": form, "conflict": conflict, "has_scripts": bool(scripts)}
@@ -100,12 +101,12 @@ def log(request: HttpRequest) -> HttpResponse:
 
 def entries(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
-    access = rows.own_client(user, Perm.VIEW_DIARY)
+    access = rows.own_client(user, perms.VIEW_DIARY)
     scripts = list(queries.scripts(access).exclude(status=MapStatus.DRAFT))
     form = EntryFilterForm(request.GET or None, scripts=scripts)
     context = entry_list_context(user, access, form)
     context.update(
-        share_form=ShareDefaultForm(initial={"share_by_default": services.share_default(access.client)}),
+        share_form=ShareDefaultForm(initial={"share_by_default": services.share_default(record_of(access))}),
         saved_key=request.session.pop(SAVED_KEY, ""),
     )
     return render(request, "diary/entries.html", context)
@@ -125,7 +126,7 @@ def entry_list_context(user: Any, access: Access, form: EntryFilterForm) -> dict
     listing: Any = queries.search(qs, data["q"]) if data.get("q") else qs
     page = Paginator(listing, 25).get_page(data.get("page") or 1)
     shown = list(page.object_list)
-    rows.record_reads(user, access, "DiaryEntry", [e.pk for e in shown], Perm.VIEW_DIARY)
+    rows.record_reads(user, access, "DiaryEntry", [e.pk for e in shown], perms.VIEW_DIARY)
     query = cast(QueryDict, form.data).copy() if form.is_bound else QueryDict(mutable=True)
     query.pop("page", None)
     return {
@@ -141,8 +142,8 @@ def entry_list_context(user: Any, access: Access, form: EntryFilterForm) -> dict
 @require_http_methods(["GET", "POST"])
 def entry(request: HttpRequest, entry_id: uuid.UUID) -> HttpResponse:
     user = user_of(request)
-    access = rows.own_client(user, Perm.WRITE_DIARY)
-    found: DiaryEntry = rows.get_row(user, access, queries.entries(access), entry_id, Perm.WRITE_DIARY, "DiaryEntry")
+    access = rows.own_client(user, perms.WRITE_DIARY)
+    found: DiaryEntry = rows.get_row(user, access, queries.entries(access), entry_id, perms.WRITE_DIARY, "DiaryEntry")
     scripts, responses = map_choices(access)
     # Keep a link the entry already has, even if that script or response has since been set aside.
     if found.script is not None and found.script not in scripts:
@@ -154,7 +155,7 @@ def entry(request: HttpRequest, entry_id: uuid.UUID) -> HttpResponse:
         changes = {k: v for k, v in vars(form.entry_input()).items() if k != "occurred_at" or v is not None}
         try:
             services.update_entry(
-                user, access.client.pk, found.pk, changes, expected_version=form.cleaned_data["version"]
+                user, access.client_id, found.pk, changes, expected_version=form.cleaned_data["version"]
             )
         except services.StaleWriteError as exc:
             form.add_error(None, str(exc))
@@ -163,15 +164,15 @@ def entry(request: HttpRequest, entry_id: uuid.UUID) -> HttpResponse:
         else:
             messages.success(request, "Saved.")
             return redirect("diary:entries")
-    rows.record_reads(user, access, "DiaryEntry", [found.pk], Perm.VIEW_DIARY)
+    rows.record_reads(user, access, "DiaryEntry", [found.pk], perms.VIEW_DIARY)
     return render(request, "diary/entry.html", {"form": form, "entry": found, "has_scripts": bool(scripts)})
 
 
 @require_POST
 def entry_delete(request: HttpRequest, entry_id: uuid.UUID) -> HttpResponse:
     user = user_of(request)
-    access = rows.own_client(user, Perm.WRITE_DIARY)
-    services.delete_entry(user, access.client.pk, entry_id)
+    access = rows.own_client(user, perms.WRITE_DIARY)
+    services.delete_entry(user, access.client_id, entry_id)
     messages.success(request, "The entry is deleted.")
     return redirect("diary:entries")
 
@@ -179,10 +180,10 @@ def entry_delete(request: HttpRequest, entry_id: uuid.UUID) -> HttpResponse:
 @require_POST
 def share_default(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
-    access = rows.own_client(user, Perm.WRITE_DIARY)
+    access = rows.own_client(user, perms.WRITE_DIARY)
     form = ShareDefaultForm(request.POST)
     form.is_valid()
-    services.set_share_default(user, access.client.pk, bool(form.cleaned_data.get("share_by_default")))
+    services.set_share_default(user, access.client_id, bool(form.cleaned_data.get("share_by_default")))
     messages.success(request, "Your choice is saved. You can still decide for each entry.")
     return redirect("diary:entries")
 
@@ -192,21 +193,21 @@ def share_default(request: HttpRequest) -> HttpResponse:
 
 def script_map(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
-    access = rows.own_client(user, Perm.VIEW_DIARY)
+    access = rows.own_client(user, perms.VIEW_DIARY)
     cards = queries.script_map(access)
-    rows.record_reads(user, access, "RelationshipScript", [c.script.pk for c in cards], Perm.VIEW_DIARY)
+    rows.record_reads(user, access, "RelationshipScript", [c.script.pk for c in cards], perms.VIEW_DIARY)
     return render(request, "diary/map.html", {"groups": queries.split_map(cards), "any": bool(cards)})
 
 
 @require_http_methods(["GET", "POST"])
 def script_new(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
-    access = rows.own_client(user, Perm.APPROVE_SCRIPTS)
+    access = rows.own_client(user, perms.APPROVE_SCRIPTS)
     form = ScriptForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         on_map = request.POST.get("then") == "map"
         try:
-            script = services.draft_script(user, access.client.pk, form.values(), on_map=on_map)
+            script = services.draft_script(user, access.client_id, form.values(), on_map=on_map)
         except ValidationError as exc:
             add_errors(form, exc)
         else:
@@ -218,15 +219,15 @@ def script_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def script(request: HttpRequest, script_id: uuid.UUID) -> HttpResponse:
     user = user_of(request)
-    access = rows.own_client(user, Perm.APPROVE_SCRIPTS)
+    access = rows.own_client(user, perms.APPROVE_SCRIPTS)
     found: RelationshipScript = rows.get_row(
-        user, access, queries.scripts(access), script_id, Perm.VIEW_DIARY, "RelationshipScript"
+        user, access, queries.scripts(access), script_id, perms.VIEW_DIARY, "RelationshipScript"
     )
     form = ScriptForm(request.POST or None, initial=ScriptForm.initial_for(found))
     if request.method == "POST" and form.is_valid():
         try:
             services.update_script(
-                user, access.client.pk, found.pk, form.values(), expected_version=form.cleaned_data["version"]
+                user, access.client_id, found.pk, form.values(), expected_version=form.cleaned_data["version"]
             )
         except services.StaleWriteError as exc:
             form.add_error(None, str(exc))
@@ -236,7 +237,7 @@ def script(request: HttpRequest, script_id: uuid.UUID) -> HttpResponse:
             messages.success(request, "Saved.")
             return redirect("diary:script", script_id=found.pk)
     card = next(c for c in queries.script_map(access) if c.script.pk == found.pk)
-    rows.record_reads(user, access, "RelationshipScript", [found.pk], Perm.VIEW_DIARY)
+    rows.record_reads(user, access, "RelationshipScript", [found.pk], perms.VIEW_DIARY)
     context = {"form": form, "script": found, "card": card, "response_form": NewResponseForm()}
     return render(request, "diary/script_form.html", context)
 
@@ -244,11 +245,11 @@ def script(request: HttpRequest, script_id: uuid.UUID) -> HttpResponse:
 @require_POST
 def script_status(request: HttpRequest, script_id: uuid.UUID) -> HttpResponse:
     user = user_of(request)
-    access = rows.own_client(user, Perm.APPROVE_SCRIPTS)
+    access = rows.own_client(user, perms.APPROVE_SCRIPTS)
     form = StatusForm(request.POST)
     if form.is_valid():
         try:
-            services.set_script_status(user, access.client.pk, script_id, form.cleaned_data["status"])
+            services.set_script_status(user, access.client_id, script_id, form.cleaned_data["status"])
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -260,12 +261,12 @@ def script_status(request: HttpRequest, script_id: uuid.UUID) -> HttpResponse:
 @require_POST
 def response_new(request: HttpRequest, script_id: uuid.UUID) -> HttpResponse:
     user = user_of(request)
-    access = rows.own_client(user, Perm.APPROVE_SCRIPTS)
+    access = rows.own_client(user, perms.APPROVE_SCRIPTS)
     form = NewResponseForm(request.POST)
     if form.is_valid():
         try:
             services.draft_new_response(
-                user, access.client.pk, script_id, form.cleaned_data["description"], on_map=True
+                user, access.client_id, script_id, form.cleaned_data["description"], on_map=True
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
@@ -279,13 +280,13 @@ def response_new(request: HttpRequest, script_id: uuid.UUID) -> HttpResponse:
 @require_POST
 def response_status(request: HttpRequest, response_id: uuid.UUID) -> HttpResponse:
     user = user_of(request)
-    access = rows.own_client(user, Perm.APPROVE_SCRIPTS)
+    access = rows.own_client(user, perms.APPROVE_SCRIPTS)
     form = StatusForm(request.POST)
     response = None
     if form.is_valid():
         try:
             response = services.set_new_response_status(
-                user, access.client.pk, response_id, form.cleaned_data["status"]
+                user, access.client_id, response_id, form.cleaned_data["status"]
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
@@ -299,21 +300,21 @@ def response_status(request: HttpRequest, response_id: uuid.UUID) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 def response_practice(request: HttpRequest, response_id: uuid.UUID) -> HttpResponse:
     user = user_of(request)
-    access = rows.own_client(user, Perm.WRITE_DIARY)
+    access = rows.own_client(user, perms.WRITE_DIARY)
     response: NewResponse = rows.get_row(
         user,
         access,
         queries.new_responses(access).select_related("script"),
         response_id,
-        Perm.VIEW_DIARY,
+        perms.VIEW_DIARY,
         "NewResponse",
     )
-    initial = {"key": uuid.uuid4(), "occurred_at": now_local(), "shared": services.share_default(access.client)}
+    initial = {"key": uuid.uuid4(), "occurred_at": now_local(), "shared": services.share_default(record_of(access))}
     form = PracticeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.log_response_practice(
-                user, access.client.pk, response.pk, form.cleaned_data["key"], form.practice_input()
+                user, access.client_id, response.pk, form.cleaned_data["key"], form.practice_input()
             )
         except ReplayMismatchError as exc:
             form.add_error(None, exc)
@@ -324,7 +325,7 @@ def response_practice(request: HttpRequest, response_id: uuid.UUID) -> HttpRespo
             messages.success(request, "Noted in your practice log. Every try counts.")
             return redirect("diary:response_practice", response_id=response.pk)
     log_items = queries.practice_log(access, response)
-    rows.record_reads(user, access, "NewResponse", [response.pk], Perm.VIEW_DIARY)
+    rows.record_reads(user, access, "NewResponse", [response.pk], perms.VIEW_DIARY)
     return render(request, "diary/practice.html", {"response": response, "form": form, "log": log_items})
 
 
@@ -337,10 +338,10 @@ def insights_context(request: HttpRequest, access: Access) -> dict[str, Any]:
     if form.is_valid() and form.cleaned_data.get("weeks"):
         weeks = form.cleaned_data["weeks"]
     data = insight_data.build(access, weeks=weeks)
-    rows.record_reads(user_of(request), access, "Insights", [access.client.pk], Perm.VIEW_DIARY)
+    rows.record_reads(user_of(request), access, "Insights", [access.client_id], perms.VIEW_DIARY)
     return {"form": form, "insights": data, "weeks": weeks, "owner": rows.is_owner(access)}
 
 
 def insights(request: HttpRequest) -> HttpResponse:
-    access = rows.own_client(user_of(request), Perm.VIEW_DIARY)
+    access = rows.own_client(user_of(request), perms.VIEW_DIARY)
     return render(request, "diary/insights.html", insights_context(request, access))

@@ -12,11 +12,11 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
 
+from attune.care.records import record_of
 from attune.core import policy
 from attune.core.models import AuditEvent
-from attune.core.policy import Perm
 from attune.intake import definition as definitions
-from attune.intake import engine, services, summary
+from attune.intake import engine, perms, services, summary
 from attune.intake.models import Intake
 from attune.monitoring import views as monitoring
 
@@ -202,20 +202,20 @@ def send_intake(request: HttpRequest, client_id: str) -> tuple[int, dict[str, An
 @router.get("/clients/{client_id}/intakes", response=list[StatusOut], operation_id="list_intakes")
 def list_intakes(request: HttpRequest, client_id: str) -> list[dict[str, Any]]:
     """That the client has intakes, their status and dates: for the client, the care team and supervisors."""
-    access = policy.get_client_for(request.user, client_id, Perm.INTAKE_STATUS)
-    return [_status(i) for i in Intake.objects.filter(client=access.client)]
+    access = policy.get_client_for(request.user, client_id, perms.STATUS)
+    return [_status(i) for i in Intake.objects.filter(client_id=access.client_id)]
 
 
 @router.get("/intakes/{intake_id}", response=IntakeOut, operation_id="get_intake")
 def get_intake(request: HttpRequest, intake_id: str) -> dict[str, Any]:
-    located = services.locate(request.user, intake_id, Perm.INTAKE_ANSWER)
+    located = services.locate(request.user, intake_id, perms.ANSWER)
     policy.record_access(
         request.user,
         located.access,
         AuditEvent.Action.READ,
         services.ENTITY,
         str(located.intake.pk),
-        Perm.INTAKE_ANSWER,
+        perms.ANSWER,
     )
     return _intake(located)
 
@@ -225,8 +225,8 @@ def answer_intake_item(request: HttpRequest, intake_id: str, link_id: str, paylo
     answered = services.answer(
         request.user, intake_id, link_id, codes=payload.codes, text=payload.text, skipped=payload.skipped
     )
-    located = services.locate(request.user, answered.intake.pk, Perm.INTAKE_ANSWER)
-    resources = monitoring.crisis_resources_for(located.access.client) if answered.concern else []
+    located = services.locate(request.user, answered.intake.pk, perms.ANSWER)
+    resources = monitoring.crisis_resources_for(record_of(located.access)) if answered.concern else []
     return {
         **_intake(located),
         "safety_concern": answered.concern,
@@ -242,13 +242,13 @@ def answer_intake_item(request: HttpRequest, intake_id: str, link_id: str, paylo
 def keep_intake_section(request: HttpRequest, intake_id: str, section_id: str, payload: InPersonIn) -> dict[str, Any]:
     """“I'd rather talk about this in person”: the section is left for the session (in_person=false undoes it)."""
     intake = services.keep_for_session(request.user, intake_id, section_id, payload.in_person)
-    return _intake(services.locate(request.user, intake.pk, Perm.INTAKE_ANSWER))
+    return _intake(services.locate(request.user, intake.pk, perms.ANSWER))
 
 
 @router.post("/intakes/{intake_id}/pause", response=IntakeOut, operation_id="pause_intake")
 def pause_intake(request: HttpRequest, intake_id: str, payload: PauseIn) -> dict[str, Any]:
     intake = services.pause(request.user, intake_id, payload.position)
-    return _intake(services.locate(request.user, intake.pk, Perm.INTAKE_ANSWER))
+    return _intake(services.locate(request.user, intake.pk, perms.ANSWER))
 
 
 @router.post("/intakes/{intake_id}/submit", response=IntakeOut, operation_id="submit_intake")
@@ -258,19 +258,17 @@ def submit_intake(request: HttpRequest, intake_id: str, payload: SubmitIn) -> di
         intake = services.submit(request.user, intake_id, payload.submission_id)
     except services.SubmissionConflict as exc:
         raise HttpError(422, str(exc)) from exc
-    return _intake(services.locate(request.user, intake.pk, Perm.INTAKE_ANSWER))
+    return _intake(services.locate(request.user, intake.pk, perms.ANSWER))
 
 
 @router.get("/clients/{client_id}/intake/summary", response=SummaryOut, operation_id="intake_summary")
 def intake_summary(request: HttpRequest, client_id: str) -> dict[str, Any]:
     """The care team's summary of the latest intake. Before the client sends it, only safety flags show."""
-    access, intake = services.latest_for(request.user, client_id, Perm.INTAKE_VIEW)
+    access, intake = services.latest_for(request.user, client_id, perms.VIEW)
     if intake is None:
         raise HttpError(404, "Not found.")
-    policy.record_access(
-        request.user, access, AuditEvent.Action.READ, services.ENTITY, str(intake.pk), Perm.INTAKE_VIEW
-    )
-    built = summary.for_care_team(intake, access.client)
+    policy.record_access(request.user, access, AuditEvent.Action.READ, services.ENTITY, str(intake.pk), perms.VIEW)
+    built = summary.for_care_team(intake, record_of(access))
     return {
         **_status(intake),
         "goals": [_row(r) for r in built.goals],

@@ -24,11 +24,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from attune.care.models import Episode
+from attune.care.records import record_of
 from attune.core import policy
 from attune.core.models import AuditEvent
-from attune.core.policy import Perm
 from attune.intake import definition as definitions
-from attune.intake import engine
+from attune.intake import engine, perms
 from attune.intake.models import Intake, IntakeAnswer, IntakeSection
 from attune.measures import library
 from attune.monitoring import services as monitoring
@@ -65,26 +65,26 @@ def _parse(value: Any) -> uuid.UUID | None:
         return None
 
 
-def locate(user: Any, intake_id: Any, perm: Perm) -> Located:
+def locate(user: Any, intake_id: Any, perm: policy.Perm) -> Located:
     """An intake through the policy: 404 unless its client is visible to the user, 403 without the permission."""
     pk = _parse(intake_id)
     row = (
         Intake.objects.filter(pk=pk, client__in=policy.visible_to(user)).only("id", "client_id").first() if pk else None
     )
     if row is None:
-        policy.deny(user, ENTITY, str(intake_id)[:64], perm)
+        policy.deny_legacy(user, ENTITY, str(intake_id)[:64], perm)
         raise Http404("No such intake")
     access = policy.get_client_for(user, row.client_id, perm)
     return Located(access, Intake.objects.select_related("sent_by").get(pk=row.pk))
 
 
-def latest_for(user: Any, client_id: Any, perm: Perm) -> tuple[policy.Access, Intake | None]:
+def latest_for(user: Any, client_id: Any, perm: policy.Perm) -> tuple[policy.Access, Intake | None]:
     """The client's most recent intake, for whoever holds `perm` on the client."""
     access = policy.get_client_for(user, client_id, perm)
-    return access, Intake.objects.filter(client=access.client).select_related("sent_by").first()
+    return access, Intake.objects.filter(client_id=access.client_id).select_related("sent_by").first()
 
 
-def _audit(actor: Any, located: Located | policy.Access, action: str, perm: Perm, entity_id: Any) -> None:
+def _audit(actor: Any, located: Located | policy.Access, action: str, perm: policy.Perm, entity_id: Any) -> None:
     access = located.access if isinstance(located, Located) else located
     policy.record_access(actor, access, action, ENTITY, str(entity_id), perm)
 
@@ -156,8 +156,8 @@ def sendable(client: Any) -> bool:
 
 def send(actor: Any, client_id: Any) -> Intake:
     """The care team sends the intake to the client's portal: one per episode of care."""
-    access = policy.get_client_for(actor, client_id, Perm.INTAKE_SEND)
-    client, code = access.client, "intake"
+    access = policy.get_client_for(actor, client_id, perms.SEND)
+    client, code = record_of(access), "intake"
     if not sendable(client):
         raise ValidationError("An intake was already sent in this episode of care.")
     episode = _current_episode(client)
@@ -166,8 +166,8 @@ def send(actor: Any, client_id: Any) -> Intake:
             intake = Intake.objects.create(
                 client=client, episode=episode, definition=code, version=definitions.load(code).version, sent_by=actor
             )
-            _audit(actor, access, AuditEvent.Action.CREATE, Perm.INTAKE_SEND, intake.pk)
-            email = client.user.email if client.user_id else ""
+            _audit(actor, access, AuditEvent.Action.CREATE, perms.SEND, intake.pk)
+            email = client.user.email if client.user is not None else ""
             if email:
                 transaction.on_commit(lambda: _notify(email))
     except IntegrityError as exc:
@@ -198,12 +198,12 @@ def _touch(intake: Intake, position: str | None = None) -> None:
 
 def begin(actor: Any, intake_id: Any) -> Intake:
     """The client has read what will happen and chosen to start."""
-    located = locate(actor, intake_id, Perm.INTAKE_ANSWER)
+    located = locate(actor, intake_id, perms.ANSWER)
     with transaction.atomic():
         intake = _open_for_answers(located)
         intake.welcome_seen = True
         _touch(intake)
-        _audit(actor, located, AuditEvent.Action.UPDATE, Perm.INTAKE_ANSWER, intake.pk)
+        _audit(actor, located, AuditEvent.Action.UPDATE, perms.ANSWER, intake.pk)
     return intake
 
 
@@ -223,7 +223,7 @@ def _section_or_error(located: Located, section_id: str) -> definitions.Section:
 
 def open_section(actor: Any, intake_id: Any, section_id: str) -> Intake:
     """The client read a section's notice and chose to go on: on to its first question."""
-    located = locate(actor, intake_id, Perm.INTAKE_ANSWER)
+    located = locate(actor, intake_id, perms.ANSWER)
     _section_or_error(located, section_id)
     with transaction.atomic():
         intake = _open_for_answers(located)
@@ -234,14 +234,14 @@ def open_section(actor: Any, intake_id: Any, section_id: str) -> Intake:
         state = state_of(intake)
         following = engine.neighbours(engine.sequence(located.definition, state), section_id)[1]
         _touch(intake, following or "")
-        _audit(actor, located, AuditEvent.Action.UPDATE, Perm.INTAKE_ANSWER, intake.pk)
+        _audit(actor, located, AuditEvent.Action.UPDATE, perms.ANSWER, intake.pk)
     return intake
 
 
 def keep_for_session(actor: Any, intake_id: Any, section_id: str, in_person: bool = True) -> Intake:
     """ "I'd rather talk about this in person": the rest of the section is left for the session. Undone with
     in_person=False, when the client would like to answer after all."""
-    located = locate(actor, intake_id, Perm.INTAKE_ANSWER)
+    located = locate(actor, intake_id, perms.ANSWER)
     _section_or_error(located, section_id)
     with transaction.atomic():
         intake = _open_for_answers(located)
@@ -252,7 +252,7 @@ def keep_for_session(actor: Any, intake_id: Any, section_id: str, in_person: boo
         state = state_of(intake)
         position = engine.after_section(located.definition, section_id, state) if in_person else section_id
         _touch(intake, position or "")
-        _audit(actor, located, AuditEvent.Action.UPDATE, Perm.INTAKE_ANSWER, intake.pk)
+        _audit(actor, located, AuditEvent.Action.UPDATE, perms.ANSWER, intake.pk)
     return intake
 
 
@@ -287,7 +287,7 @@ def answer(
 ) -> Answered:
     """Save one answer the moment it is given. An answer with nothing chosen or written clears the question
     (the client unticked everything); an explicit skip is "prefer not to answer"."""
-    located = locate(actor, intake_id, Perm.INTAKE_ANSWER)
+    located = locate(actor, intake_id, perms.ANSWER)
     question = question_for(located, link_id)
     if question.kind == "embedded":
         return _answer_embedded(actor, located, question, link_id, list(codes), skipped)
@@ -306,7 +306,7 @@ def answer(
             IntakeAnswer.objects.filter(intake=intake, link_id=link_id).delete()
         state = state_of(intake)
         _touch(intake, engine.neighbours(engine.sequence(located.definition, state), link_id)[1] or "")
-        _audit(actor, located, AuditEvent.Action.UPDATE, Perm.INTAKE_ANSWER, intake.pk)
+        _audit(actor, located, AuditEvent.Action.UPDATE, perms.ANSWER, intake.pk)
         concern = engine.concern(question, chosen)
         if concern:
             monitoring.on_intake_concern(intake, link_id)
@@ -359,7 +359,7 @@ def _answer_embedded(
         questionnaires.answer(actor, screen.pk, link_id, value=value, skipped=skipped)  # type: ignore[union-attr]
         state = state_of(intake)
         _touch(intake, engine.neighbours(engine.sequence(located.definition, state), link_id)[1] or "")
-        _audit(actor, located, AuditEvent.Action.UPDATE, Perm.INTAKE_ANSWER, intake.pk)
+        _audit(actor, located, AuditEvent.Action.UPDATE, perms.ANSWER, intake.pk)
     return Answered(intake, False)
 
 
@@ -374,13 +374,13 @@ def _known_position(located: Located, position: str) -> bool:
 
 def pause(actor: Any, intake_id: Any, position: str = "") -> Intake:
     """Remember where to continue. Answers are already saved; this only records the place."""
-    located = locate(actor, intake_id, Perm.INTAKE_ANSWER)
+    located = locate(actor, intake_id, perms.ANSWER)
     if position and not _known_position(located, position):
         raise ValidationError({"position": "There is no such place in the intake."})
     with transaction.atomic():
         intake = _open_for_answers(located)
         _touch(intake, position or intake.position)
-        _audit(actor, located, AuditEvent.Action.UPDATE, Perm.INTAKE_ANSWER, intake.pk)
+        _audit(actor, located, AuditEvent.Action.UPDATE, perms.ANSWER, intake.pk)
     return intake
 
 
@@ -391,7 +391,7 @@ def submit(actor: Any, intake_id: Any, submission_key: Any) -> Intake:
     key = _parse(submission_key)
     if key is None:
         raise ValidationError({"submission_id": "The submission id must be a UUID."})
-    located = locate(actor, intake_id, Perm.INTAKE_ANSWER)
+    located = locate(actor, intake_id, perms.ANSWER)
     with transaction.atomic():
         intake = Intake.objects.select_for_update().get(pk=located.intake.pk)
         if intake.status == Intake.Status.SUBMITTED:
@@ -406,7 +406,7 @@ def submit(actor: Any, intake_id: Any, submission_key: Any) -> Intake:
         intake.status, intake.submission_key, intake.position = Intake.Status.SUBMITTED, key, ""
         intake.submitted = intake.updated = timezone.now()
         intake.save(update_fields=["status", "submission_key", "position", "submitted", "updated"])
-        _audit(actor, located, AuditEvent.Action.UPDATE, Perm.INTAKE_ANSWER, intake.pk)
+        _audit(actor, located, AuditEvent.Action.UPDATE, perms.ANSWER, intake.pk)
     return intake
 
 
@@ -417,7 +417,7 @@ def _send_screen(actor: Any, located: Located, screen: Response, key: uuid.UUID)
         return
     # Started from the intake and then left: take it back rather than leave an empty questionnaire waiting.
     Response.objects.filter(pk=screen.pk).update(status=Response.Status.WITHDRAWN, updated=timezone.now())
-    policy.record_access(actor, located.access, AuditEvent.Action.UPDATE, ENTITY, str(screen.pk), Perm.INTAKE_ANSWER)
+    policy.record_access(actor, located.access, AuditEvent.Action.UPDATE, ENTITY, str(screen.pk), perms.ANSWER)
 
 
 # --- the clinician ------------------------------------------------------------------------------------------
@@ -425,7 +425,7 @@ def _send_screen(actor: Any, located: Located, screen: Response, key: uuid.UUID)
 
 def record_discussion(actor: Any, intake_id: Any, section_id: str, *, discussed: bool, note: str) -> IntakeSection:
     """Mark a section discussed in session (or not), and keep the clinician's own note on it, encrypted."""
-    located = locate(actor, intake_id, Perm.INTAKE_DISCUSS)
+    located = locate(actor, intake_id, perms.DISCUSS)
     _section_or_error(located, section_id)
     note = (note or "").strip()
     if len(note) > definitions.MAX_TEXT:
@@ -441,5 +441,5 @@ def record_discussion(actor: Any, intake_id: Any, section_id: str, *, discussed:
         if note != row.note:
             row.note, row.note_by, row.note_updated = note, actor, now
         row.save()
-        _audit(actor, located, AuditEvent.Action.UPDATE, Perm.INTAKE_DISCUSS, row.pk)
+        _audit(actor, located, AuditEvent.Action.UPDATE, perms.DISCUSS, row.pk)
     return row

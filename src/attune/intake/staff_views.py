@@ -12,28 +12,26 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from attune.care.records import record_of
 from attune.core import policy
 from attune.core.models import AuditEvent
-from attune.core.policy import Perm
-from attune.intake import services, summary
+from attune.intake import perms, services, summary
 from attune.intake.forms import DiscussForm
 from attune.intake.models import Intake
 
 
 @require_GET
 def intake_summary(request: HttpRequest, client_id: str) -> HttpResponse:
-    access, intake = services.latest_for(request.user, client_id, Perm.INTAKE_VIEW)
-    built = summary.for_care_team(intake, access.client) if intake is not None else None
+    access, intake = services.latest_for(request.user, client_id, perms.VIEW)
+    built = summary.for_care_team(intake, record_of(access)) if intake is not None else None
     if intake is not None:
-        policy.record_access(
-            request.user, access, AuditEvent.Action.READ, services.ENTITY, str(intake.pk), Perm.INTAKE_VIEW
-        )
+        policy.record_access(request.user, access, AuditEvent.Action.READ, services.ENTITY, str(intake.pk), perms.VIEW)
     context = {
-        "client": access.client,
+        "client": record_of(access),
         "intake": intake,
         "summary": built,
-        "can_send": policy.allows(access, Perm.INTAKE_SEND, request.user) and services.sendable(access.client),
-        "can_discuss": policy.allows(access, Perm.INTAKE_DISCUSS, request.user),
+        "can_send": policy.allows(access, perms.SEND, request.user) and services.sendable(record_of(access)),
+        "can_discuss": policy.allows(access, perms.DISCUSS, request.user),
         "forms": {
             s.link_id: DiscussForm(initial={"discussed": s.discussed, "note": s.record.note if s.record else ""})
             for s in (built.sections if built else [])
@@ -55,9 +53,9 @@ def send(request: HttpRequest, client_id: str) -> HttpResponse:
 
 @require_POST
 def discuss(request: HttpRequest, client_id: str, intake_id: str, section_id: str) -> HttpResponse:
-    located = services.locate(request.user, intake_id, Perm.INTAKE_DISCUSS)
+    located = services.locate(request.user, intake_id, perms.DISCUSS)
     if str(located.intake.client_id) != str(client_id):
-        policy.deny(request.user, services.ENTITY, str(intake_id)[:64], Perm.INTAKE_DISCUSS)
+        policy.deny_legacy(request.user, services.ENTITY, str(intake_id)[:64], perms.DISCUSS)
         raise Http404("No such intake")
     form = DiscussForm(request.POST)
     if not form.is_valid():
@@ -85,18 +83,18 @@ def overview_panel(request: HttpRequest, access: policy.Access) -> dict[str, Any
     """The intake card of the client overview (care.views.client_overview): the summary's headline for the care
     team, the status alone for a supervisor, nothing for anyone else."""
     user = request.user
-    if not policy.allows(access, Perm.INTAKE_STATUS, user):
+    if not policy.allows(access, perms.STATUS, user):
         return {"shown": False}
-    intake = Intake.objects.filter(client=access.client).first()
-    can_view = policy.allows(access, Perm.INTAKE_VIEW, user)
+    intake = Intake.objects.filter(client_id=access.client_id).first()
+    can_view = policy.allows(access, perms.VIEW, user)
     panel: dict[str, Any] = {
         "shown": True,
         "intake": intake,
         "status": summary.status_line(intake),
         "can_view": can_view,
-        "can_send": policy.allows(access, Perm.INTAKE_SEND, user) and services.sendable(access.client),
+        "can_send": policy.allows(access, perms.SEND, user) and services.sendable(record_of(access)),
     }
     if intake is not None and can_view:
-        panel["summary"] = summary.for_care_team(intake, access.client)
-        policy.record_access(user, access, AuditEvent.Action.READ, services.ENTITY, str(intake.pk), Perm.INTAKE_VIEW)
+        panel["summary"] = summary.for_care_team(intake, record_of(access))
+        policy.record_access(user, access, AuditEvent.Action.READ, services.ENTITY, str(intake.pk), perms.VIEW)
     return panel

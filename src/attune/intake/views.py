@@ -15,11 +15,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from attune.care import queries as care_queries
+from attune.care.records import record_of
 from attune.core import policy
 from attune.core.models import AuditEvent
-from attune.core.policy import Perm
 from attune.intake import definition as definitions
-from attune.intake import engine, services, summary
+from attune.intake import engine, perms, services, summary
 from attune.intake.models import Intake
 from attune.measures import library
 from attune.monitoring import views as monitoring
@@ -28,7 +28,7 @@ from attune.questionnaires.models import Response
 
 
 def _located(request: HttpRequest, intake_id: Any) -> services.Located:
-    return services.locate(request.user, intake_id, Perm.INTAKE_ANSWER)
+    return services.locate(request.user, intake_id, perms.ANSWER)
 
 
 def _read(request: HttpRequest, located: services.Located) -> None:
@@ -40,7 +40,7 @@ def _read(request: HttpRequest, located: services.Located) -> None:
         AuditEvent.Action.READ,
         services.ENTITY,
         str(located.intake.pk),
-        Perm.INTAKE_ANSWER,
+        perms.ANSWER,
     )
 
 
@@ -87,7 +87,7 @@ def welcome(request: HttpRequest, intake_id: str) -> HttpResponse:
         services.begin(request.user, located.intake.pk)
         return redirect("intake:portal_resume", intake_id=located.intake.pk)
     _read(request, located)
-    client = located.access.client
+    client = record_of(located.access)
     context = {
         "intake": located.intake,
         "definition": located.definition,
@@ -272,7 +272,7 @@ def _intro(instrument: library.Instrument) -> str:
 def support(request: HttpRequest, intake_id: str) -> HttpResponse:
     located = _located(request, intake_id)
     _read(request, located)
-    context = {"intake": located.intake, "resources": monitoring.crisis_resources_for(located.access.client)}
+    context = {"intake": located.intake, "resources": monitoring.crisis_resources_for(record_of(located.access))}
     return render(request, "intake/support.html", context)
 
 
@@ -306,7 +306,7 @@ def sent(request: HttpRequest, intake_id: str) -> HttpResponse:
     _read(request, located)
     records = services.sections_of(intake)
     kept = [s.title for s in located.definition.sections if records.get(s.link_id) and records[s.link_id].in_person]
-    context = {"intake": intake, "kept": kept, "team": care_queries.care_team(located.access.client)}
+    context = {"intake": intake, "kept": kept, "team": care_queries.care_team(record_of(located.access))}
     return render(request, "intake/sent.html", context)
 
 

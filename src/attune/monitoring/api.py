@@ -11,11 +11,14 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from attune.care import perms as care_perms
+from attune.care.records import record_of
 from attune.core import policy
-from attune.core.policy import Perm, Relation
+from attune.core.policy import Relation
 from attune.measures import library
-from attune.monitoring import progress, queries, services
+from attune.monitoring import perms, progress, queries, services
 from attune.monitoring.models import Alert
+from attune.questionnaires import perms as questionnaire_perms
 
 router = Router(tags=["monitoring"])
 
@@ -109,8 +112,8 @@ def _alert(alert: Alert) -> dict[str, Any]:
 
 @router.get("/clients/{client_id}/schedules", response=list[ScheduleOut], operation_id="list_schedules")
 def list_schedules(request: HttpRequest, client_id: str) -> list[dict[str, Any]]:
-    access = policy.get_client_for(request.user, client_id, Perm.MEASURES_VIEW)
-    return [_schedule(s) for s in queries.due_for([access.client.pk]).get(access.client.pk, [])]
+    access = policy.get_client_for(request.user, client_id, questionnaire_perms.VIEW)
+    return [_schedule(s) for s in queries.due_for([access.client_id]).get(access.client_id, [])]
 
 
 @router.post("/clients/{client_id}/schedules", response={201: ScheduleOut}, operation_id="create_schedule")
@@ -154,7 +157,7 @@ def list_results(request: HttpRequest, client_id: str) -> list[dict[str, Any]]:
     """Results over time, per instrument. A client gets only the instruments their clinician chose to show
     them; the care team and supervisors get all."""
     access = _results_access(request.user, client_id)
-    client = access.client
+    client = record_of(access)
     codes = [code for code, _n, _last in queries.instruments_used(client)]
     if access.relation is Relation.SELF:
         codes = [c for c in codes if c in queries.visible_instruments(client)]
@@ -168,12 +171,17 @@ def list_results(request: HttpRequest, client_id: str) -> list[dict[str, Any]]:
 
 
 def _results_access(user: Any, client_id: str) -> policy.Access:
-    access = policy.get_client_for(user, client_id, Perm.VIEW)
-    for perm in (Perm.MEASURES_VIEW, Perm.MEASURES_VIEW_OWN_RESULTS):
+    access = policy.get_client_for(user, client_id, care_perms.VIEW)
+    for perm in (questionnaire_perms.VIEW, perms.VIEW_OWN_RESULTS):
         if policy.allows(access, perm, user):
             return access
-    policy.deny(
-        user, "Patient", str(access.client.pk), Perm.MEASURES_VIEW, client_id=access.client.pk, relation=access.relation
+    policy.deny_legacy(
+        user,
+        "Patient",
+        str(access.client_id),
+        questionnaire_perms.VIEW,
+        client_id=access.client_id,
+        relation=access.relation,
     )
     raise PermissionDenied("You do not have access to this")
 

@@ -13,8 +13,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from attune.care.models import Client
-from attune.monitoring.models import Alert, ChangeEvent, CrisisResource, MeasureVisibility, Schedule, SessionRecord
+from attune.care.models import Client, CrisisResource
+from attune.monitoring.models import Alert, ChangeEvent, MeasureVisibility, Schedule, SessionRecord
 from attune.questionnaires import services as questionnaires
 from attune.questionnaires.models import Response
 

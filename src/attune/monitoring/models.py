@@ -1,5 +1,5 @@
 """Measurement over time: schedules, alerts for the care team, changes recorded for reviews, session dates,
-what a client may see of their own results, and each practice's crisis resources."""
+what a client may see of their own results."""
 
 from __future__ import annotations
 
@@ -181,22 +181,3 @@ class MeasureVisibility(models.Model):
 
     def __str__(self) -> str:
         return f"{self.instrument} visibility"
-
-
-class CrisisResource(models.Model):
-    """A crisis line or service a practice offers its clients, shown at once after a critical answer."""
-
-    practice = models.ForeignKey("care.Practice", on_delete=models.CASCADE, related_name="crisis_resources")
-    name = models.CharField(max_length=120)
-    phone = models.CharField(max_length=40, blank=True)
-    text_line = models.CharField(max_length=120, blank=True)
-    web_url = models.URLField(blank=True)
-    hours = models.CharField(max_length=120, blank=True)
-    region = models.CharField(max_length=80, blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["position", "name"]
-
-    def __str__(self) -> str:
-        return self.name

@@ -10,22 +10,25 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from attune.care import crisis
+from attune.care.records import record_of
 from attune.core import policy
-from attune.core.policy import Perm, Relation
+from attune.core.policy import Relation
 from attune.measures import library
-from attune.monitoring import forms, progress, queries, services
+from attune.monitoring import forms, perms, progress, queries, services
 from attune.monitoring.views import error_text, safe_svg
+from attune.questionnaires import perms as questionnaire_perms
 from attune.questionnaires import services as questionnaires
 
 
 @require_GET
 def support(request: HttpRequest, response_id: str) -> HttpResponse:
-    located = questionnaires.locate(request.user, response_id, Perm.MEASURES_ANSWER)
+    located = questionnaires.locate(request.user, response_id, questionnaire_perms.ANSWER)
     if located.access.relation is not Relation.SELF:
         raise Http404("No such page")
     context = {
         "response": located.response,
-        "resources": queries.crisis_resources(located.access.client.practice),
+        "resources": crisis.resources_for(located.access.client.practice_id),
         "continue_url": reverse("questionnaires:portal_resume", args=[located.response.pk]),
     }
     return render(request, "monitoring/support.html", context)
@@ -35,7 +38,7 @@ def support(request: HttpRequest, response_id: str) -> HttpResponse:
 def postpone(request: HttpRequest, response_id: str) -> HttpResponse:
     form = forms.PostponeForm(request.POST)
     if not form.is_valid():
-        questionnaires.locate(request.user, response_id, Perm.MEASURES_ANSWER)
+        questionnaires.locate(request.user, response_id, questionnaire_perms.ANSWER)
         messages.error(request, "Choose when you would like to be reminded.")
         return redirect("care:portal")
     try:
@@ -51,15 +54,15 @@ def postpone(request: HttpRequest, response_id: str) -> HttpResponse:
 def _own_client(request: HttpRequest) -> policy.Access:
     own = policy.visible_to(request.user, relations=[Relation.SELF]).first()
     if own is None:
-        policy.deny(request.user, "Patient", "", Perm.MEASURES_VIEW_OWN_RESULTS)
+        policy.deny_legacy(request.user, "Patient", "", perms.VIEW_OWN_RESULTS)
         raise PermissionDenied("This page is for clients")
-    return policy.get_client_for(request.user, own.pk, Perm.MEASURES_VIEW_OWN_RESULTS)
+    return policy.get_client_for(request.user, own.pk, perms.VIEW_OWN_RESULTS)
 
 
 @require_GET
 def my_results(request: HttpRequest) -> HttpResponse:
     access = _own_client(request)
-    client = access.client
+    client = record_of(access)
     visible = queries.visible_instruments(client)
     sessions = queries.session_dates(client)
     shown = []

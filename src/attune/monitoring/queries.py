@@ -14,9 +14,10 @@ from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils import timezone
 
 from attune.core import policy
-from attune.core.policy import Perm, Relation
-from attune.monitoring import rules
-from attune.monitoring.models import Alert, ChangeEvent, CrisisResource, MeasureVisibility, Schedule, SessionRecord
+from attune.core.policy import Relation
+from attune.monitoring import perms, rules
+from attune.monitoring.models import Alert, ChangeEvent, MeasureVisibility, Schedule, SessionRecord
+from attune.questionnaires import perms as questionnaire_perms
 from attune.questionnaires.models import Response
 
 
@@ -78,8 +79,8 @@ def caseload_summary(user: Any, clients: Iterable[Any]) -> dict[Any, Summary]:
     """Due, overdue and unresolved alerts per client of a caseload page, for the clients whose measures (and
     alerts) this user may see. A fixed number of queries for the whole page."""
     clients = list(clients)
-    measured = [c.pk for c in clients if Perm.MEASURES_VIEW in policy.RULES[policy.relation_of(c)]]
-    alerted = [c.pk for c in clients if Perm.ALERTS_VIEW in policy.RULES[policy.relation_of(c)]]
+    measured = [c.pk for c in clients if policy.relation_of(c) in questionnaire_perms.VIEW.holders]
+    alerted = [c.pk for c in clients if policy.relation_of(c) in perms.ALERTS_VIEW.holders]
     summaries: dict[Any, Summary] = {pk: Summary() for pk in set(measured) | set(alerted)}
     for client_id, states in due_for(measured).items():
         summaries[client_id].due = sum(1 for s in states if s.due.state == "due")
@@ -179,10 +180,6 @@ def change_events(client: Any, code: str | None = None) -> list[ChangeEvent]:
 
 def visible_instruments(client: Any) -> set[str]:
     return set(MeasureVisibility.objects.filter(client=client, visible=True).values_list("instrument", flat=True))
-
-
-def crisis_resources(practice: Any) -> list[CrisisResource]:
-    return list(CrisisResource.objects.filter(practice=practice).order_by("position", "name"))
 
 
 def instruments_used(client: Any) -> list[tuple[str, int, Any]]:

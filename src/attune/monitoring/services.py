@@ -1,5 +1,5 @@
 """Every write of monitoring: schedules, session dates, what a client may see, alerts and their handling,
-postponing, crisis resources, and the hooks the questionnaire engine calls when an answer is given or a
+postponing, and the hooks the questionnaire engine calls when an answer is given or a
 questionnaire is sent.
 
 Actor-driven writes fetch through the access policy first (so a refusal is audited) and record their audit
@@ -21,10 +21,10 @@ from django.utils import timezone
 from attune.care.models import Episode
 from attune.core import audit, policy
 from attune.core.models import AuditEvent
-from attune.core.policy import Perm
 from attune.measures import library
-from attune.monitoring import queries, rules
-from attune.monitoring.models import Alert, ChangeEvent, CrisisResource, MeasureVisibility, Schedule, SessionRecord
+from attune.monitoring import perms, queries, rules
+from attune.monitoring.models import Alert, ChangeEvent, MeasureVisibility, Schedule, SessionRecord
+from attune.questionnaires import perms as questionnaire_perms
 from attune.questionnaires.models import Response
 
 ALERT = "DetectedIssue"
@@ -75,20 +75,18 @@ def create_schedule(
     """Schedule an instrument for a client. A live schedule of the same instrument is replaced."""
     from attune.questionnaires.services import instrument_or_error
 
-    access = policy.get_client_for(actor, client_id, Perm.MONITORING_CONFIGURE)
+    access = policy.get_client_for(actor, client_id, perms.CONFIGURE)
     instrument_or_error(code)
     every, starts = _check_timing(kind, every, starts)
     with transaction.atomic():
         for old in Schedule.objects.select_for_update().filter(
-            client=access.client, instrument=code, ended__isnull=True
+            client_id=access.client_id, instrument=code, ended__isnull=True
         ):
             _end(actor, access, old)
         schedule = Schedule.objects.create(
-            client=access.client, instrument=code, kind=kind, every=every, starts=starts, created_by=actor
+            client_id=access.client_id, instrument=code, kind=kind, every=every, starts=starts, created_by=actor
         )
-        policy.record_access(
-            actor, access, AuditEvent.Action.CREATE, SCHEDULE, str(schedule.pk), Perm.MONITORING_CONFIGURE
-        )
+        policy.record_access(actor, access, AuditEvent.Action.CREATE, SCHEDULE, str(schedule.pk), perms.CONFIGURE)
     return schedule
 
 
@@ -105,11 +103,11 @@ def _check_timing(kind: str, every: int, starts: datetime.date | None) -> tuple[
 
 
 def end_schedule(actor: Any, client_id: Any, schedule_id: Any) -> Schedule:
-    access = policy.get_client_for(actor, client_id, Perm.MONITORING_CONFIGURE)
+    access = policy.get_client_for(actor, client_id, perms.CONFIGURE)
     pk = _parse(schedule_id)
     with transaction.atomic():
         schedule = (
-            Schedule.objects.select_for_update().filter(pk=pk, client=access.client, ended__isnull=True).first()
+            Schedule.objects.select_for_update().filter(pk=pk, client_id=access.client_id, ended__isnull=True).first()
             if pk
             else None
         )
@@ -125,7 +123,7 @@ def _end(actor: Any, access: policy.Access, schedule: Schedule) -> None:
     # Take back what the schedule put in the portal, if the client has not started it.
     if schedule.issued_id is not None:
         _withdraw_untouched(Response.objects.filter(pk=schedule.issued_id))
-    policy.record_access(actor, access, AuditEvent.Action.DELETE, SCHEDULE, str(schedule.pk), Perm.MONITORING_CONFIGURE)
+    policy.record_access(actor, access, AuditEvent.Action.DELETE, SCHEDULE, str(schedule.pk), perms.CONFIGURE)
 
 
 def _withdraw_untouched(responses: Any) -> int:
@@ -180,45 +178,41 @@ def issue_all_due(today: datetime.date | None = None) -> int:
 
 
 def record_session(actor: Any, client_id: Any, date: datetime.date) -> SessionRecord:
-    access = policy.get_client_for(actor, client_id, Perm.MONITORING_CONFIGURE)
+    access = policy.get_client_for(actor, client_id, perms.CONFIGURE)
     today = timezone.localdate()
     if not today - datetime.timedelta(days=730) <= date <= today + datetime.timedelta(days=365):
         raise ValidationError({"date": "Choose a date within two years before or one year after today."})
     with transaction.atomic():
         record, created = SessionRecord.objects.get_or_create(
-            client=access.client, date=date, defaults={"clinician": actor}
+            client_id=access.client_id, date=date, defaults={"clinician": actor}
         )
         if created:
-            policy.record_access(
-                actor, access, AuditEvent.Action.CREATE, SESSION, str(record.pk), Perm.MONITORING_CONFIGURE
-            )
+            policy.record_access(actor, access, AuditEvent.Action.CREATE, SESSION, str(record.pk), perms.CONFIGURE)
     return record
 
 
 def remove_session(actor: Any, client_id: Any, session_id: Any) -> None:
-    access = policy.get_client_for(actor, client_id, Perm.MONITORING_CONFIGURE)
+    access = policy.get_client_for(actor, client_id, perms.CONFIGURE)
     pk = _parse(session_id)
     with transaction.atomic():
-        deleted, _ = SessionRecord.objects.filter(pk=pk, client=access.client).delete() if pk else (0, {})
+        deleted, _ = SessionRecord.objects.filter(pk=pk, client_id=access.client_id).delete() if pk else (0, {})
         if not deleted:
             raise Http404("No such session")
-        policy.record_access(actor, access, AuditEvent.Action.DELETE, SESSION, str(pk), Perm.MONITORING_CONFIGURE)
+        policy.record_access(actor, access, AuditEvent.Action.DELETE, SESSION, str(pk), perms.CONFIGURE)
 
 
 def set_visibility(actor: Any, client_id: Any, code: str, visible: bool) -> MeasureVisibility:
     """Whether the client may see their own results of this instrument, in their portal."""
-    access = policy.get_client_for(actor, client_id, Perm.MONITORING_CONFIGURE)
+    access = policy.get_client_for(actor, client_id, perms.CONFIGURE)
     if code not in library.codes():
         raise ValidationError({"instrument": "There is no such questionnaire."})
     with transaction.atomic():
         row, _ = MeasureVisibility.objects.update_or_create(
-            client=access.client,
+            client_id=access.client_id,
             instrument=code,
             defaults={"visible": visible, "changed_by": actor, "changed": timezone.now()},
         )
-        policy.record_access(
-            actor, access, AuditEvent.Action.UPDATE, VISIBILITY, str(row.pk), Perm.MONITORING_CONFIGURE
-        )
+        policy.record_access(actor, access, AuditEvent.Action.UPDATE, VISIBILITY, str(row.pk), perms.CONFIGURE)
     return row
 
 
@@ -229,7 +223,7 @@ def postpone(actor: Any, response_id: Any, days: int) -> Response:
     """The client sets a waiting questionnaire aside: the portal shows it again after `days` days."""
     from attune.questionnaires.services import locate
 
-    located = locate(actor, response_id, Perm.MEASURES_ANSWER)
+    located = locate(actor, response_id, questionnaire_perms.ANSWER)
     if days not in POSTPONE_DAYS:
         raise ValidationError({"days": "Choose when to be reminded."})
     if not located.response.is_open:
@@ -238,7 +232,12 @@ def postpone(actor: Any, response_id: Any, days: int) -> Response:
     with transaction.atomic():
         Response.objects.filter(pk=located.response.pk).update(postponed_until=until, updated=timezone.now())
         policy.record_access(
-            actor, located.access, AuditEvent.Action.UPDATE, RESPONSE, str(located.response.pk), Perm.MEASURES_ANSWER
+            actor,
+            located.access,
+            AuditEvent.Action.UPDATE,
+            RESPONSE,
+            str(located.response.pk),
+            questionnaire_perms.ANSWER,
         )
     located.response.refresh_from_db()
     return located.response
@@ -253,7 +252,7 @@ def check_alert_reader(user: Any) -> None:
 
     roles = set(Membership.objects.filter(user_id=user.pk, active=True).values_list("role", flat=True))
     if not roles & {Membership.Role.CLINICIAN, Membership.Role.SUPERVISOR}:
-        policy.deny(user, ALERT, "", Perm.ALERTS_VIEW)
+        policy.deny_legacy(user, ALERT, "", perms.ALERTS_VIEW)
         raise PermissionDenied("Alerts are for clinicians and supervisors")
 
 
@@ -277,14 +276,14 @@ def record_alert_list(user: Any, alerts: Any, acting: set[Any]) -> None:
     )
 
 
-def locate_alert(user: Any, alert_id: Any, perm: Perm) -> tuple[policy.Access, Alert]:
+def locate_alert(user: Any, alert_id: Any, perm: policy.Perm) -> tuple[policy.Access, Alert]:
     """An alert through the policy: 404 unless its client is visible to the user, 403 without the permission."""
     pk = _parse(alert_id)
     row = (
         Alert.objects.filter(pk=pk, client__in=policy.visible_to(user)).only("id", "client_id").first() if pk else None
     )
     if row is None:
-        policy.deny(user, ALERT, str(alert_id)[:64], perm)
+        policy.deny_legacy(user, ALERT, str(alert_id)[:64], perm)
         raise Http404("No such alert")
     access = policy.get_client_for(user, row.client_id, perm)
     alert = Alert.objects.select_related("acknowledged_by", "resolved_by").get(pk=row.pk)
@@ -292,7 +291,7 @@ def locate_alert(user: Any, alert_id: Any, perm: Perm) -> tuple[policy.Access, A
 
 
 def acknowledge(actor: Any, alert_id: Any, note: str) -> Alert:
-    access, alert = locate_alert(actor, alert_id, Perm.ALERTS_ACT)
+    access, alert = locate_alert(actor, alert_id, perms.ALERTS_ACT)
     with transaction.atomic():
         alert = Alert.objects.select_for_update().get(pk=alert.pk)
         if alert.status != Alert.Status.OPEN:
@@ -301,12 +300,12 @@ def acknowledge(actor: Any, alert_id: Any, note: str) -> Alert:
         alert.acknowledged, alert.acknowledged_by = timezone.now(), actor
         alert.ack_note = note.strip()
         alert.save(update_fields=["status", "acknowledged", "acknowledged_by", "ack_note"])
-        policy.record_access(actor, access, AuditEvent.Action.UPDATE, ALERT, str(alert.pk), Perm.ALERTS_ACT)
+        policy.record_access(actor, access, AuditEvent.Action.UPDATE, ALERT, str(alert.pk), perms.ALERTS_ACT)
     return alert
 
 
 def resolve(actor: Any, alert_id: Any, note: str = "") -> Alert:
-    access, alert = locate_alert(actor, alert_id, Perm.ALERTS_ACT)
+    access, alert = locate_alert(actor, alert_id, perms.ALERTS_ACT)
     with transaction.atomic():
         alert = Alert.objects.select_for_update().get(pk=alert.pk)
         if alert.status == Alert.Status.RESOLVED:
@@ -320,7 +319,7 @@ def resolve(actor: Any, alert_id: Any, note: str = "") -> Alert:
         alert.save(
             update_fields=["status", "acknowledged", "acknowledged_by", "resolved", "resolved_by", "resolve_note"]
         )
-        policy.record_access(actor, access, AuditEvent.Action.UPDATE, ALERT, str(alert.pk), Perm.ALERTS_ACT)
+        policy.record_access(actor, access, AuditEvent.Action.UPDATE, ALERT, str(alert.pk), perms.ALERTS_ACT)
     return alert
 
 
@@ -420,61 +419,3 @@ def _change_event(response: Response, finding: rules.Finding, rule: rules.Change
     )
     if created:
         _system(AuditEvent.Action.CREATE, CHANGE, event.pk, response.client_id, f"change:{event.kind}")
-
-
-# --- crisis resources -------------------------------------------------------------------------------------
-
-RESOURCE_FIELDS = ("name", "phone", "text_line", "web_url", "hours", "region", "position")
-
-
-def _admin_audit(actor: Any, action: str, resource_id: Any) -> None:
-    audit.record(
-        audit.Entry(
-            action=action,
-            outcome=AuditEvent.Outcome.SUCCESS,
-            agent_id=actor.pk,
-            agent_role="admin",
-            entity_type=RESOURCE,
-            entity_id=str(resource_id),
-            reason="crisis_resources.manage",
-        )
-    )
-
-
-def add_crisis_resource(actor: Any, practice_id: Any, **fields: Any) -> CrisisResource:
-    practice = policy.practice_for(actor, practice_id, "admin")
-    values = {k: v for k, v in fields.items() if k in RESOURCE_FIELDS}
-    with transaction.atomic():
-        resource = CrisisResource.objects.create(practice=practice, **values)
-        _admin_audit(actor, AuditEvent.Action.CREATE, resource.pk)
-    return resource
-
-
-def _resource(practice: Any, resource_id: Any) -> CrisisResource:
-    resource = (
-        CrisisResource.objects.filter(practice=practice, pk=resource_id).first() if str(resource_id).isdigit() else None
-    )
-    if resource is None:
-        raise Http404("No such crisis resource")
-    return resource
-
-
-def update_crisis_resource(actor: Any, practice_id: Any, resource_id: Any, **fields: Any) -> CrisisResource:
-    practice = policy.practice_for(actor, practice_id, "admin")
-    with transaction.atomic():
-        resource = _resource(practice, resource_id)
-        for name in RESOURCE_FIELDS:
-            if name in fields:
-                setattr(resource, name, fields[name])
-        resource.save()
-        _admin_audit(actor, AuditEvent.Action.UPDATE, resource.pk)
-    return resource
-
-
-def remove_crisis_resource(actor: Any, practice_id: Any, resource_id: Any) -> None:
-    practice = policy.practice_for(actor, practice_id, "admin")
-    with transaction.atomic():
-        resource = _resource(practice, resource_id)
-        pk = resource.pk
-        resource.delete()
-        _admin_audit(actor, AuditEvent.Action.DELETE, pk)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from attune.monitoring import portal_views, practice_views, views
+from attune.monitoring import portal_views, views
 
 app_name = "monitoring"
 urlpatterns = [
@@ -24,17 +24,6 @@ urlpatterns = [
     path("clients/<uuid:client_id>/measures/export.csv", views.export_csv, name="export_csv"),
     path("clients/<uuid:client_id>/measures/progress/<slug:code>/", views.progress_page, name="progress"),
     path("clients/<uuid:client_id>/measures/progress/<slug:code>/items/", views.compare, name="compare"),
-    path("practice/<int:practice_id>/crisis-resources/", practice_views.crisis_resources, name="crisis_resources"),
-    path(
-        "practice/<int:practice_id>/crisis-resources/<int:resource_id>/",
-        practice_views.crisis_resource_edit,
-        name="crisis_resource_edit",
-    ),
-    path(
-        "practice/<int:practice_id>/crisis-resources/<int:resource_id>/remove/",
-        practice_views.crisis_resource_remove,
-        name="crisis_resource_remove",
-    ),
     path("portal/questionnaires/<uuid:response_id>/support/", portal_views.support, name="support"),
     path("portal/questionnaires/<uuid:response_id>/postpone/", portal_views.postpone, name="postpone"),
     path("portal/results/", portal_views.my_results, name="my_results"),

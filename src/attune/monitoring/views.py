@@ -18,12 +18,14 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
+from attune.care import crisis
+from attune.care.records import record_of
 from attune.core import policy
 from attune.core.models import AuditEvent
-from attune.core.policy import Perm
 from attune.measures import library
-from attune.monitoring import forms, progress, queries, rules, services
+from attune.monitoring import forms, perms, progress, queries, rules, services
 from attune.monitoring.models import Alert
+from attune.questionnaires import perms as questionnaire_perms
 from attune.questionnaires.models import Response
 
 
@@ -59,7 +61,7 @@ def shows_support(instrument: library.Instrument, link_id: str, choice: str) -> 
 
 
 def crisis_resources_for(client: Any) -> list[Any]:
-    return queries.crisis_resources(client.practice)
+    return crisis.resources_for(client.practice_id)
 
 
 def estimates(codes: Any) -> dict[str, int]:
@@ -89,8 +91,8 @@ def portal_panel(client: Any) -> dict[str, Any]:
 
 def measures_panel(request: HttpRequest, access: policy.Access) -> dict[str, Any]:
     """The monitoring part of a client's measures page (questionnaires:client_measures)."""
-    user, client = request.user, access.client
-    can_configure = policy.allows(access, Perm.MONITORING_CONFIGURE, user)
+    user, client = request.user, record_of(access)
+    can_configure = policy.allows(access, perms.CONFIGURE, user)
     if can_configure:
         services.issue_due(client)
     states = queries.due_for([client.pk]).get(client.pk, [])
@@ -105,19 +107,19 @@ def measures_panel(request: HttpRequest, access: policy.Access) -> dict[str, Any
         "can_configure": can_configure,
         "schedule_form": forms.ScheduleForm() if can_configure else None,
         "session_form": forms.SessionForm(initial={"date": timezone.localdate()}) if can_configure else None,
-        "alerts": queries.unresolved_alerts(client) if policy.allows(access, Perm.ALERTS_VIEW, user) else [],
+        "alerts": queries.unresolved_alerts(client) if policy.allows(access, perms.ALERTS_VIEW, user) else [],
         "today": timezone.localdate(),
     }
 
 
 def overview_panel(request: HttpRequest, access: policy.Access) -> dict[str, Any]:
     """Alerts and what is due, for the client overview (care.views.client_overview)."""
-    user, client = request.user, access.client
-    can_measures = policy.allows(access, Perm.MEASURES_VIEW, user)
+    user, client = request.user, record_of(access)
+    can_measures = policy.allows(access, questionnaire_perms.VIEW, user)
     states = queries.due_for([client.pk]).get(client.pk, []) if can_measures else []
     return {
-        "shown": can_measures or policy.allows(access, Perm.ALERTS_VIEW, user),
-        "alerts": queries.unresolved_alerts(client) if policy.allows(access, Perm.ALERTS_VIEW, user) else [],
+        "shown": can_measures or policy.allows(access, perms.ALERTS_VIEW, user),
+        "alerts": queries.unresolved_alerts(client) if policy.allows(access, perms.ALERTS_VIEW, user) else [],
         "due": [s for s in states if s.due.state != "done"],
         "titles": _titles(),
     }
@@ -156,17 +158,17 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def alert_detail(request: HttpRequest, alert_id: str) -> HttpResponse:
-    access, alert = services.locate_alert(request.user, alert_id, Perm.ALERTS_VIEW)
-    can_act = policy.allows(access, Perm.ALERTS_ACT, request.user)
+    access, alert = services.locate_alert(request.user, alert_id, perms.ALERTS_VIEW)
+    can_act = policy.allows(access, perms.ALERTS_ACT, request.user)
     context = {
         "alert": alert,
-        "client": access.client,
+        "client": record_of(access),
         "can_act": can_act,
         # Acknowledgement notes are clinical text: the care team's, never a supervisor's.
         "show_notes": can_act,
         "titles": _titles(),
         "ack_form": forms.AcknowledgeForm(),
-        "resources": queries.crisis_resources(access.client.practice)
+        "resources": crisis.resources_for(access.client.practice_id)
         if alert.kind in {Alert.Kind.CRITICAL, Alert.Kind.INTAKE_SAFETY}
         else [],
     }
@@ -184,7 +186,7 @@ def alert_acknowledge(request: HttpRequest, alert_id: str) -> HttpResponse:
     form = forms.AcknowledgeForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     if not form.is_valid():
-        services.locate_alert(request.user, alert_id, Perm.ALERTS_ACT)
+        services.locate_alert(request.user, alert_id, perms.ALERTS_ACT)
         messages.error(request, "The note is too long.")
         return redirect("monitoring:alert", alert_id=alert_id)
     try:
@@ -200,7 +202,7 @@ def alert_acknowledge(request: HttpRequest, alert_id: str) -> HttpResponse:
 def alert_resolve(request: HttpRequest, alert_id: str) -> HttpResponse:
     form = forms.AcknowledgeForm(request.POST)
     if not form.is_valid():
-        services.locate_alert(request.user, alert_id, Perm.ALERTS_ACT)
+        services.locate_alert(request.user, alert_id, perms.ALERTS_ACT)
         messages.error(request, "The note is too long.")
         return redirect("monitoring:alert", alert_id=alert_id)
     try:
@@ -221,7 +223,7 @@ def _to_measures(client_id: Any) -> HttpResponse:
 
 @require_POST
 def schedule_create(request: HttpRequest, client_id: str) -> HttpResponse:
-    policy.get_client_for(request.user, client_id, Perm.MONITORING_CONFIGURE)
+    policy.get_client_for(request.user, client_id, perms.CONFIGURE)
     form = forms.ScheduleForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose a questionnaire and how often.")
@@ -247,7 +249,7 @@ def schedule_end(request: HttpRequest, client_id: str, schedule_id: str) -> Http
 
 @require_POST
 def session_add(request: HttpRequest, client_id: str) -> HttpResponse:
-    policy.get_client_for(request.user, client_id, Perm.MONITORING_CONFIGURE)
+    policy.get_client_for(request.user, client_id, perms.CONFIGURE)
     form = forms.SessionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Enter the session date.")
@@ -270,7 +272,7 @@ def session_remove(request: HttpRequest, client_id: str, session_id: str) -> Htt
 
 @require_POST
 def visibility(request: HttpRequest, client_id: str) -> HttpResponse:
-    policy.get_client_for(request.user, client_id, Perm.MONITORING_CONFIGURE)
+    policy.get_client_for(request.user, client_id, perms.CONFIGURE)
     form = forms.VisibilityForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose whether to show the results.")
@@ -290,17 +292,17 @@ def visibility(request: HttpRequest, client_id: str) -> HttpResponse:
 
 @require_GET
 def progress_page(request: HttpRequest, client_id: str, code: str) -> HttpResponse:
-    access = policy.get_client_for(request.user, client_id, Perm.MEASURES_VIEW)
+    access = policy.get_client_for(request.user, client_id, questionnaire_perms.VIEW)
     instrument = _instrument(code)
-    responses = queries.episode_series(access.client, code)
-    built = progress.build(instrument, responses, queries.session_dates(access.client), ident=f"chart-{code}")
+    responses = queries.episode_series(record_of(access), code)
+    built = progress.build(instrument, responses, queries.session_dates(record_of(access)), ident=f"chart-{code}")
     context = {
-        "client": access.client,
+        "client": record_of(access),
         "instrument": instrument,
         "progress": built,
         "chart": safe_svg(built.chart),
-        "events": queries.change_events(access.client, code),
-        "can_answers": policy.allows(access, Perm.MEASURES_VIEW_ANSWERS, request.user),
+        "events": queries.change_events(record_of(access), code),
+        "can_answers": policy.allows(access, questionnaire_perms.VIEW_ANSWERS, request.user),
     }
     return render(request, "monitoring/progress.html", context)
 
@@ -308,18 +310,18 @@ def progress_page(request: HttpRequest, client_id: str, code: str) -> HttpRespon
 @require_GET
 def compare(request: HttpRequest, client_id: str, code: str) -> HttpResponse:
     # A clinician's page: scores (measures.view) and item-level answers (measures.view_answers) both.
-    access = policy.get_client_for(request.user, client_id, Perm.MEASURES_VIEW)
-    if not policy.allows(access, Perm.MEASURES_VIEW_ANSWERS, request.user):
-        policy.deny(
-            request.user, "Patient", str(access.client.pk), Perm.MEASURES_VIEW_ANSWERS,
-            client_id=access.client.pk, relation=access.relation,
+    access = policy.get_client_for(request.user, client_id, questionnaire_perms.VIEW)
+    if not policy.allows(access, questionnaire_perms.VIEW_ANSWERS, request.user):
+        policy.deny_legacy(
+            request.user, "Patient", str(access.client_id), questionnaire_perms.VIEW_ANSWERS,
+            client_id=access.client_id, relation=access.relation,
         )  # fmt: skip
         raise PermissionDenied("You do not have access to this part of the record")
     instrument = _instrument(code)
-    responses = list(queries.completed(access.client, code).prefetch_related("answers"))
+    responses = list(queries.completed(record_of(access), code).prefetch_related("answers"))
     if len(responses) < 2:
         messages.info(request, "Item-level changes need two completed administrations.")
-        return redirect("monitoring:progress", client_id=access.client.pk, code=code)
+        return redirect("monitoring:progress", client_id=access.client_id, code=code)
     form = forms.CompareForm(request.GET)
     chosen = form.cleaned_data if form.is_valid() else {}
     by_id: dict[Any, Response] = {r.pk: r for r in responses}
@@ -329,7 +331,7 @@ def compare(request: HttpRequest, client_id: str, code: str) -> HttpResponse:
         before, after = after, before
     rows = progress.compare_items(instrument, before, after)
     context = {
-        "client": access.client,
+        "client": record_of(access),
         "instrument": instrument,
         "responses": responses,
         "before": before,
@@ -347,16 +349,16 @@ CSV_COLUMNS = ["date", "instrument", "total", "subscales", "band", "missing_rule
 
 @require_GET
 def export_csv(request: HttpRequest, client_id: str) -> HttpResponse:
-    access = policy.get_client_for(request.user, client_id, Perm.MEASURES_VIEW)
+    access = policy.get_client_for(request.user, client_id, questionnaire_perms.VIEW)
     policy.record_access(
-        request.user, access, AuditEvent.Action.EXECUTE, "Observation", "scores.csv", Perm.MEASURES_VIEW
+        request.user, access, AuditEvent.Action.EXECUTE, "Observation", "scores.csv", questionnaire_perms.VIEW
     )
     # The client's name stays out of the file name: files get mailed and synced.
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="scores-{timezone.localdate():%Y%m%d}.csv"'
     writer = csv.writer(response)
     writer.writerow(CSV_COLUMNS)
-    for r in queries.completed(access.client):
+    for r in queries.completed(record_of(access)):
         writer.writerow(
             [
                 timezone.localtime(r.submitted).isoformat(timespec="minutes") if r.submitted else "",

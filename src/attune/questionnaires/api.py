@@ -11,9 +11,8 @@ from ninja import Body, Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
 
-from attune.core.policy import Perm
 from attune.measures import library
-from attune.questionnaires import engine, queries, services
+from attune.questionnaires import engine, perms, queries, services
 from attune.questionnaires.models import Response
 
 router = Router(tags=["questionnaires"])
@@ -139,7 +138,7 @@ def _response(user: Any, response: Response, *, with_score: bool) -> dict[str, A
 def _can_score(user: Any, located: services.Located) -> bool:
     from attune.core import policy
 
-    return policy.allows(located.access, Perm.MEASURES_VIEW, user)
+    return policy.allows(located.access, perms.VIEW, user)
 
 
 @router.get("/instruments", response=list[InstrumentOut], operation_id="list_instruments")
@@ -168,7 +167,7 @@ def assign_response(request: HttpRequest, client_id: str, payload: StartIn) -> t
 
 @router.get("/responses/{response_id}", response=ResponseOut, operation_id="get_response")
 def get_response(request: HttpRequest, response_id: str) -> dict[str, Any]:
-    located = services.locate(request.user, response_id, Perm.MEASURES_VIEW_ANSWERS)
+    located = services.locate(request.user, response_id, perms.VIEW_ANSWERS)
     return _response(request.user, located.response, with_score=_can_score(request.user, located))
 
 
@@ -190,7 +189,7 @@ def submit_response(request: HttpRequest, response_id: str, payload: SubmitIn) -
         response = services.submit(request.user, response_id, payload.submission_id)
     except services.SubmissionConflict as exc:
         raise HttpError(422, str(exc)) from exc
-    located = services.locate(request.user, response.pk, Perm.MEASURES_VIEW_ANSWERS)
+    located = services.locate(request.user, response.pk, perms.VIEW_ANSWERS)
     return _response(request.user, response, with_score=_can_score(request.user, located))
 
 
@@ -206,8 +205,8 @@ def response_fhir(request: HttpRequest, response_id: str) -> dict[str, Any]:
     from attune.questionnaires import fhir
 
     # Scores and answers together: only for whoever may see both (the care team).
-    services.locate(request.user, response_id, Perm.MEASURES_VIEW)
-    located = services.locate(request.user, response_id, Perm.MEASURES_VIEW_ANSWERS)
+    services.locate(request.user, response_id, perms.VIEW)
+    located = services.locate(request.user, response_id, perms.VIEW_ANSWERS)
     return fhir.bundle(located.response)
 
 

@@ -15,12 +15,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from attune.care.records import record_of
 from attune.core import policy
 from attune.core.models import AuditEvent
-from attune.core.policy import Perm
 from attune.measures import library, scoring
 from attune.monitoring import services as monitoring
-from attune.questionnaires import engine, services
+from attune.questionnaires import engine, perms, services
 from attune.questionnaires.models import Answer, Response
 
 LOINC = "http://loinc.org"
@@ -147,7 +147,7 @@ def _value(instrument: library.Instrument, link_id: str, item: dict[str, Any]) -
 
 def import_response(actor: Any, client_id: Any, resource: dict[str, Any]) -> Response:
     """Store a completed QuestionnaireResponse from another system as a scored response of this client."""
-    access = policy.get_client_for(actor, client_id, Perm.MEASURES_ASSIGN)
+    access = policy.get_client_for(actor, client_id, perms.ASSIGN)
     if resource.get("resourceType") != "QuestionnaireResponse":
         raise ValidationError({"resourceType": "Expected a QuestionnaireResponse."})
     if resource.get("status") != "completed":
@@ -173,8 +173,8 @@ def import_response(actor: Any, client_id: Any, resource: dict[str, Any]) -> Res
     result = scoring.score(instrument, {k: v for k, v in values.items() if k in asked})
     with transaction.atomic():
         response = Response.objects.create(
-            client=access.client,
-            episode=services._current_episode(access.client),
+            client_id=access.client_id,
+            episode=services._current_episode(record_of(access)),
             instrument=instrument.code,
             status=Response.Status.COMPLETED,
             mode=Response.Mode.IN_SESSION,
@@ -193,13 +193,13 @@ def import_response(actor: Any, client_id: Any, resource: dict[str, Any]) -> Res
         )
         Answer.objects.bulk_create(
             [
-                Answer(response=response, client=access.client, link_id=k, value=v, skipped=s, answered_at=authored)
+                Answer(
+                    response=response, client_id=access.client_id, link_id=k, value=v, skipped=s, answered_at=authored
+                )
                 for k, (v, s) in parsed.items()
             ]
         )
         # An imported response raises the same alerts as one answered here (critical items, deterioration).
         monitoring.on_submit(response)
-        policy.record_access(
-            actor, access, AuditEvent.Action.CREATE, services.ENTITY, str(response.pk), Perm.MEASURES_ASSIGN
-        )
+        policy.record_access(actor, access, AuditEvent.Action.CREATE, services.ENTITY, str(response.pk), perms.ASSIGN)
     return response

@@ -7,7 +7,9 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from attune.care.records import record_of
 from attune.core import policy
+from attune.questionnaires import perms
 from attune.questionnaires.models import Response
 
 
@@ -30,5 +32,5 @@ def completed_for(client: Any) -> QuerySet[Response]:
 
 
 def scores_for(user: Any, client_id: Any) -> tuple[policy.Access, list[Response]]:
-    access = policy.get_client_for(user, client_id, policy.Perm.MEASURES_VIEW)
-    return access, list(completed_for(access.client))
+    access = policy.get_client_for(user, client_id, perms.VIEW)
+    return access, list(completed_for(record_of(access)))

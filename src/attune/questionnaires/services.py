@@ -16,12 +16,13 @@ from django.http import Http404
 from django.utils import timezone
 
 from attune.care.models import Episode
+from attune.care.records import record_of
 from attune.core import policy
 from attune.core.models import AuditEvent
-from attune.core.policy import Perm, Relation
+from attune.core.policy import Relation
 from attune.measures import library, scoring
 from attune.monitoring import services as monitoring
-from attune.questionnaires import engine
+from attune.questionnaires import engine, perms
 from attune.questionnaires.models import Answer, Response
 
 ENTITY = "QuestionnaireResponse"
@@ -58,7 +59,7 @@ def _parse(value: Any) -> uuid.UUID | None:
         return None
 
 
-def locate(user: Any, response_id: Any, perm: Perm) -> Located:
+def locate(user: Any, response_id: Any, perm: policy.Perm) -> Located:
     """A response through the policy: 404 unless its client is visible to the user; 403 without the permission.
     A client answers their own portal responses; a clinician answers only responses given in session."""
     pk = _parse(response_id)
@@ -68,14 +69,16 @@ def locate(user: Any, response_id: Any, perm: Perm) -> Located:
         else None
     )
     if row is None:
-        policy.deny(user, ENTITY, str(response_id)[:64], perm)
+        policy.deny_legacy(user, ENTITY, str(response_id)[:64], perm)
         raise Http404("No such questionnaire")
     access = policy.get_client_for(user, row.client_id, perm)
     response = Response.objects.get(pk=row.pk)
-    if perm is Perm.MEASURES_ANSWER:
+    if perm is perms.ANSWER:
         expected = Response.Mode.PORTAL if access.relation is Relation.SELF else Response.Mode.IN_SESSION
         if response.mode != expected:
-            policy.deny(user, ENTITY, str(response.pk), perm, client_id=response.client_id, relation=access.relation)
+            policy.deny_legacy(
+                user, ENTITY, str(response.pk), perm, client_id=response.client_id, relation=access.relation
+            )
             raise PermissionDenied("This questionnaire is answered by someone else")
     return Located(access, response)
 
@@ -86,50 +89,50 @@ def _current_episode(client: Any) -> Episode | None:
 
 def assign(actor: Any, client_id: Any, code: str) -> Response:
     """The care team sends a questionnaire to the client's portal."""
-    access = policy.get_client_for(actor, client_id, Perm.MEASURES_ASSIGN)
+    access = policy.get_client_for(actor, client_id, perms.ASSIGN)
     instrument_or_error(code)
     waiting = Response.objects.filter(
-        client=access.client, instrument=code, mode=Response.Mode.PORTAL, status=Response.Status.ASSIGNED
+        client_id=access.client_id, instrument=code, mode=Response.Mode.PORTAL, status=Response.Status.ASSIGNED
     ).first()
     if waiting is not None:
         # One is already waiting, untouched: sending another would only show the client the same thing twice.
         return waiting
     with transaction.atomic():
         response = Response.objects.create(
-            client=access.client, episode=_current_episode(access.client), instrument=code, created_by=actor
+            client_id=access.client_id, episode=_current_episode(record_of(access)), instrument=code, created_by=actor
         )
-        policy.record_access(actor, access, AuditEvent.Action.CREATE, ENTITY, str(response.pk), Perm.MEASURES_ASSIGN)
+        policy.record_access(actor, access, AuditEvent.Action.CREATE, ENTITY, str(response.pk), perms.ASSIGN)
     return response
 
 
 def start(actor: Any, client_id: Any, code: str, *, response_id: Any = None) -> Response:
     """The client starts one in the portal, or a clinician gives one in session. Idempotent on response_id."""
-    access = policy.get_client_for(actor, client_id, Perm.MEASURES_ANSWER)
+    access = policy.get_client_for(actor, client_id, perms.ANSWER)
     instrument_or_error(code)
     mode = Response.Mode.PORTAL if access.relation is Relation.SELF else Response.Mode.IN_SESSION
     pk = _parse(response_id) if response_id is not None else uuid.uuid4()
     if pk is None:
         raise ValidationError({"id": "The response id must be a UUID."})
-    existing = Response.objects.filter(pk=pk, client=access.client).first()
+    existing = Response.objects.filter(pk=pk, client_id=access.client_id).first()
     if existing is not None:
         return _same_start(existing, access, code, mode)
     try:
         with transaction.atomic():
             response = Response.objects.create(
                 id=pk,
-                client=access.client,
-                episode=_current_episode(access.client),
+                client_id=access.client_id,
+                episode=_current_episode(record_of(access)),
                 instrument=code,
                 mode=mode,
                 status=Response.Status.IN_PROGRESS,
                 started=timezone.now(),
                 created_by=actor,
             )
-            policy.record_access(actor, access, AuditEvent.Action.CREATE, ENTITY, str(pk), Perm.MEASURES_ANSWER)
+            policy.record_access(actor, access, AuditEvent.Action.CREATE, ENTITY, str(pk), perms.ANSWER)
     except IntegrityError:
         # A retried or doubled "start" with the same id: the first one won, hand back the same response. An id
         # taken by someone else's response is simply refused, without saying whose.
-        won = Response.objects.filter(pk=pk, client=access.client).first()
+        won = Response.objects.filter(pk=pk, client_id=access.client_id).first()
         if won is None:
             raise ValidationError({"id": "This id cannot be used. Please start again."}) from None
         return _same_start(won, access, code, mode)
@@ -137,7 +140,7 @@ def start(actor: Any, client_id: Any, code: str, *, response_id: Any = None) -> 
 
 
 def _same_start(existing: Response, access: policy.Access, code: str, mode: str) -> Response:
-    if existing.client_id != access.client.pk or existing.instrument != code or existing.mode != mode:
+    if existing.client_id != access.client_id or existing.instrument != code or existing.mode != mode:
         raise ValidationError({"id": "This id belongs to a different questionnaire."})
     return existing
 
@@ -151,7 +154,7 @@ def values_of(response: Response) -> tuple[dict[str, float | None], set[str]]:
 def answer(
     actor: Any, response_id: Any, link_id: str, *, value: float | None = None, skipped: bool = False
 ) -> Response:
-    located = locate(actor, response_id, Perm.MEASURES_ANSWER)
+    located = locate(actor, response_id, perms.ANSWER)
     response, instrument = located.response, located.instrument
     if not response.is_open:
         raise ValidationError("This questionnaire was already sent. Thank you.")
@@ -182,19 +185,17 @@ def answer(
         response.started = response.started or timezone.now()
         response.updated = timezone.now()
         response.save(update_fields=["position", "status", "started", "updated"])
-        policy.record_access(
-            actor, located.access, AuditEvent.Action.UPDATE, ENTITY, str(response.pk), Perm.MEASURES_ANSWER
-        )
+        policy.record_access(actor, located.access, AuditEvent.Action.UPDATE, ENTITY, str(response.pk), perms.ANSWER)
         monitoring.on_answer(response, link_id, None if skipped else float(value))  # type: ignore[arg-type]
     return response
 
 
 def acknowledge_notice(actor: Any, response_id: Any) -> Response:
-    located = locate(actor, response_id, Perm.MEASURES_ANSWER)
+    located = locate(actor, response_id, perms.ANSWER)
     with transaction.atomic():
         Response.objects.filter(pk=located.response.pk).update(notice_seen=True, updated=timezone.now())
         policy.record_access(
-            actor, located.access, AuditEvent.Action.UPDATE, ENTITY, str(located.response.pk), Perm.MEASURES_ANSWER
+            actor, located.access, AuditEvent.Action.UPDATE, ENTITY, str(located.response.pk), perms.ANSWER
         )
     located.response.refresh_from_db()
     return located.response
@@ -202,7 +203,7 @@ def acknowledge_notice(actor: Any, response_id: Any) -> Response:
 
 def pause(actor: Any, response_id: Any, position: str = "") -> Response:
     """Remember where to continue. Answers are already saved; this only records the place."""
-    located = locate(actor, response_id, Perm.MEASURES_ANSWER)
+    located = locate(actor, response_id, perms.ANSWER)
     response = located.response
     if response.is_open and position:
         instrument = located.instrument
@@ -211,7 +212,7 @@ def pause(actor: Any, response_id: Any, position: str = "") -> Response:
         with transaction.atomic():
             Response.objects.filter(pk=response.pk).update(position=position, updated=timezone.now())
             policy.record_access(
-                actor, located.access, AuditEvent.Action.UPDATE, ENTITY, str(response.pk), Perm.MEASURES_ANSWER
+                actor, located.access, AuditEvent.Action.UPDATE, ENTITY, str(response.pk), perms.ANSWER
             )
         response.refresh_from_db()
     return response
@@ -223,7 +224,7 @@ def submit(actor: Any, response_id: Any, submission_key: Any) -> Response:
     key = _parse(submission_key)
     if key is None:
         raise ValidationError({"submission_id": "The submission id must be a UUID."})
-    located = locate(actor, response_id, Perm.MEASURES_ANSWER)
+    located = locate(actor, response_id, perms.ANSWER)
     with transaction.atomic():
         response = Response.objects.select_for_update().get(pk=located.response.pk)
         if response.status == Response.Status.COMPLETED:
@@ -251,8 +252,6 @@ def submit(actor: Any, response_id: Any, submission_key: Any) -> Response:
         response.critical_items = result.critical_items
         response.position = ""
         response.save()
-        policy.record_access(
-            actor, located.access, AuditEvent.Action.UPDATE, ENTITY, str(response.pk), Perm.MEASURES_ANSWER
-        )
+        policy.record_access(actor, located.access, AuditEvent.Action.UPDATE, ENTITY, str(response.pk), perms.ANSWER)
         monitoring.on_submit(response)  # alerts and changes for reviews, in the same transaction
     return response

@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from attune.care.records import record_of
 from attune.core import policy
-from attune.core.policy import Perm
 from attune.monitoring import views as monitoring
-from attune.questionnaires import engine, queries, services
+from attune.questionnaires import engine, perms, queries, services
 from attune.questionnaires.forms import AssignForm
 from attune.questionnaires.models import Response
 
@@ -39,7 +39,7 @@ def _base(surface: str) -> str:
 
 
 def resume(request: HttpRequest, response_id: str, surface: str) -> HttpResponse:
-    located = services.locate(request.user, response_id, Perm.MEASURES_ANSWER)
+    located = services.locate(request.user, response_id, perms.ANSWER)
     response, instrument = located.response, located.instrument
     if not response.is_open:
         return redirect(_finished_url(surface, response))
@@ -54,7 +54,7 @@ def resume(request: HttpRequest, response_id: str, surface: str) -> HttpResponse
 
 @require_http_methods(["GET", "POST"])
 def notice(request: HttpRequest, response_id: str, surface: str) -> HttpResponse:
-    located = services.locate(request.user, response_id, Perm.MEASURES_ANSWER)
+    located = services.locate(request.user, response_id, perms.ANSWER)
     if request.method == "POST":
         services.acknowledge_notice(request.user, response_id)
         return redirect(_url(surface, "resume", located.response))
@@ -69,7 +69,7 @@ def notice(request: HttpRequest, response_id: str, surface: str) -> HttpResponse
 
 @require_http_methods(["GET", "POST"])
 def item(request: HttpRequest, response_id: str, link_id: str, surface: str) -> HttpResponse:
-    located = services.locate(request.user, response_id, Perm.MEASURES_ANSWER)
+    located = services.locate(request.user, response_id, perms.ANSWER)
     response, instrument = located.response, located.instrument
     if not response.is_open:
         return redirect(_finished_url(surface, response))
@@ -139,7 +139,7 @@ def _later(request: HttpRequest, surface: str, response: Response) -> HttpRespon
 
 @require_http_methods(["GET", "POST"])
 def review(request: HttpRequest, response_id: str, surface: str) -> HttpResponse:
-    located = services.locate(request.user, response_id, Perm.MEASURES_ANSWER)
+    located = services.locate(request.user, response_id, perms.ANSWER)
     response, instrument = located.response, located.instrument
     if request.method == "POST":
         try:
@@ -176,21 +176,21 @@ def review(request: HttpRequest, response_id: str, surface: str) -> HttpResponse
 
 def portal_done(request: HttpRequest, response_id: str) -> HttpResponse:
     # The thank-you page belongs to the person who answered in the portal.
-    located = services.locate(request.user, response_id, Perm.MEASURES_ANSWER)
+    located = services.locate(request.user, response_id, perms.ANSWER)
     context = {"response": located.response, "instrument": located.instrument}
     if located.response.critical:
-        context["crisis_resources"] = monitoring.crisis_resources_for(located.access.client)
+        context["crisis_resources"] = monitoring.crisis_resources_for(record_of(located.access))
     return render(request, "questionnaires/done.html", context)
 
 
 def portal_list(request: HttpRequest) -> HttpResponse:
     own = policy.visible_to(request.user, relations=[policy.Relation.SELF]).first()
     if own is None:
-        policy.deny(request.user, "QuestionnaireResponse", "portal", Perm.MEASURES_ANSWER, relation="staff")
+        policy.deny_legacy(request.user, "QuestionnaireResponse", "portal", perms.ANSWER, relation="staff")
         raise policy.PermissionDenied("Questionnaires are for clients")
-    access = policy.get_client_for(request.user, own.pk, Perm.MEASURES_VIEW_ANSWERS)
-    open_ones = list(queries.portal_open(access.client))
-    done = list(queries.completed_for(access.client).filter(mode=Response.Mode.PORTAL)[:20])
+    access = policy.get_client_for(request.user, own.pk, perms.VIEW_ANSWERS)
+    open_ones = list(queries.portal_open(record_of(access)))
+    done = list(queries.completed_for(record_of(access)).filter(mode=Response.Mode.PORTAL)[:20])
     return render(request, "questionnaires/portal_list.html", {"open": open_ones, "done": done, "titles": _titles()})
 
 
@@ -203,15 +203,15 @@ def _titles() -> dict[str, str]:
 @require_http_methods(["GET"])
 def client_measures(request: HttpRequest, client_id: str) -> HttpResponse:
     access, completed = queries.scores_for(request.user, client_id)
-    can_assign = policy.allows(access, Perm.MEASURES_ASSIGN, request.user)
+    can_assign = policy.allows(access, perms.ASSIGN, request.user)
     # First: it puts scheduled questionnaires that are due in the portal, so "open" below includes them.
     panel = monitoring.measures_panel(request, access)
     context = {
-        "client": access.client,
+        "client": record_of(access),
         "completed": completed,
-        "open": list(queries.open_for(access.client)),
+        "open": list(queries.open_for(record_of(access))),
         "can_assign": can_assign,
-        "can_answers": policy.allows(access, Perm.MEASURES_VIEW_ANSWERS, request.user),
+        "can_answers": policy.allows(access, perms.VIEW_ANSWERS, request.user),
         "form": AssignForm() if can_assign else None,
         "titles": _titles(),
         **panel,
@@ -239,11 +239,11 @@ def assign(request: HttpRequest, client_id: str) -> HttpResponse:
 
 
 def response_detail(request: HttpRequest, client_id: str, response_id: str) -> HttpResponse:
-    located = services.locate(request.user, response_id, Perm.MEASURES_VIEW)
+    located = services.locate(request.user, response_id, perms.VIEW)
     if str(located.response.client_id) != str(client_id):
         raise policy.Http404("No such questionnaire")
     response, instrument = located.response, located.instrument
-    show_answers = policy.allows(located.access, Perm.MEASURES_VIEW_ANSWERS, request.user)
+    show_answers = policy.allows(located.access, perms.VIEW_ANSWERS, request.user)
     rows = []
     if show_answers:
         answers = {a.link_id: a for a in response.answers.all()}
@@ -254,7 +254,7 @@ def response_detail(request: HttpRequest, client_id: str, response_id: str) -> H
             asked = engine.enabled(instrument, entry["linkId"], values)
             rows.append({"item": entry, "answer": given, "label": label, "asked": asked})
     context = {
-        "client": located.access.client,
+        "client": record_of(located.access),
         "response": response,
         "instrument": instrument,
         "rows": rows,

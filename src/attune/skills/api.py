@@ -14,9 +14,8 @@ from pydantic import Field
 
 from attune.accounts.roles import user_of
 from attune.core import policy
-from attune.core.policy import Perm
 from attune.diary import access as rows
-from attune.skills import library, queries, services
+from attune.skills import library, perms, queries, services
 from attune.skills.models import GroundingPhrase, SkillPractice, SkillRecommendation
 
 router = Router(tags=["skills"])
@@ -155,7 +154,7 @@ def _recommendation(r: SkillRecommendation) -> dict[str, Any]:
     operation_id="list_recommendations",
 )
 def list_recommendations(request: HttpRequest, client_id: str) -> list[dict[str, Any]]:
-    access = policy.get_client_for(user_of(request), client_id, Perm.VIEW_DIARY)
+    access = policy.get_client_for(user_of(request), client_id, perms.VIEW_DIARY)
     return [_recommendation(r) for r in queries.recommendations(access)]
 
 
@@ -183,11 +182,11 @@ def _practice(p: SkillPractice) -> dict[str, Any]:
 @router.get("/clients/{client_id}/skills/practices", response=PracticePage, operation_id="list_skill_practices")
 def list_skill_practices(request: HttpRequest, client_id: str, params: Query[PageQuery]) -> dict[str, Any]:
     user = user_of(request)
-    access = policy.get_client_for(user, client_id, Perm.VIEW_DIARY)
+    access = policy.get_client_for(user, client_id, perms.VIEW_DIARY)
     paginator = Paginator(queries.practices(access), 25)
     page = paginator.get_page(params.page)
     items = list(page.object_list)
-    rows.record_reads(user, access, "SkillPractice", [p.pk for p in items], Perm.VIEW_DIARY)
+    rows.record_reads(user, access, "SkillPractice", [p.pk for p in items], perms.VIEW_DIARY)
     return {
         "items": [_practice(p) for p in items],
         "count": paginator.count,
@@ -221,9 +220,9 @@ def update_skill_practice(
 def list_phrases(request: HttpRequest, client_id: str) -> list[dict[str, Any]]:
     # Phrases are the client's alone: asking with the client's own write permission keeps the care team out.
     user = user_of(request)
-    access = policy.get_client_for(user, client_id, Perm.WRITE_DIARY)
+    access = policy.get_client_for(user, client_id, perms.WRITE_DIARY)
     phrases: list[GroundingPhrase] = queries.phrases(access)
-    rows.record_reads(user, access, "GroundingPhrase", [p.pk for p in phrases], Perm.WRITE_DIARY)
+    rows.record_reads(user, access, "GroundingPhrase", [p.pk for p in phrases], perms.WRITE_DIARY)
     return [{"id": p.pk, "text": p.text} for p in phrases]
 
 

@@ -10,7 +10,7 @@ from attune.skills.models import GroundingPhrase, SkillPractice, SkillRecommenda
 
 
 def recommendations(access: Access) -> list[SkillRecommendation]:
-    live = SkillRecommendation.objects.filter(client=access.client, withdrawn__isnull=True)
+    live = SkillRecommendation.objects.filter(client_id=access.client_id, withdrawn__isnull=True)
     return list(live.select_related("recommended_by"))
 
 
@@ -22,4 +22,4 @@ def phrases(access: Access) -> list[GroundingPhrase]:
     """The client's own phrases: only the client ever sees them."""
     if not rows.is_owner(access):
         return []
-    return list(GroundingPhrase.objects.filter(client=access.client))
+    return list(GroundingPhrase.objects.filter(client_id=access.client_id))

@@ -12,13 +12,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from attune.care.records import record_of
 from attune.core import policy
 from attune.core.models import AuditEvent
-from attune.core.policy import Access, Perm
+from attune.core.policy import Access
 from attune.diary import access as rows
 from attune.diary import idempotency
 from attune.diary.services import share_default
-from attune.skills import library
+from attune.skills import library, perms
 from attune.skills.models import GroundingPhrase, SkillPractice, SkillRecommendation
 
 NOTE_LIMIT = 2000
@@ -26,7 +27,7 @@ PHRASE_LIMIT = 300
 MAX_PHRASES = 40
 
 
-def _write(actor: Any, access: Access, action: str, entity_type: str, entity_id: Any, perm: Perm) -> None:
+def _write(actor: Any, access: Access, action: str, entity_type: str, entity_id: Any, perm: policy.Perm) -> None:
     policy.record_access(actor, access, action, entity_type, str(entity_id), perm)
 
 
@@ -65,31 +66,31 @@ def record_practice(
     actor: Any, client_id: Any, slug: str, key: uuid.UUID, data: PracticeInput
 ) -> tuple[SkillPractice, bool]:
     """Record one practice. The same key and payload returns the original; a different payload is refused."""
-    perm = Perm.WRITE_DIARY
+    perm = perms.WRITE_DIARY
     access = policy.get_client_for(actor, client_id, perm)
     values = asdict(data)
     values["note"] = (values["note"] or "").strip()
-    digest = idempotency.fingerprint(access.client.pk, {"key": key, "skill": slug, **values})
-    existing = SkillPractice.objects.filter(client=access.client, key=key).first()
+    digest = idempotency.fingerprint(access.client_id, {"key": key, "skill": slug, **values})
+    existing = SkillPractice.objects.filter(client_id=access.client_id, key=key).first()
     if existing is not None:
         return _replayed(actor, access, existing, digest), False
     _check(values, _skill(slug))
-    values["shared"] = share_default(access.client) if values["shared"] is None else values["shared"]
+    values["shared"] = share_default(record_of(access)) if values["shared"] is None else values["shared"]
     values["occurred_at"] = values["occurred_at"] or timezone.now()
     try:
         with transaction.atomic():
-            practice = SkillPractice(client=access.client, skill=slug, key=key, fingerprint=digest, **values)
+            practice = SkillPractice(client_id=access.client_id, skill=slug, key=key, fingerprint=digest, **values)
             practice.save()
             _write(actor, access, AuditEvent.Action.CREATE, "SkillPractice", practice.pk, perm)
     except IntegrityError:
-        existing = SkillPractice.objects.get(client=access.client, key=key)
+        existing = SkillPractice.objects.get(client_id=access.client_id, key=key)
         return _replayed(actor, access, existing, digest), False
     return practice, True
 
 
 def _replayed(actor: Any, access: Access, practice: SkillPractice, digest: str) -> SkillPractice:
     idempotency.check_replay(practice.fingerprint, digest)
-    policy.record_access(actor, access, AuditEvent.Action.READ, "SkillPractice", str(practice.pk), Perm.WRITE_DIARY)
+    policy.record_access(actor, access, AuditEvent.Action.READ, "SkillPractice", str(practice.pk), perms.WRITE_DIARY)
     return practice
 
 
@@ -98,7 +99,7 @@ PRACTICE_FIELDS = ("distress_before", "distress_after", "note", "shared")
 
 def update_practice(actor: Any, client_id: Any, practice_id: Any, changes: dict[str, Any]) -> SkillPractice:
     """Add or change the ratings, note or sharing of a practice afterwards."""
-    perm = Perm.WRITE_DIARY
+    perm = perms.WRITE_DIARY
     access = policy.get_client_for(actor, client_id, perm)
     unknown = set(changes) - set(PRACTICE_FIELDS)
     if unknown:
@@ -118,24 +119,28 @@ def update_practice(actor: Any, client_id: Any, practice_id: Any, changes: dict[
 
 
 def recommend(actor: Any, client_id: Any, slug: str) -> SkillRecommendation:
-    perm = Perm.RECOMMEND_SKILLS
+    perm = perms.RECOMMEND_SKILLS
     access = policy.get_client_for(actor, client_id, perm)
     _skill(slug)
     with transaction.atomic():
-        existing = SkillRecommendation.objects.filter(client=access.client, skill=slug, withdrawn__isnull=True).first()
+        existing = SkillRecommendation.objects.filter(
+            client_id=access.client_id, skill=slug, withdrawn__isnull=True
+        ).first()
         if existing is not None:
             return existing
-        recommendation = SkillRecommendation.objects.create(client=access.client, skill=slug, recommended_by=actor)
+        recommendation = SkillRecommendation.objects.create(
+            client_id=access.client_id, skill=slug, recommended_by=actor
+        )
         _write(actor, access, AuditEvent.Action.CREATE, "SkillRecommendation", recommendation.pk, perm)
     return recommendation
 
 
 def withdraw(actor: Any, client_id: Any, slug: str) -> None:
-    perm = Perm.RECOMMEND_SKILLS
+    perm = perms.RECOMMEND_SKILLS
     access = policy.get_client_for(actor, client_id, perm)
     with transaction.atomic():
         live = SkillRecommendation.objects.select_for_update().filter(
-            client=access.client, skill=slug, withdrawn__isnull=True
+            client_id=access.client_id, skill=slug, withdrawn__isnull=True
         )
         for recommendation in live:
             recommendation.withdrawn = timezone.now()
@@ -144,7 +149,7 @@ def withdraw(actor: Any, client_id: Any, slug: str) -> None:
 
 
 def add_phrase(actor: Any, client_id: Any, text: str) -> GroundingPhrase:
-    perm = Perm.WRITE_DIARY
+    perm = perms.WRITE_DIARY
     access = policy.get_client_for(actor, client_id, perm)
     text = (text or "").strip()
     if not text:
@@ -152,18 +157,18 @@ def add_phrase(actor: Any, client_id: Any, text: str) -> GroundingPhrase:
     if len(text) > PHRASE_LIMIT:
         raise ValidationError({"text": f"Please keep a phrase under {PHRASE_LIMIT} characters."})
     with transaction.atomic():
-        if GroundingPhrase.objects.filter(client=access.client).count() >= MAX_PHRASES:
+        if GroundingPhrase.objects.filter(client_id=access.client_id).count() >= MAX_PHRASES:
             raise ValidationError({"text": f"You have {MAX_PHRASES} phrases. Remove one to add another."})
-        phrase = GroundingPhrase(client=access.client, text=text)
+        phrase = GroundingPhrase(client_id=access.client_id, text=text)
         phrase.save()
         _write(actor, access, AuditEvent.Action.CREATE, "GroundingPhrase", phrase.pk, perm)
     return phrase
 
 
 def delete_phrase(actor: Any, client_id: Any, phrase_id: Any) -> None:
-    perm = Perm.WRITE_DIARY
+    perm = perms.WRITE_DIARY
     access = policy.get_client_for(actor, client_id, perm)
-    scope = GroundingPhrase.objects.filter(client=access.client)
+    scope = GroundingPhrase.objects.filter(client_id=access.client_id)
     phrase = rows.get_row(actor, access, scope, phrase_id, perm, "GroundingPhrase")
     with transaction.atomic():
         phrase.delete()

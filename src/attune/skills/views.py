@@ -14,13 +14,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from attune.accounts import roles
 from attune.accounts.roles import user_of
+from attune.care.records import record_of
 from attune.core import policy
-from attune.core.policy import Perm
 from attune.diary import access as rows
 from attune.diary.idempotency import ReplayMismatchError
 from attune.diary.services import share_default
 from attune.diary.views import add_errors, fresh_key
-from attune.skills import library, queries, services
+from attune.skills import library, perms, queries, services
 from attune.skills.forms import PhraseForm, RecommendForm, SkillPracticeForm
 
 
@@ -33,10 +33,10 @@ def _skill_or_404(slug: str) -> library.Skill:
 
 def library_page(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
-    access = rows.own_client(user, Perm.VIEW_DIARY)
+    access = rows.own_client(user, perms.VIEW_DIARY)
     recommended = {r.skill for r in queries.recommendations(access)}
     recent = list(queries.practices(access)[:5])
-    rows.record_reads(user, access, "SkillPractice", [p.pk for p in recent], Perm.VIEW_DIARY)
+    rows.record_reads(user, access, "SkillPractice", [p.pk for p in recent], perms.VIEW_DIARY)
     context = {"skills": library.ordered_for(recommended), "recent": recent}
     return render(request, "skills/library.html", context)
 
@@ -44,20 +44,20 @@ def library_page(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def skill_page(request: HttpRequest, slug: str) -> HttpResponse:
     user = user_of(request)
-    access = rows.own_client(user, Perm.WRITE_DIARY)
+    access = rows.own_client(user, perms.WRITE_DIARY)
     skill = _skill_or_404(slug)
     initial: dict[str, Any] = {
         "key": uuid.uuid4(),
         "distress_before": 50,
         "distress_after": 50,
-        "shared": share_default(access.client),
+        "shared": share_default(record_of(access)),
         "variant": skill.patterns[0].slug if skill.patterns else "",
     }
     form = SkillPracticeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.record_practice(
-                user, access.client.pk, skill.slug, form.cleaned_data["key"], form.practice_input()
+                user, access.client_id, skill.slug, form.cleaned_data["key"], form.practice_input()
             )
         except ReplayMismatchError as exc:
             form.add_error(None, exc)
@@ -87,10 +87,10 @@ def _phrases_page() -> HttpResponse:
 @require_POST
 def phrase_add(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
-    access = rows.own_client(user, Perm.WRITE_DIARY)
+    access = rows.own_client(user, perms.WRITE_DIARY)
     form = PhraseForm(request.POST)
     try:
-        services.add_phrase(user, access.client.pk, form.cleaned_data["text"] if form.is_valid() else "")
+        services.add_phrase(user, access.client_id, form.cleaned_data["text"] if form.is_valid() else "")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -101,8 +101,8 @@ def phrase_add(request: HttpRequest) -> HttpResponse:
 @require_POST
 def phrase_delete(request: HttpRequest, phrase_id: uuid.UUID) -> HttpResponse:
     user = user_of(request)
-    access = rows.own_client(user, Perm.WRITE_DIARY)
-    services.delete_phrase(user, access.client.pk, phrase_id)
+    access = rows.own_client(user, perms.WRITE_DIARY)
+    services.delete_phrase(user, access.client_id, phrase_id)
     messages.success(request, "Removed.")
     return _phrases_page()
 
@@ -127,26 +127,26 @@ def catalogue_skill(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def client_skills(request: HttpRequest, client_id: uuid.UUID) -> HttpResponse:
     user = user_of(request)
-    access = policy.get_client_for(user, client_id, Perm.VIEW_DIARY)
+    access = policy.get_client_for(user, client_id, perms.VIEW_DIARY)
     if request.method == "POST":
         form = RecommendForm(request.POST)
         try:
             # The service decides (and audits) who may recommend, before it looks at the choice.
-            services.recommend(user, access.client.pk, form.cleaned_data["skill"] if form.is_valid() else "")
+            services.recommend(user, access.client_id, form.cleaned_data["skill"] if form.is_valid() else "")
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, "Recommended. It comes first in their skills library.")
-        return redirect("skills:client_skills", client_id=access.client.pk)
+        return redirect("skills:client_skills", client_id=access.client_id)
     recommendations = queries.recommendations(access)
     practices = list(queries.practices(access)[:50])
-    rows.record_reads(user, access, "SkillPractice", [p.pk for p in practices], Perm.VIEW_DIARY)
+    rows.record_reads(user, access, "SkillPractice", [p.pk for p in practices], perms.VIEW_DIARY)
     context = {
-        "client": access.client,
+        "client": record_of(access),
         "recommendations": [(r, library.get(r.skill)) for r in recommendations],
         "practices": practices,
         "form": RecommendForm(exclude={r.skill for r in recommendations}),
-        "can_recommend": policy.allows(access, Perm.RECOMMEND_SKILLS, user),
+        "can_recommend": policy.allows(access, perms.RECOMMEND_SKILLS, user),
     }
     return render(request, "skills/client_skills.html", context)
 

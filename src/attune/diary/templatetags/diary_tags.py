@@ -55,7 +55,7 @@ def skill_title(slug: str) -> str:
 @register.filter
 def allows(access: Any, perm: str) -> bool:
     """Whether the policy gives this fetched client's relation a permission, for showing links only."""
-    return access is not None and access.can(policy.Perm(perm))
+    return access is not None and access.can(policy.declared()[perm])
 
 
 @register.filter

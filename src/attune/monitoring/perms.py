@@ -1,0 +1,13 @@
+"""Permissions of monitoring: schedules, what a client may see of their results, and alerts."""
+
+from attune.core.policy import Relation as R
+from attune.core.policy import declare
+
+# A client sees their own results only for the instruments their clinician chose to show them
+# (monitoring.MeasureVisibility); this permission lets them get that far.
+VIEW_OWN_RESULTS = declare("measures.view_own_results", {R.SELF})
+CONFIGURE = declare(
+    "monitoring.configure", {R.CARE_TEAM}, write=True, doc="schedules, session dates, what the client may see"
+)
+ALERTS_VIEW = declare("alerts.view", {R.CARE_TEAM, R.SUPERVISOR}, doc="a supervisor never sees notes")
+ALERTS_ACT = declare("alerts.act", {R.CARE_TEAM}, write=True, doc="acknowledge with a note, resolve")
