@@ -9,7 +9,7 @@ PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install demo serve test lint types test-suite test-unit test-browser clean
+.PHONY: install demo serve test lint imports types test-suite test-unit test-browser clean
 
 install: $(PY_STAMP) $(NODE_STAMP) $(CHROMIUM)
 
@@ -38,6 +38,10 @@ demo: install
 lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+
+# The house's layers (docs/architecture.md): no app imports a layer above it or a sibling capability.
+imports: install
+	$(BIN)/lint-imports pyproject.toml
 
 types: install
 	$(BIN)/mypy
