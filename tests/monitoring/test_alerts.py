@@ -217,13 +217,13 @@ def test_only_the_care_team_acts_on_alerts(cast: Cast, client_for: Any) -> None:
 def test_alerts_show_on_the_caseload_and_the_overview(cast: Cast, client_for: Any) -> None:
     phq9(cast.dana, cast.client("dana"), 9, item9=1)
     alice = client_for(cast.alice)
-    caseload = alice.get(reverse("care:caseload")).content.decode()
+    caseload = alice.get(reverse("workspace:caseload")).content.decode()
     assert "1 alert, 1 new" in caseload
-    overview = alice.get(reverse("care:client", args=[cast.client("dana").pk])).content.decode()
+    overview = alice.get(reverse("workspace:client", args=[cast.client("dana").pk])).content.decode()
     assert "Critical answer to" in overview and "item 9" in overview
-    admin = client_for(cast.ada).get(reverse("care:client", args=[cast.client("dana").pk])).content.decode()
+    admin = client_for(cast.ada).get(reverse("workspace:client", args=[cast.client("dana").pk])).content.decode()
     assert "Critical answer" not in admin and "Alerts and what is due" not in admin
-    assert "1 alert" not in client_for(cast.ada).get(reverse("care:caseload")).content.decode()
+    assert "1 alert" not in client_for(cast.ada).get(reverse("workspace:caseload")).content.decode()
 
 
 def test_an_unknown_alert_is_404_and_audited(cast: Cast, client_for: Any) -> None:
