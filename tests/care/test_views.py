@@ -487,3 +487,48 @@ def test_home_sends_each_person_to_their_start_page(cast: Cast, as_user: Any) ->
     }
     for name, target in expected.items():
         assert as_user(cast.users[name]).get(reverse("home")).headers["Location"] == reverse(target), name
+
+
+# --- the record is reached first; invitations link accounts through an event -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("care:client_edit", {"preferred_name": "", "version": "x"}),
+        ("care:episode_close", {"closed": "not a date", "reason": "nonsense"}),
+        ("care:care_team", {"clinician": "nobody"}),
+        ("care:invite_to_portal", {"email": "not-an-address"}),
+    ],
+)
+def test_an_outsider_posting_an_invalid_form_gets_404_and_an_audited_denial(
+    cast: Cast, as_user: Any, name: str, data: dict[str, str]
+) -> None:
+    before = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    response = post(as_user(cast.carol), reverse(name, args=[cast.client("dana").pk]), data)
+    assert response.status_code == 404
+    assert AuditEvent.objects.filter(id__gt=before, agent_id=cast.carol.pk, outcome=AuditEvent.Outcome.DENIED).exists()
+
+
+def test_the_record_layer_links_accepted_portal_invitations() -> None:
+    from attune.care import services
+    from attune.core import events
+
+    assert services.link_invited_account in events.subscribers(events.InvitationAccepted)
+
+
+def test_a_portal_invitation_for_an_already_linked_account_is_refused_and_rolled_back(cast: Cast, as_user: Any) -> None:
+    robin = new_client_without_login(cast)
+    raw, hashed = Invitation.new_token()
+    invitation = Invitation.objects.create(
+        practice=robin.practice, email=cast.dana.email, kind="client", client=robin, token_hash=hashed
+    )
+    from tests.cast import PASSWORD
+
+    visitor = as_user(None)
+    response = post(visitor, reverse("accounts:accept_invitation", args=[raw]), {"password": PASSWORD})
+    assert response.status_code == 200
+    assert "already linked" in text(response)
+    invitation.refresh_from_db()
+    robin.refresh_from_db()
+    assert invitation.accepted is None and robin.user_id is None
