@@ -121,8 +121,12 @@ def test_the_baseline_is_chosen_within_the_episode(cast: Cast) -> None:
 
     dana = cast.client("dana")
     phq9(cast.dana, dana, 2, days_ago=60)
-    care.close_episode(cast.alice, dana.pk, closed=__import__("datetime").date.today(), reason="completed")
-    care.open_episode(cast.alice, dana.pk)
+    from attune.care import perms as care_perms
+    from attune.core import policy
+
+    access = policy.client(cast.alice, dana.pk, care_perms.MANAGE_EPISODES)
+    care.close_episode(access, closed=__import__("datetime").date.today(), reason="completed")
+    care.open_episode(access)
     phq9(cast.dana, dana, 9, days_ago=10)  # the new episode's baseline
     latest = phq9(cast.dana, dana, 12)
     # Against the old episode's 2 this would be reliable deterioration; against this episode's 9 it is not.
