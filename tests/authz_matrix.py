@@ -2,7 +2,7 @@
 standing cast, checked in and reviewed like code. tests/test_authz_matrix.py fails when an endpoint has no rows
 here, when a row names an endpoint that no longer exists, and when any response differs from its cell.
 
-Endpoints are a page's URL name ("care:client") or "api:" + an API operation id ("api:get_client"; the API's
+Endpoints are a page's URL name ("workspace:client") or "api:" + an API operation id ("api:get_client"; the API's
 URL names are its operation ids). Methods are the ones a browser or app uses; writes are sent with a valid
 payload, so a refusal in a write row is the policy's and not the form's.
 
@@ -77,8 +77,8 @@ accounts:accept_invitation      GET    valid      200 200  200  200  200   200  
 accounts:accept_invitation      GET    unusable   404 404  404  404  404   404  404 404  404  404
 accounts:accept_invitation      POST   valid      302 302  302  302  302   302  302 302  302  302
 accounts:accept_invitation      POST   unusable   404 404  404  404  404   404  404 404  404  404
-care:portal                     GET    -          200 200  403  403  403   200  403 403  403  302
-care:caseload                   GET    -          200 200  200  200  200   200  200 200  200  302
+workspace:portal                GET    -          200 200  403  403  403   200  403 403  403  302
+workspace:caseload              GET    -          200 200  200  200  200   200  200 200  200  302
 # --- pages: practice administration ----------------------------------------------------------------------
 practice:people                 GET    own        404 404  403  403  404   404  403 200  403  302
 practice:people                 GET    other      404 404  404  404  403   404  404 404  404  302
@@ -91,9 +91,9 @@ practice:new_client             GET    other      404 404  404  404  403   404  
 practice:new_client             POST   own        404 404  403  403  404   404  403 302  403  302
 practice:new_client             POST   other      404 404  404  404  403   404  404 404  404  302
 # --- pages: a client's record ----------------------------------------------------------------------------
-care:client                     GET    own        200 404  200  404  404   403  200 200  404  302
-care:client                     GET    other      404 200  404  200  404   404  200 200  404  302
-care:client                     GET    shared     200 404  200  404  404   403  200 200  404  302
+workspace:client                GET    own        200 404  200  404  404   403  200 200  404  302
+workspace:client                GET    other      404 200  404  200  404   404  200 200  404  302
+workspace:client                GET    shared     200 404  200  404  404   403  200 200  404  302
 care:client_edit                GET    own        200 404  200  404  404   403  403 403  404  302
 care:client_edit                GET    other      404 200  404  200  404   404  403 403  404  302
 care:client_edit                GET    shared     200 404  200  404  404   403  403 403  404  302

@@ -114,8 +114,8 @@ builds("accounts:password_reset_confirm", "GET")(
     lambda c: Req("GET", page("accounts:password_reset_confirm", *c.password_reset_link()))
 )
 builds("accounts:password_reset_complete", "GET")(lambda c: Req("GET", page("accounts:password_reset_complete")))
-builds("care:portal", "GET")(lambda c: Req("GET", page("care:portal")))
-builds("care:caseload", "GET")(lambda c: Req("GET", page("care:caseload")))
+builds("workspace:portal", "GET")(lambda c: Req("GET", page("workspace:portal")))
+builds("workspace:caseload", "GET")(lambda c: Req("GET", page("workspace:caseload")))
 builds("practice:people", "GET")(lambda c: Req("GET", page("practice:people", c.practice_id)))
 builds("practice:people", "POST")(
     lambda c: Req(
@@ -133,7 +133,7 @@ builds("practice:new_client", "POST")(
         form={"preferred_name": "Nova", "pronouns": "", "primary_clinician": ""},
     )
 )
-builds("care:client", "GET")(lambda c: Req("GET", page("care:client", c.client.pk)))
+builds("workspace:client", "GET")(lambda c: Req("GET", page("workspace:client", c.client.pk)))
 builds("care:client_edit", "GET")(lambda c: Req("GET", page("care:client_edit", c.client.pk)))
 
 

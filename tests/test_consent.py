@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _csrf(browser) -> dict:
-    browser.get(reverse("care:portal"))
+    browser.get(reverse("workspace:portal"))
     return {"csrfmiddlewaretoken": browser.cookies["csrftoken"].value}
 
 

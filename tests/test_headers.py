@@ -18,15 +18,15 @@ def _pages(cast) -> list[tuple[str, str]]:
         ("anonymous", reverse("accounts:login")),
         ("anonymous", reverse("accounts:about_quick_exit")),
         ("anonymous", reverse("accounts:password_reset")),
-        ("alice", reverse("care:caseload")),
-        ("alice", reverse("care:client", args=[dana.pk])),
+        ("alice", reverse("workspace:caseload")),
+        ("alice", reverse("workspace:client", args=[dana.pk])),
         ("alice", reverse("care:client_edit", args=[dana.pk])),
         ("alice", reverse("accounts:settings")),
         ("ada", reverse("care:care_team", args=[dana.pk])),
         ("ada", reverse("practice:people", args=[cast.practices["northside"].pk])),
-        ("dana", reverse("care:portal")),
+        ("dana", reverse("workspace:portal")),
         ("dana", reverse("accounts:settings")),
-        ("frank", reverse("care:portal")),
+        ("frank", reverse("workspace:portal")),
         ("dana", f"/api/v1/clients/{dana.pk}"),
     ]
 
@@ -64,17 +64,17 @@ def test_every_page_carries_the_security_headers(cast, client_for) -> None:
 
 def test_client_and_partner_pages_have_a_neutral_title(cast, client_for) -> None:
     for who in ["dana", "frank"]:
-        body = client_for(getattr(cast, who)).get(reverse("care:portal")).content.decode()
+        body = client_for(getattr(cast, who)).get(reverse("workspace:portal")).content.decode()
         assert "<title>Attune</title>" in body
         assert 'id="quick-exit"' in body
     cast.dana.discreet_name = "Garden notes"
     cast.dana.save()
-    body = client_for(cast.dana).get(reverse("care:portal")).content.decode()
+    body = client_for(cast.dana).get(reverse("workspace:portal")).content.decode()
     assert "<title>Garden notes</title>" in body
 
 
 def test_quick_exit_comes_first_in_tab_order_on_portal_pages(cast, client_for) -> None:
-    body = client_for(cast.dana).get(reverse("care:portal")).content.decode()
+    body = client_for(cast.dana).get(reverse("workspace:portal")).content.decode()
     first_link = re.search(r"<(a|button|input|select|textarea)\b[^>]*>", body.split("<body", 1)[1])
     assert first_link is not None and 'id="quick-exit"' in first_link.group(0)
 

@@ -148,6 +148,7 @@ INSTALLED_APPS = [
     "attune.skills",
     "attune.diary",
     "attune.intake",
+    "attune.workspace",
 ]
 
 MIDDLEWARE = [
@@ -184,7 +185,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "attune.core.context_processors.attune",
+                "attune.workspace.context_processors.attune",
             ],
             "string_if_invalid": "",
             "builtins": ["attune.core.templatetags.attune"],

@@ -1,12 +1,13 @@
 from django.urls import include, path
 
 from attune.api.main import api
-from attune.care import views as care_views
+from attune.workspace import views as workspace_views
 
 urlpatterns = [
-    path("", care_views.home, name="home"),
+    path("", workspace_views.home, name="home"),
     path("account/", include("attune.accounts.urls")),
     path("practice/", include("attune.care.practice_urls")),
+    path("", include("attune.workspace.urls")),
     path("", include("attune.care.urls")),
     path("", include("attune.diary.urls")),
     path("", include("attune.skills.urls")),

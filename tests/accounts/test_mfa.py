@@ -32,8 +32,8 @@ def test_password_only_staff_session_reaches_no_client_data(cast) -> None:
     browser = _password_only(cast.alice)
     dana = cast.client("dana")
     for url in [
-        reverse("care:caseload"),
-        reverse("care:client", args=[dana.pk]),
+        reverse("workspace:caseload"),
+        reverse("workspace:client", args=[dana.pk]),
         reverse("accounts:settings"),
     ]:
         response = browser.get(url)
@@ -46,7 +46,7 @@ def test_new_staff_member_must_enrol_before_the_caseload(cast) -> None:
     newcomer = User.objects.create_user("new@demo.attune.test", PASSWORD, display_name="New Clinician")
     Membership.objects.create(user=newcomer, practice=cast.practices["northside"], role="clinician")
     browser = _password_only(newcomer)
-    response = browser.get(reverse("care:caseload"))
+    response = browser.get(reverse("workspace:caseload"))
     assert response.status_code == 302 and reverse("accounts:mfa_setup") in response["Location"]
     page = browser.get(reverse("accounts:mfa_setup"))
     assert page.status_code == 200 and b"data:image/svg+xml" in page.content
@@ -55,7 +55,7 @@ def test_new_staff_member_must_enrol_before_the_caseload(cast) -> None:
     done = browser.post(reverse("accounts:mfa_setup"), {"code": code})
     assert done.status_code == 200 and b"recovery" in done.content.lower()
     assert mfa.recovery_codes_left(newcomer) == 10
-    assert browser.get(reverse("care:caseload")).status_code == 200
+    assert browser.get(reverse("workspace:caseload")).status_code == 200
 
 
 def test_code_verifies_once_and_a_replay_is_refused(cast) -> None:
@@ -64,11 +64,11 @@ def test_code_verifies_once_and_a_replay_is_refused(cast) -> None:
         first = _password_only(cast.alice)
         ok = first.post(reverse("accounts:mfa_verify"), {"code": code})
         assert ok.status_code == 302
-        assert first.get(reverse("care:caseload")).status_code == 200
+        assert first.get(reverse("workspace:caseload")).status_code == 200
         second = _password_only(cast.alice)
         replay = second.post(reverse("accounts:mfa_verify"), {"code": code})
         assert replay.status_code == 200 and b"did not work" in replay.content
-        assert second.get(reverse("care:caseload")).status_code == 302
+        assert second.get(reverse("workspace:caseload")).status_code == 302
 
 
 def test_each_recovery_code_works_once(cast) -> None:
@@ -121,6 +121,6 @@ def test_api_token_needs_otp_for_staff_but_not_for_clients(cast) -> None:
 
 def test_clients_are_offered_mfa_but_not_forced(cast, client_for) -> None:
     browser = client_for(cast.dana)
-    assert browser.get(reverse("care:portal")).status_code == 200
+    assert browser.get(reverse("workspace:portal")).status_code == 200
     settings_page = browser.get(reverse("accounts:settings")).content.decode()
     assert "It is up to you" in settings_page

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize(("who", "idle_minutes"), [("alice", 15), ("dana", 30)])
 def test_idle_timeout(cast, client_for, who: str, idle_minutes: int) -> None:
-    url = reverse("care:caseload") if who == "alice" else reverse("care:portal")
+    url = reverse("workspace:caseload") if who == "alice" else reverse("workspace:portal")
     with time_machine.travel("2026-11-21 08:00", tick=False) as clock:
         browser = client_for(getattr(cast, who))
         clock.shift((idle_minutes - 1) * 60)
@@ -29,20 +29,20 @@ def test_absolute_lifetime_is_12_hours(cast, client_for) -> None:
         browser = client_for(cast.dana)
         for _ in range(12 * 60 // 20 - 1):
             clock.shift(20 * 60)
-            assert browser.get(reverse("care:portal")).status_code == 200
+            assert browser.get(reverse("workspace:portal")).status_code == 200
         clock.shift(21 * 60)
-        assert browser.get(reverse("care:portal")).status_code == 302
+        assert browser.get(reverse("workspace:portal")).status_code == 302
 
 
 def test_keepalive_extends_the_session(cast, client_for) -> None:
     with time_machine.travel("2026-11-21 08:00", tick=False) as clock:
         browser = client_for(cast.alice)
-        browser.get(reverse("care:caseload"))
+        browser.get(reverse("workspace:caseload"))
         clock.shift(14 * 60)
         csrf = browser.cookies["csrftoken"].value
         assert browser.post(reverse("accounts:keepalive"), HTTP_X_CSRFTOKEN=csrf).status_code == 204
         clock.shift(14 * 60)
-        assert browser.get(reverse("care:caseload")).status_code == 200
+        assert browser.get(reverse("workspace:caseload")).status_code == 200
 
 
 def test_sessions_are_listed_and_can_be_ended_elsewhere(cast, client_for) -> None:
@@ -53,8 +53,8 @@ def test_sessions_are_listed_and_can_be_ended_elsewhere(cast, client_for) -> Non
     here.get(reverse("accounts:settings"))
     csrf = here.cookies["csrftoken"].value
     here.post(reverse("accounts:sign_out_elsewhere"), {"csrfmiddlewaretoken": csrf})
-    assert there.get(reverse("care:portal")).status_code == 302
-    assert here.get(reverse("care:portal")).status_code == 200
+    assert there.get(reverse("workspace:portal")).status_code == 302
+    assert here.get(reverse("workspace:portal")).status_code == 200
     assert UserSession.objects.filter(user=cast.dana).count() == 1
     assert not ApiToken.objects.filter(user=cast.dana, revoked__isnull=True).exists()
     assert Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401

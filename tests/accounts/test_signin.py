@@ -90,14 +90,14 @@ def test_reset_email_comes_from_the_discreet_name(cast) -> None:
 def test_sign_out_invalidates_the_session_on_the_server(cast, client_for) -> None:
     browser = client_for(cast.dana)
     cookie = browser.cookies["attune_session"].value
-    assert browser.get(reverse("care:portal")).status_code == 200
+    assert browser.get(reverse("workspace:portal")).status_code == 200
     browser.post(
         reverse("accounts:logout"),
         {"csrfmiddlewaretoken": browser.cookies["csrftoken"].value} if "csrftoken" in browser.cookies else {},
     )
     replay = Client()
     replay.cookies["attune_session"] = cookie
-    assert replay.get(reverse("care:portal")).status_code == 302
+    assert replay.get(reverse("workspace:portal")).status_code == 302
 
 
 def test_quick_exit_beacon_signs_out(cast) -> None:
@@ -107,4 +107,4 @@ def test_quick_exit_beacon_signs_out(cast) -> None:
     assert browser.post(reverse("accounts:quick_exit")).status_code == 204
     replay = Client()
     replay.cookies["attune_session"] = cookie
-    assert replay.get(reverse("care:portal")).status_code == 302
+    assert replay.get(reverse("workspace:portal")).status_code == 302

@@ -83,7 +83,7 @@ def names_on(response: Any) -> list[str]:
 
 
 def test_caseload_lists_each_person_s_clients(cast: Cast, as_user: Any) -> None:
-    caseload = reverse("care:caseload")
+    caseload = reverse("workspace:caseload")
     assert names_on(as_user(cast.alice).get(caseload)) == ["Dana"]
     assert names_on(as_user(cast.bob).get(caseload)) == ["Eli"]
     assert names_on(as_user(cast.sam).get(caseload)) == ["Dana", "Eli"]
@@ -95,7 +95,7 @@ def test_caseload_lists_each_person_s_clients(cast: Cast, as_user: Any) -> None:
 
 def test_caseload_search_and_status_filter(cast: Cast, as_user: Any) -> None:
     make_clients(cast, 4, prefix="Anaya", discharged_every=2)
-    alice, caseload = as_user(cast.alice), reverse("care:caseload")
+    alice, caseload = as_user(cast.alice), reverse("workspace:caseload")
     assert names_on(alice.get(caseload, {"q": "ana"})) == ["Anaya 00", "Anaya 01", "Anaya 02", "Anaya 03", "Dana"]
     assert names_on(alice.get(caseload, {"status": "discharged"})) == ["Anaya 00", "Anaya 02"]
     assert names_on(alice.get(caseload, {"status": "active", "q": "anaya"})) == ["Anaya 01", "Anaya 03"]
@@ -107,7 +107,7 @@ def test_caseload_search_and_status_filter(cast: Cast, as_user: Any) -> None:
 
 def test_caseload_pages_keep_the_filters(cast: Cast, as_user: Any) -> None:
     make_clients(cast, 30, prefix="Pat")
-    alice, caseload = as_user(cast.alice), reverse("care:caseload")
+    alice, caseload = as_user(cast.alice), reverse("workspace:caseload")
     first = alice.get(caseload, {"q": "pat"})
     assert len(first.context["rows"]) == 25
     assert "page 1 of 2" in text(first)
@@ -118,7 +118,7 @@ def test_caseload_pages_keep_the_filters(cast: Cast, as_user: Any) -> None:
 
 
 def test_caseload_query_count_does_not_grow_with_the_caseload(cast: Cast, as_user: Any) -> None:
-    alice, caseload = as_user(cast.alice), reverse("care:caseload")
+    alice, caseload = as_user(cast.alice), reverse("workspace:caseload")
     alice.get(caseload)  # the first request of a session records it; later ones are steady
 
     def count() -> int:
@@ -137,7 +137,7 @@ def test_caseload_query_count_does_not_grow_with_the_caseload(cast: Cast, as_use
 
 
 def test_overview_shows_clinical_text_to_the_care_team_only(cast: Cast, as_user: Any) -> None:
-    page = reverse("care:client", args=[cast.client("dana").pk])
+    page = reverse("workspace:client", args=[cast.client("dana").pk])
     alice = as_user(cast.alice).get(page)
     assert alice.status_code == 200
     assert has_canary(alice)
@@ -152,8 +152,8 @@ def test_overview_shows_clinical_text_to_the_care_team_only(cast: Cast, as_user:
 
 def test_overview_offers_only_the_actions_the_viewer_may_take(cast: Cast, as_user: Any) -> None:
     dana = cast.client("dana")
-    alice = text(as_user(cast.alice).get(reverse("care:client", args=[dana.pk])))
-    ada = text(as_user(cast.ada).get(reverse("care:client", args=[dana.pk])))
+    alice = text(as_user(cast.alice).get(reverse("workspace:client", args=[dana.pk])))
+    ada = text(as_user(cast.ada).get(reverse("workspace:client", args=[dana.pk])))
     assert reverse("care:client_edit", args=[dana.pk]) in alice
     assert reverse("care:episode_close", args=[dana.pk]) in alice
     assert reverse("care:care_team", args=[dana.pk]) not in alice
@@ -164,7 +164,7 @@ def test_overview_offers_only_the_actions_the_viewer_may_take(cast: Cast, as_use
 def test_reading_the_record_is_audited(cast: Cast, as_user: Any) -> None:
     dana = cast.client("dana")
     before = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    as_user(cast.alice).get(reverse("care:client", args=[dana.pk]))
+    as_user(cast.alice).get(reverse("workspace:client", args=[dana.pk]))
     reads = AuditEvent.objects.filter(id__gt=before, client_id=dana.pk, action="R", outcome=0)
     assert [(e.agent_id, e.agent_role) for e in reads] == [(cast.alice.pk, "clinician")]
 
@@ -178,7 +178,7 @@ def test_alice_edits_the_record(cast: Cast, as_user: Any) -> None:
     data = {"preferred_name": " Dana R ", "pronouns": "she/they", "referral_reason": "In her words.", "version": 1}
     response = post(alice, edit, data)
     assert response.status_code == 302
-    assert response.headers["Location"] == reverse("care:client", args=[dana.pk])
+    assert response.headers["Location"] == reverse("workspace:client", args=[dana.pk])
     dana.refresh_from_db()
     assert (dana.preferred_name, dana.pronouns, dana.referral_reason, dana.version) == (
         "Dana R",
@@ -278,7 +278,7 @@ def test_ada_manages_the_care_team(cast: Cast, as_user: Any) -> None:
     assert roles == {cast.bob.email: "primary", cast.alice.email: "member"}
     alice_row = CareTeamMember.objects.get(client=dana, clinician=cast.alice)
     post(ada, reverse("care:care_team_remove", args=[dana.pk, alice_row.pk]))
-    assert as_user(cast.alice).get(reverse("care:client", args=[dana.pk])).status_code == 404
+    assert as_user(cast.alice).get(reverse("workspace:client", args=[dana.pk])).status_code == 404
 
 
 def test_an_outside_clinician_cannot_be_added_even_by_forging_the_form(cast: Cast, as_user: Any) -> None:
@@ -427,7 +427,7 @@ def test_a_client_accepts_a_portal_invitation_and_lands_in_the_portal(cast: Cast
     assert post(visitor, link, {"display_name": "Robin", "password": STRONG_PASSWORD}).status_code == 302
     robin.refresh_from_db()
     assert robin.user is not None and robin.user.email == "robin@example.org"
-    portal = visitor.get(reverse("care:portal"))
+    portal = visitor.get(reverse("workspace:portal"))
     assert portal.status_code == 200
     assert "Hello, Robin" in text(portal)
 
@@ -453,7 +453,7 @@ def test_an_existing_account_accepts_with_its_password(cast: Cast, as_user: Any)
 
 
 def test_dana_s_portal_shows_her_own_record(cast: Cast, as_user: Any) -> None:
-    response = as_user(cast.dana).get(reverse("care:portal"))
+    response = as_user(cast.dana).get(reverse("workspace:portal"))
     assert response.status_code == 200
     body = text(response)
     assert "Hello, Dana" in body
@@ -466,7 +466,7 @@ def test_dana_s_portal_shows_her_own_record(cast: Cast, as_user: Any) -> None:
 def test_frank_s_portal_shows_the_link_and_nothing_private(cast: Cast, as_user: Any, shared: bool) -> None:
     if shared:
         SharingGrant.objects.create(client=cast.client("dana"), grantee_user=cast.frank, category="referral")
-    response = as_user(cast.frank).get(reverse("care:portal"))
+    response = as_user(cast.frank).get(reverse("workspace:portal"))
     assert response.status_code == 200
     body = text(response)
     assert "What Dana shares with you" in body
@@ -478,12 +478,57 @@ def test_frank_s_portal_shows_the_link_and_nothing_private(cast: Cast, as_user: 
 
 def test_home_sends_each_person_to_their_start_page(cast: Cast, as_user: Any) -> None:
     expected = {
-        "dana": "care:portal",
-        "frank": "care:portal",
-        "alice": "care:caseload",
-        "sam": "care:caseload",
-        "ada": "care:caseload",
+        "dana": "workspace:portal",
+        "frank": "workspace:portal",
+        "alice": "workspace:caseload",
+        "sam": "workspace:caseload",
+        "ada": "workspace:caseload",
         "rita": "accounts:settings",
     }
     for name, target in expected.items():
         assert as_user(cast.users[name]).get(reverse("home")).headers["Location"] == reverse(target), name
+
+
+# --- the record is reached first; invitations link accounts through an event -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("care:client_edit", {"preferred_name": "", "version": "x"}),
+        ("care:episode_close", {"closed": "not a date", "reason": "nonsense"}),
+        ("care:care_team", {"clinician": "nobody"}),
+        ("care:invite_to_portal", {"email": "not-an-address"}),
+    ],
+)
+def test_an_outsider_posting_an_invalid_form_gets_404_and_an_audited_denial(
+    cast: Cast, as_user: Any, name: str, data: dict[str, str]
+) -> None:
+    before = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    response = post(as_user(cast.carol), reverse(name, args=[cast.client("dana").pk]), data)
+    assert response.status_code == 404
+    assert AuditEvent.objects.filter(id__gt=before, agent_id=cast.carol.pk, outcome=AuditEvent.Outcome.DENIED).exists()
+
+
+def test_the_record_layer_links_accepted_portal_invitations() -> None:
+    from attune.care import services
+    from attune.core import events
+
+    assert services.link_invited_account in events.subscribers(events.InvitationAccepted)
+
+
+def test_a_portal_invitation_for_an_already_linked_account_is_refused_and_rolled_back(cast: Cast, as_user: Any) -> None:
+    robin = new_client_without_login(cast)
+    raw, hashed = Invitation.new_token()
+    invitation = Invitation.objects.create(
+        practice=robin.practice, email=cast.dana.email, kind="client", client=robin, token_hash=hashed
+    )
+    from tests.cast import PASSWORD
+
+    visitor = as_user(None)
+    response = post(visitor, reverse("accounts:accept_invitation", args=[raw]), {"password": PASSWORD})
+    assert response.status_code == 200
+    assert "already linked" in text(response)
+    invitation.refresh_from_db()
+    robin.refresh_from_db()
+    assert invitation.accepted is None and robin.user_id is None

@@ -14,12 +14,12 @@ pytestmark = pytest.mark.django_db
 def test_no_canary_in_logs_titles_or_links_while_the_record_is_used(cast, client_for, captured_logs) -> None:
     dana = cast.client("dana")
     pages = [
-        (cast.alice, reverse("care:client", args=[dana.pk])),
+        (cast.alice, reverse("workspace:client", args=[dana.pk])),
         (cast.alice, reverse("care:client_edit", args=[dana.pk])),
         (cast.alice, f"/api/v1/clients/{dana.pk}"),
-        (cast.dana, reverse("care:portal")),
-        (cast.sam, reverse("care:client", args=[dana.pk])),
-        (cast.carol, reverse("care:client", args=[dana.pk])),
+        (cast.dana, reverse("workspace:portal")),
+        (cast.sam, reverse("workspace:client", args=[dana.pk])),
+        (cast.carol, reverse("workspace:client", args=[dana.pk])),
         (cast.eli, f"/api/v1/clients/{dana.pk}"),
     ]
     shown = 0
@@ -38,10 +38,13 @@ def test_no_canary_in_logs_titles_or_links_while_the_record_is_used(cast, client
 
 def test_invitation_email_says_nothing_about_the_client(cast, client_for) -> None:
     from attune.accounts import services
+    from attune.care import perms
     from attune.care.models import Client
+    from attune.core import policy
 
     Client.objects.filter(pk=cast.client("dana").pk).update(user=None)
-    services.invite_to_portal(cast.ada, cast.client("dana").pk, "someone@example.org")
+    access = policy.client(cast.ada, cast.client("dana").pk, perms.INVITE_CLIENT)
+    services.invite_to_portal(access, "someone@example.org", perm=perms.INVITE_CLIENT)
     # Sent on commit; in a test transaction, send it now.
     from attune.accounts.models import Invitation
 

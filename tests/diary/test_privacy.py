@@ -29,7 +29,7 @@ VOLATILE = [
 def pages(world: World) -> list[str]:
     dana = world.dana.pk
     return [
-        reverse("care:client", args=[dana]),
+        reverse("workspace:client", args=[dana]),
         reverse("diary:client_diary", args=[dana]),
         reverse("diary:client_diary", args=[dana]) + "?kind=tone",
         reverse("diary:client_entry", args=[dana, world.private_entry.pk]),
@@ -39,7 +39,7 @@ def pages(world: World) -> list[str]:
         reverse("diary:client_insights", args=[dana]),
         reverse("diary:client_insights", args=[dana]) + "?weeks=52",
         reverse("skills:client_skills", args=[dana]),
-        reverse("care:portal"),
+        reverse("workspace:portal"),
         reverse("diary:entries"),
         reverse("diary:insights"),
         reverse("api:list_diary_entries", args=[dana]),
@@ -126,7 +126,7 @@ def test_the_partner_gets_nothing_of_the_diary(world: World, client_for) -> None
     browser = client_for(world.cast.frank)
     for url in pages(world):
         response = browser.get(url)
-        assert response.status_code in {403, 404} or url == reverse("care:portal"), url
+        assert response.status_code in {403, 404} or url == reverse("workspace:portal"), url
         assert not canaries_in(response), url
 
 

@@ -285,7 +285,7 @@ def test_supervisors_and_admins_cannot_draft(world: World, client_for) -> None:
 
 
 def test_the_overview_links_to_the_diary_only_for_those_who_may_read_it(world: World, client_for) -> None:
-    url = reverse("care:client", args=[world.dana.pk])
+    url = reverse("workspace:client", args=[world.dana.pk])
     diary = reverse("diary:client_diary", args=[world.dana.pk]).encode()
     assert diary in client_for(world.cast.alice).get(url).content
     assert diary not in client_for(world.cast.sam).get(url).content
@@ -293,8 +293,8 @@ def test_the_overview_links_to_the_diary_only_for_those_who_may_read_it(world: W
 
 
 def test_the_portal_home_offers_the_tools_to_clients_only(cast, client_for) -> None:
-    assert reverse("diary:log").encode() in client_for(cast.dana).get(reverse("care:portal")).content
-    assert reverse("diary:log").encode() not in client_for(cast.frank).get(reverse("care:portal")).content
+    assert reverse("diary:log").encode() in client_for(cast.dana).get(reverse("workspace:portal")).content
+    assert reverse("diary:log").encode() not in client_for(cast.frank).get(reverse("workspace:portal")).content
 
 
 def test_insights_page_for_the_client_and_the_care_team(world: World, client_for) -> None:

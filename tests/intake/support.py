@@ -16,7 +16,7 @@ FREE_TEXT = ("about-hopes", "about-signs", "rel-good", "rel-hard", "rel-goals-wo
 
 def csrf(browser: Any) -> dict[str, str]:
     if "csrftoken" not in browser.cookies:
-        browser.get(reverse("care:portal"))
+        browser.get(reverse("workspace:portal"))
     return {"csrfmiddlewaretoken": browser.cookies["csrftoken"].value}
 
 

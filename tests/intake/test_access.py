@@ -26,7 +26,7 @@ def sent_intake(cast):
 
 
 def overview(client_for, user, cast) -> str:
-    return client_for(user).get(reverse("care:client", args=[cast.client("eli").pk])).content.decode()
+    return client_for(user).get(reverse("workspace:client", args=[cast.client("eli").pk])).content.decode()
 
 
 def test_the_overview_card_for_each_role(cast, client_for, sent_intake) -> None:
@@ -37,7 +37,7 @@ def test_the_overview_card_for_each_role(cast, client_for, sent_intake) -> None:
     assert "Feel steadier" not in sam and "Open the intake summary" not in sam and "To talk about in person" not in sam
     ada = overview(client_for, cast.ada, cast)
     assert 'id="intake-overview"' not in ada
-    assert client_for(cast.frank).get(reverse("care:client", args=[cast.client("dana").pk])).status_code == 403
+    assert client_for(cast.frank).get(reverse("workspace:client", args=[cast.client("dana").pk])).status_code == 403
 
 
 def test_the_summary_page(cast, client_for, sent_intake) -> None:

@@ -87,7 +87,7 @@ def _urls(world: World) -> list[str]:
     dana, sent = world.cast.client("dana").pk, world.sent.pk
     return [
         reverse("intake:summary", args=[dana]),
-        reverse("care:client", args=[dana]),
+        reverse("workspace:client", args=[dana]),
         reverse("intake:portal_review", args=[sent]),
         reverse("intake:portal_item", args=[sent, "about-hopes"]),
         reverse("intake:portal_sent", args=[sent]),
@@ -111,7 +111,7 @@ def test_denied_responses_carry_no_canary(world: World, client_for, actor: str) 
 def test_the_care_team_sees_no_free_text_before_the_client_sends(world: World, client_for) -> None:
     bob = client_for(world.cast.bob)
     eli = world.cast.client("eli").pk
-    for url in (reverse("intake:summary", args=[eli]), reverse("care:client", args=[eli])):
+    for url in (reverse("intake:summary", args=[eli]), reverse("workspace:client", args=[eli])):
         body = bob.get(url).content.decode()
         assert not [c for c in world.planted if c in body], url
     api = bob.get(reverse("api:intake_summary", args=[eli])).content.decode()

@@ -41,7 +41,7 @@ def test_eli_keeps_a_section_for_the_session_pauses_resumes_and_sends(
     assert [m.subject for m in mail.outbox] == ["You have something new in Attune"]
     assert "intake" not in mail.outbox[0].body.lower() and "Eli" not in mail.outbox[0].body
 
-    home = eli.get(reverse("care:portal")).content.decode()
+    home = eli.get(reverse("workspace:portal")).content.decode()
     assert "Getting to know you" in home and "From Bob Okafor" in home
     assert resume(eli, intake).endswith("/welcome/")
     welcome = eli.get(reverse("intake:portal_welcome", args=[intake.pk])).content.decode()
@@ -59,7 +59,7 @@ def test_eli_keeps_a_section_for_the_session_pauses_resumes_and_sends(
     _answer(eli, intake, "rel-good", text="We laugh a lot.")
     # Halfway: "Continue later" on the next question.
     later = post(eli, item_url(intake, "rel-hard"), {"action": "later"})
-    assert later["Location"] == reverse("care:portal")
+    assert later["Location"] == reverse("workspace:portal")
 
     # The next day, on another device: exactly where they left off.
     phone = client_for(cast.eli)
@@ -99,7 +99,7 @@ def test_eli_keeps_a_section_for_the_session_pauses_resumes_and_sends(
     assert "Experiences of pressure or coercion" in thanks
 
     # Bob's view.
-    overview = bob.get(reverse("care:client", args=[cast.client("eli").pk])).content.decode()
+    overview = bob.get(reverse("workspace:client", args=[cast.client("eli").pk])).content.decode()
     assert "To talk about in person: Experiences of pressure or coercion" in overview
     summary = bob.get(reverse("intake:summary", args=[cast.client("eli").pk])).content.decode()
     assert "To feel calmer when plans change." in summary  # their goals, in their own words
@@ -183,6 +183,6 @@ def test_continue_later_after_answering_comes_back_to_the_same_question(cast, cl
     eli = client_for(cast.eli)
     post(eli, reverse("intake:portal_welcome", args=[intake.pk]), {"action": "begin"})
     later = post(eli, item_url(intake, "about-signs"), {"action": "later", "text": "Sleeping through"})
-    assert later["Location"] == reverse("care:portal")
+    assert later["Location"] == reverse("workspace:portal")
     assert IntakeAnswer.objects.get(intake=intake, link_id="about-signs").text == "Sleeping through"
     assert resume(client_for(cast.eli), intake).endswith("/q/about-signs/")

@@ -37,7 +37,7 @@ def _answer_everything(cast, intake) -> None:
 def test_summary_and_overview_do_not_grow_with_the_answers(cast, client_for) -> None:
     bob = client_for(cast.bob)
     eli_id = cast.client("eli").pk
-    urls = [reverse("intake:summary", args=[eli_id]), reverse("care:client", args=[eli_id])]
+    urls = [reverse("intake:summary", args=[eli_id]), reverse("workspace:client", args=[eli_id])]
     few = send(cast)
     services.answer(cast.eli, few.pk, "about-hopes", text="one answer")
     services.answer(cast.eli, few.pk, "body-pcl5", codes=["yes"])  # the heavy one adds the baseline too

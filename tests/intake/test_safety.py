@@ -40,7 +40,7 @@ def test_a_safety_answer_shows_support_at_once_and_alerts_the_care_team(cast, cl
     assert "An intake answer suggests a safety concern" in inbox
     detail = bob.get(reverse("monitoring:alert", args=[alerts[0].pk])).content.decode()
     assert reverse("intake:summary", args=[cast.client("eli").pk]) in detail
-    overview = bob.get(reverse("care:client", args=[cast.client("eli").pk])).content.decode()
+    overview = bob.get(reverse("workspace:client", args=[cast.client("eli").pk])).content.decode()
     assert "An intake answer suggests a safety concern" in overview and "to talk through soon" in overview
 
     # Before Eli sends the intake, Bob sees the flag the alert told him about, and nothing else.

@@ -121,8 +121,12 @@ def test_the_baseline_is_chosen_within_the_episode(cast: Cast) -> None:
 
     dana = cast.client("dana")
     phq9(cast.dana, dana, 2, days_ago=60)
-    care.close_episode(cast.alice, dana.pk, closed=__import__("datetime").date.today(), reason="completed")
-    care.open_episode(cast.alice, dana.pk)
+    from attune.care import perms as care_perms
+    from attune.core import policy
+
+    access = policy.client(cast.alice, dana.pk, care_perms.MANAGE_EPISODES)
+    care.close_episode(access, closed=__import__("datetime").date.today(), reason="completed")
+    care.open_episode(access)
     phq9(cast.dana, dana, 9, days_ago=10)  # the new episode's baseline
     latest = phq9(cast.dana, dana, 12)
     # Against the old episode's 2 this would be reliable deterioration; against this episode's 9 it is not.
@@ -217,13 +221,13 @@ def test_only_the_care_team_acts_on_alerts(cast: Cast, client_for: Any) -> None:
 def test_alerts_show_on_the_caseload_and_the_overview(cast: Cast, client_for: Any) -> None:
     phq9(cast.dana, cast.client("dana"), 9, item9=1)
     alice = client_for(cast.alice)
-    caseload = alice.get(reverse("care:caseload")).content.decode()
+    caseload = alice.get(reverse("workspace:caseload")).content.decode()
     assert "1 alert, 1 new" in caseload
-    overview = alice.get(reverse("care:client", args=[cast.client("dana").pk])).content.decode()
+    overview = alice.get(reverse("workspace:client", args=[cast.client("dana").pk])).content.decode()
     assert "Critical answer to" in overview and "item 9" in overview
-    admin = client_for(cast.ada).get(reverse("care:client", args=[cast.client("dana").pk])).content.decode()
+    admin = client_for(cast.ada).get(reverse("workspace:client", args=[cast.client("dana").pk])).content.decode()
     assert "Critical answer" not in admin and "Alerts and what is due" not in admin
-    assert "1 alert" not in client_for(cast.ada).get(reverse("care:caseload")).content.decode()
+    assert "1 alert" not in client_for(cast.ada).get(reverse("workspace:caseload")).content.decode()
 
 
 def test_an_unknown_alert_is_404_and_audited(cast: Cast, client_for: Any) -> None:

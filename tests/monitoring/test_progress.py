@@ -104,7 +104,7 @@ def test_the_client_sees_only_what_the_clinician_allows_in_plain_words(
     assert svg.find(".//{http://www.w3.org/2000/svg}g[@class='chart-cutoff']") is None
     for label in BARE_LABELS:
         assert label not in body, label
-    assert "Your results" in client_for(cast.dana).get(reverse("care:portal")).content.decode()
+    assert "Your results" in client_for(cast.dana).get(reverse("workspace:portal")).content.decode()
     # Hidden again: gone at once.
     post(alice, reverse("monitoring:visibility", args=[dana.pk]), {"instrument": "pcl5", "visible": "0"})
     assert client_for(cast.dana).get(reverse("monitoring:my_results")).context["shown"] == []

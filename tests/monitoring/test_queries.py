@@ -73,7 +73,7 @@ def count(browser: Any, url: str) -> int:
 
 def test_caseload_queries_do_not_grow_with_clients_or_responses(cast: Cast, client_for: Any) -> None:
     alice = client_for(cast.alice)
-    caseload = reverse("care:caseload")
+    caseload = reverse("workspace:caseload")
     alice.get(caseload)  # the first request of a session records it; later ones are steady
     make_monitored_clients(cast, 3, "Few")
     few = count(alice, caseload)

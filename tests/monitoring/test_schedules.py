@@ -53,12 +53,12 @@ def test_the_portal_home_shows_what_is_due_with_an_honest_estimate(cast: Cast, c
     dana = cast.client("dana")
     services.create_schedule(cast.alice, dana.pk, "phq9", "weeks", 1)
     services.create_schedule(cast.alice, dana.pk, "pcl5", "weeks", 2)
-    home = client_for(cast.dana).get(reverse("care:portal"))
+    home = client_for(cast.dana).get(reverse("workspace:portal"))
     body = home.content.decode()
     assert "about 2 minutes" in body and "about 3 minutes" in body
     assert "Not now" in body
     assert len(open_portal(dana)) == 2
-    client_for(cast.dana).get(reverse("care:portal"))
+    client_for(cast.dana).get(reverse("workspace:portal"))
     assert len(open_portal(dana)) == 2, "viewing again issues nothing new"
     assert AuditEvent.objects.filter(reason="measures.schedule", agent_role="system").count() == 2
 
@@ -70,10 +70,10 @@ def test_postponing_hides_it_until_the_date_and_the_clinician_sees_it(cast: Cast
     response = open_portal(dana)[0]
     browser = browser_for(client_for, cast.dana)
     moved = post(browser, reverse("monitoring:postpone", args=[response.pk]), {"days": "3"})
-    assert moved["Location"] == reverse("care:portal")
+    assert moved["Location"] == reverse("workspace:portal")
     response.refresh_from_db()
     assert response.postponed_until == days(3)
-    home = client_for(cast.dana).get(reverse("care:portal"))
+    home = client_for(cast.dana).get(reverse("workspace:portal"))
     assert [r.pk for r in home.context["waiting"]] == []
     assert "Set aside for later" in home.content.decode()
     measures = client_for(cast.alice).get(reverse("questionnaires:client_measures", args=[dana.pk]))
@@ -82,7 +82,7 @@ def test_postponing_hides_it_until_the_date_and_the_clinician_sees_it(cast: Cast
     services.issue_due(dana)
     assert len(open_portal(dana)) == 1
     Response.objects.filter(pk=response.pk).update(postponed_until=days(0))
-    assert [r.pk for r in client_for(cast.dana).get(reverse("care:portal")).context["waiting"]] == [response.pk]
+    assert [r.pk for r in client_for(cast.dana).get(reverse("workspace:portal")).context["waiting"]] == [response.pk]
 
 
 def test_postponing_is_for_the_client_and_for_open_questionnaires(cast: Cast, client_for: Any) -> None:
@@ -107,7 +107,7 @@ def test_due_and_overdue_on_the_caseload(cast: Cast, client_for: Any) -> None:
     services.create_schedule(cast.alice, dana.pk, "phq9", "weeks", 1, days(-1))
     services.create_schedule(cast.alice, dana.pk, "gad7", "weeks", 1, days(-5))
     services.create_schedule(cast.alice, dana.pk, "pcl5", "weeks", 2, days(3))
-    body = client_for(cast.alice).get(reverse("care:caseload")).content.decode()
+    body = client_for(cast.alice).get(reverse("workspace:caseload")).content.decode()
     assert "1 overdue" in body and "1 due" in body
     # Completing the overdue one moves its next date on.
     from tests.monitoring.helpers import complete

@@ -29,7 +29,7 @@ def test_pcl5_with_a_skip_and_a_pause_is_scored_with_its_rule(cast, client_for) 
     )
     assert sent.status_code == 302
     response = Response.objects.get(client=cast.client("dana"), instrument="pcl5")
-    home = dana.get(reverse("care:portal"))
+    home = dana.get(reverse("workspace:portal"))
     assert "Reactions to a stressful experience" in home.content.decode()  # the plain name clients see
     start = dana.get(reverse("questionnaires:portal_resume", args=[response.pk]))
     assert start["Location"] == reverse("questionnaires:portal_notice", args=[response.pk])
@@ -45,7 +45,7 @@ def test_pcl5_with_a_skip_and_a_pause_is_scored_with_its_rule(cast, client_for) 
     later = dana.post(
         reverse("questionnaires:portal_item", args=[response.pk, "pcl5-12"]), {"action": "later", **_csrf(dana)}
     )
-    assert later["Location"] == reverse("care:portal")
+    assert later["Location"] == reverse("workspace:portal")
     # Coming back resumes at item 12.
     again = dana.get(reverse("questionnaires:portal_resume", args=[response.pk]))
     assert again["Location"].endswith("/q/pcl5-12/")

@@ -8,14 +8,14 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
 
-from attune.accounts import mfa, roles, services, throttle
+from attune.accounts import inputs, mfa, roles, services, throttle
 from attune.accounts.models import ApiToken
 
 router = Router(tags=["accounts"])
 
 
 class TokenIn(Schema):
-    email: str = Field(max_length=254)
+    email: str = Field(max_length=inputs.EMAIL_MAX)
     password: str = Field(max_length=1024)
     otp: str | None = Field(default=None, max_length=20, description="Required for staff: a TOTP or recovery code")
     name: str = Field(default="API token", max_length=60)

@@ -5,12 +5,13 @@ from typing import Any
 from django import forms
 from django.contrib.auth import password_validation
 
+from attune.accounts import inputs
 from attune.accounts.models import Invitation
 
 
 class SignInForm(forms.Form):
     email = forms.EmailField(
-        max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True})
+        max_length=inputs.EMAIL_MAX, widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True})
     )
     password = forms.CharField(
         max_length=1024, strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
@@ -70,17 +71,17 @@ class ApiTokenForm(forms.Form):
 
 
 class StaffInviteForm(forms.Form):
-    email = forms.EmailField(max_length=254)
+    email = forms.EmailField(max_length=inputs.EMAIL_MAX)
     kind = forms.ChoiceField(
         label="Role",
-        choices=[
-            (k.value, k.label) for k in Invitation.Kind if k not in {Invitation.Kind.CLIENT, Invitation.Kind.PARTNER}
-        ],
+        choices=[(k.value, k.label) for k in Invitation.Kind if k in inputs.STAFF_KINDS],
     )
 
 
 class PortalInviteForm(forms.Form):
-    email = forms.EmailField(max_length=254, help_text="We send a short, neutral email with a link that works once.")
+    email = forms.EmailField(
+        max_length=inputs.EMAIL_MAX, help_text="We send a short, neutral email with a link that works once."
+    )
 
 
 class CodeForm(forms.Form):
@@ -134,7 +135,7 @@ class PasswordChangeForm(forms.Form):
 
 
 class EmailChangeForm(forms.Form):
-    email = forms.EmailField(label="New email address", max_length=254)
+    email = forms.EmailField(label="New email address", max_length=inputs.EMAIL_MAX)
 
 
 class DiscreetNameForm(forms.Form):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -15,26 +15,27 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from attune.accounts.inputs import PORTAL_KINDS, STAFF_KINDS
 from attune.accounts.models import ApiToken, Invitation, Membership, User, hash_token
-from attune.care import perms as care_perms
-from attune.care.records import record_of
-from attune.core import audit, policy
+from attune.core import audit, events
 from attune.core.models import AuditEvent
-
-STAFF_KINDS = {
-    Invitation.Kind.CLINICIAN,
-    Invitation.Kind.SUPERVISOR,
-    Invitation.Kind.ADMIN,
-    Invitation.Kind.RESEARCHER,
-}
+from attune.core.policy import Access, Perm, PracticeAccess
 
 
-def _event(actor: Any, action: str, entity_type: str, entity_id: Any, *, client_id: Any = None, role: str = "") -> None:
+def _event(
+    actor_id: int | None,
+    action: str,
+    entity_type: str,
+    entity_id: object,
+    *,
+    client_id: uuid.UUID | None = None,
+    role: str = "",
+) -> None:
     audit.record(
         audit.Entry(
             action=action,
             outcome=AuditEvent.Outcome.SUCCESS,
-            agent_id=actor.pk if actor is not None else None,
+            agent_id=actor_id,
             agent_role=role or "user",
             entity_type=entity_type,
             entity_id=str(entity_id),
@@ -55,8 +56,8 @@ def _send_invitation(invitation: Invitation, raw_token: str) -> None:
     )
 
 
-def invite_staff(actor: Any, practice_id: Any, email: str, kind: str) -> Invitation:
-    practice = policy.practice(actor, practice_id, Membership.Role.ADMIN)
+def invite_staff(practice: PracticeAccess, email: str, kind: str) -> Invitation:
+    """A practice admin (the access says so) invites someone to a staff role in the practice."""
     if kind not in STAFF_KINDS:
         raise ValidationError({"kind": "Choose clinician, supervisor, admin or researcher."})
     raw, hashed = Invitation.new_token()
@@ -66,51 +67,45 @@ def invite_staff(actor: Any, practice_id: Any, email: str, kind: str) -> Invitat
             email=email.strip().lower(),
             kind=kind,
             token_hash=hashed,
-            created_by=actor,
+            created_by_id=practice.actor_id,
         )
-        _event(actor, AuditEvent.Action.CREATE, "Invitation", invitation.pk, role="admin")
+        _event(practice.actor_id, AuditEvent.Action.CREATE, "Invitation", invitation.pk, role="admin")
         transaction.on_commit(lambda: _send_invitation(invitation, raw))
     return invitation
 
 
-def invite_to_portal(actor: Any, client_id: Any, email: str, kind: str = Invitation.Kind.CLIENT) -> Invitation:
-    """Invite a client to their portal, or (kind=partner) a partner for couples work."""
-    access = policy.get_client_for(actor, client_id, care_perms.INVITE_CLIENT)
-    if kind not in {Invitation.Kind.CLIENT, Invitation.Kind.PARTNER}:
+def invite_to_portal(access: Access, email: str, *, perm: Perm, kind: str = Invitation.Kind.CLIENT) -> Invitation:
+    """Invite a client to their portal, or (kind=partner) a partner for couples work. `perm` is the record
+    layer's permission to invite, which the caller reached the client with; the invitation is audited under it."""
+    access.require(perm)
+    if kind not in PORTAL_KINDS:
         raise ValidationError({"kind": "Choose client or partner."})
-    if kind == Invitation.Kind.CLIENT and record_of(access).user_id is not None:
+    if kind == Invitation.Kind.CLIENT and access.client.user_id is not None:
         raise ValidationError({"email": "This client already has a portal account."})
     raw, hashed = Invitation.new_token()
     with transaction.atomic():
         invitation = Invitation.objects.create(
-            practice_id=record_of(access).practice_id,
+            practice_id=access.client.practice_id,
             email=email.strip().lower(),
             kind=kind,
             client_id=access.client_id,
             token_hash=hashed,
-            created_by=actor,
+            created_by_id=access.actor_id,
         )
-        policy.record_access(
-            actor,
-            access,
-            AuditEvent.Action.CREATE,
-            "Invitation",
-            str(invitation.pk),
-            care_perms.INVITE_CLIENT,
-        )
+        access.record(AuditEvent.Action.CREATE, "Invitation", invitation.pk, perm)
         transaction.on_commit(lambda: _send_invitation(invitation, raw))
     return invitation
 
 
-def withdraw_invitation(actor: Any, invitation_id: Any) -> Invitation:
-    practices = policy.practices_where(actor, Membership.Role.ADMIN)
-    invitation = Invitation.objects.filter(pk=invitation_id, practice__in=practices).first()
+def withdraw_invitation(practice: PracticeAccess, invitation_id: uuid.UUID | str) -> Invitation:
+    """A practice admin withdraws one of the practice's invitations; its link stops working."""
+    invitation = Invitation.objects.filter(pk=invitation_id, practice=practice.practice_id).first()
     if invitation is None:
         raise Http404("No such invitation")
     with transaction.atomic():
         invitation.withdrawn = invitation.withdrawn or timezone.now()
         invitation.save(update_fields=["withdrawn"])
-        _event(actor, AuditEvent.Action.UPDATE, "Invitation", invitation.pk, role="admin")
+        _event(practice.actor_id, AuditEvent.Action.UPDATE, "Invitation", invitation.pk, role="admin")
     return invitation
 
 
@@ -146,32 +141,29 @@ def accept_invitation(raw_token: str, *, display_name: str, password: str, exist
         _grant_invited_role(invitation, user)
         invitation.accepted = timezone.now()
         invitation.save(update_fields=["accepted"])
-        _event(user, AuditEvent.Action.UPDATE, "Invitation", invitation.pk, client_id=invitation.client_id)
+        _event(user.pk, AuditEvent.Action.UPDATE, "Invitation", invitation.pk, client_id=invitation.client_id)
     return user
 
 
 def _grant_invited_role(invitation: Invitation, user: User) -> None:
-    from attune.care.models import Client, PartnerLink
-
+    """A staff role is accounts' own row; linking a portal account or a partner to a client is the record
+    layer's, which does it on InvitationAccepted, in this transaction (its ValidationError rolls it back)."""
     if invitation.kind in STAFF_KINDS:
         Membership.objects.update_or_create(
-            user=user, practice=invitation.practice, role=invitation.kind, defaults={"active": True}
+            user=user, practice_id=invitation.practice_id, role=invitation.kind, defaults={"active": True}
         )
-    elif invitation.kind == Invitation.Kind.CLIENT:
-        client = Client.objects.select_for_update().get(pk=str(invitation.client_id))
-        if client.user_id is not None or hasattr(user, "client_record"):
-            raise ValidationError("This portal account is already linked.")
-        client.user = user
-        client.save(update_fields=["user"])
-    else:
-        PartnerLink.objects.get_or_create(client_id=invitation.client_id, partner=user, ended__isnull=True)
+        return
+    accepted = events.InvitationAccepted(invitation.pk, invitation.kind, user.pk, invitation.client_id)
+    if not any(events.publish(accepted)):
+        # Without a subscriber the account would exist but reach nothing: refuse rather than half-accept.
+        raise RuntimeError("no app links portal invitations to client records (is attune.care installed?)")
 
 
 def update_profile(user: User, *, display_name: str) -> User:
     with transaction.atomic():
         user.display_name = display_name
         user.save(update_fields=["display_name"])
-        _event(user, AuditEvent.Action.UPDATE, "Person", user.pk)
+        _event(user.pk, AuditEvent.Action.UPDATE, "Person", user.pk)
     return user
 
 
@@ -179,11 +171,11 @@ def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
     raw, hashed = ApiToken.new_token()
     with transaction.atomic():
         token = ApiToken.objects.create(user=user, name=name.strip() or "API token", prefix=raw[:10], token_hash=hashed)
-        _event(user, AuditEvent.Action.CREATE, "ApiToken", token.pk)
+        _event(user.pk, AuditEvent.Action.CREATE, "ApiToken", token.pk)
     return token, raw
 
 
-def revoke_api_token(user: User, token_id: Any) -> ApiToken:
+def revoke_api_token(user: User, token_id: int | str) -> ApiToken:
     token = ApiToken.objects.filter(user=user, pk=token_id, revoked__isnull=True).first()
     if token is None:
         # Someone else's token, or none: the same 404, audited as a refusal like every other one.
@@ -202,7 +194,7 @@ def revoke_api_token(user: User, token_id: Any) -> ApiToken:
     with transaction.atomic():
         token.revoked = timezone.now()
         token.save(update_fields=["revoked"])
-        _event(user, AuditEvent.Action.UPDATE, "ApiToken", token.pk)
+        _event(user.pk, AuditEvent.Action.UPDATE, "ApiToken", token.pk)
     return token
 
 
@@ -225,7 +217,7 @@ def change_password(user: User, new_password: str) -> None:
     with transaction.atomic():
         user.set_password(new_password)
         user.save(update_fields=["password"])
-        _event(user, AuditEvent.Action.UPDATE, "Person", user.pk)
+        _event(user.pk, AuditEvent.Action.UPDATE, "Person", user.pk)
 
 
 def change_email(user: User, new_email: str) -> None:
@@ -236,14 +228,14 @@ def change_email(user: User, new_email: str) -> None:
     with transaction.atomic():
         user.email = new_email
         user.save(update_fields=["email"])
-        _event(user, AuditEvent.Action.UPDATE, "Person", user.pk)
+        _event(user.pk, AuditEvent.Action.UPDATE, "Person", user.pk)
 
 
 def set_discreet_name(user: User, name: str) -> None:
     with transaction.atomic():
         user.discreet_name = name.strip()
         user.save(update_fields=["discreet_name"])
-        _event(user, AuditEvent.Action.UPDATE, "Person", user.pk)
+        _event(user.pk, AuditEvent.Action.UPDATE, "Person", user.pk)
 
 
 def sender_for(user: User | None) -> str:

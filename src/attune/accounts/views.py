@@ -20,7 +20,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from attune.accounts import mfa, roles, services, sessions, throttle
+from attune.accounts import inputs, mfa, roles, services, sessions, throttle
 from attune.accounts.forms import (
     AcceptInvitationForm,
     ApiTokenForm,
@@ -372,7 +372,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         form = ExistingAccountForm(request.POST or None)
     else:
         form = AcceptInvitationForm(
-            request.POST or None, email=invitation.email, staff=invitation.kind in services.STAFF_KINDS
+            request.POST or None, email=invitation.email, staff=invitation.kind in inputs.STAFF_KINDS
         )
     if request.method == "POST" and form.is_valid():
         try:

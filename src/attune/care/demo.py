@@ -144,6 +144,7 @@ def _enrol(user: User, secret_base32: str) -> None:
 
 @transaction.atomic
 def seed(password: str = DEFAULT_PASSWORD, *, extra: bool = True, totp_secret: str = DEFAULT_TOTP_SECRET) -> Cast:
+    """The cast; `extra` adds the caseload's further clients (the capabilities' data is workspace.demo's)."""
     cast = Cast()
     today = timezone.localdate()
     for slug, name in (("northside", "Northside"), ("southside", "Southside")):
@@ -177,15 +178,6 @@ def seed(password: str = DEFAULT_PASSWORD, *, extra: bool = True, totp_secret: s
     PartnerLink.objects.get_or_create(client=cast.clients["dana"], partner=cast.users["frank"], ended__isnull=True)
     if extra:
         _seed_extra(cast, today)
-        from attune.diary import demo as diary_demo
-
-        diary_demo.seed(cast.clients, cast.users)
-        from attune.monitoring import demo as monitoring_demo
-
-        monitoring_demo.seed(cast.clients, cast.users)
-        from attune.intake import demo as intake_demo
-
-        intake_demo.seed(cast.clients, cast.users)
     return cast
 
 

@@ -6,26 +6,26 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from attune.care.models import Episode
+from attune.care import inputs
 
 
 class CaseloadFilterForm(forms.Form):
-    q = forms.CharField(label="Search by name", max_length=80, required=False)
+    q = forms.CharField(label="Search by name", max_length=inputs.SEARCH_MAX, required=False)
     status = forms.ChoiceField(
         label="Show",
         required=False,
-        choices=[("", "All clients"), ("active", "Active"), ("discharged", "Discharged")],
+        choices=[("", "All clients"), *inputs.CASELOAD_STATUSES],
     )
     page = forms.IntegerField(min_value=1, required=False)
 
 
 class ClientForm(forms.Form):
-    preferred_name = forms.CharField(label="Preferred name", max_length=80)
-    pronouns = forms.CharField(label="Pronouns", max_length=40, required=False)
+    preferred_name = forms.CharField(label="Preferred name", max_length=inputs.PREFERRED_NAME_MAX)
+    pronouns = forms.CharField(label="Pronouns", max_length=inputs.PRONOUNS_MAX, required=False)
     referral_reason = forms.CharField(
         label="What brings them here",
         required=False,
-        max_length=20000,
+        max_length=inputs.REFERRAL_REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="In the client's words where possible. Stored encrypted.",
     )
@@ -53,7 +53,7 @@ class CloseEpisodeForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         initial=timezone.localdate,
     )
-    reason = forms.ChoiceField(label="Reason", choices=Episode.CloseReason.choices)
+    reason = forms.ChoiceField(label="Reason", choices=inputs.CLOSE_REASONS.choices)
 
     def clean_closed(self) -> datetime.date:
         closed: datetime.date = self.cleaned_data["closed"]

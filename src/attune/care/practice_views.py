@@ -13,57 +13,52 @@ from django.views.decorators.http import require_http_methods, require_POST
 from attune.accounts import services as account_services
 from attune.accounts.forms import StaffInviteForm
 from attune.accounts.models import Invitation, Membership
-from attune.care import crisis, services
+from attune.care import crisis, queries, services
 from attune.care.forms import CrisisResourceForm, NewClientForm
-from attune.care.records import practice_for
-from attune.care.views import _clinician_choices
 from attune.core import policy
 
 
 @require_http_methods(["GET", "POST"])
 def people(request: HttpRequest, practice_id: int) -> HttpResponse:
-    practice = practice_for(request.user, practice_id, Membership.Role.ADMIN)
+    access = policy.practice(request.user, practice_id, Membership.Role.ADMIN)
     form = StaffInviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            account_services.invite_staff(
-                request.user, practice.pk, form.cleaned_data["email"], form.cleaned_data["kind"]
-            )
+            account_services.invite_staff(access, form.cleaned_data["email"], form.cleaned_data["kind"])
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, "Invitation sent. The link works once and expires in a week.")
-            return redirect("practice:people", practice_id=practice.pk)
+            return redirect("practice:people", practice_id=access.practice_id)
     members = (
-        Membership.objects.filter(practice=practice)
+        Membership.objects.filter(practice_id=access.practice_id)
         .select_related("user", "supervisor")
         .order_by("user__display_name", "role")
     )
     pending = Invitation.objects.filter(
-        practice=practice, accepted__isnull=True, withdrawn__isnull=True, expires__gt=timezone.now()
+        practice_id=access.practice_id, accepted__isnull=True, withdrawn__isnull=True, expires__gt=timezone.now()
     ).order_by("-created")
-    context = {"practice": practice, "form": form, "members": members, "pending": pending}
+    context = {"practice": access.practice, "form": form, "members": members, "pending": pending}
     return render(request, "care/practice_people.html", context)
 
 
 @require_POST
 def withdraw_invitation(request: HttpRequest, practice_id: int, invitation_id: str) -> HttpResponse:
-    practice = practice_for(request.user, practice_id, Membership.Role.ADMIN)
-    account_services.withdraw_invitation(request.user, invitation_id)
+    access = policy.practice(request.user, practice_id, Membership.Role.ADMIN)
+    account_services.withdraw_invitation(access, invitation_id)
     messages.success(request, "The invitation was withdrawn; its link no longer works.")
-    return redirect("practice:people", practice_id=practice.pk)
+    return redirect("practice:people", practice_id=access.practice_id)
 
 
 @require_http_methods(["GET", "POST"])
 def new_client(request: HttpRequest, practice_id: int) -> HttpResponse:
-    practice = practice_for(request.user, practice_id, Membership.Role.ADMIN)
+    access = policy.practice(request.user, practice_id, Membership.Role.ADMIN)
     # An admin opens the record but does not write clinical text: that belongs to the care team.
-    form = NewClientForm(request.POST or None, clinicians=_clinician_choices(practice), clinical=False)
+    form = NewClientForm(request.POST or None, clinicians=queries.clinician_choices(access.practice_id), clinical=False)
     if request.method == "POST" and form.is_valid():
         try:
             client = services.create_client(
-                request.user,
-                practice.pk,
+                access,
                 preferred_name=form.cleaned_data["preferred_name"],
                 pronouns=form.cleaned_data["pronouns"],
                 primary_clinician_id=form.cleaned_data["primary_clinician"],
@@ -72,8 +67,8 @@ def new_client(request: HttpRequest, practice_id: int) -> HttpResponse:
             form.add_error(None, exc)
         else:
             messages.success(request, "The client record is open.")
-            return redirect("care:client", client_id=client.pk)
-    return render(request, "care/new_client.html", {"practice": practice, "form": form})
+            return redirect("workspace:client", client_id=client.pk)
+    return render(request, "care/new_client.html", {"practice": access.practice, "form": form})
 
 
 @require_http_methods(["GET", "POST"])

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from attune.accounts.models import Membership, User
 from attune.care.models import CareTeamMember, Client, Episode
 from attune.core import policy
 
@@ -45,3 +46,13 @@ def episodes(client: Client) -> list[Episode]:
 
 def current_episode(episode_list: list[Episode]) -> Episode | None:
     return next((e for e in episode_list if e.closed is None), None)
+
+
+def clinician_choices(practice_id: int) -> list[tuple[int, str]]:
+    """The practice's active clinicians, for choosing a care team or a primary clinician."""
+    clinicians = User.objects.filter(
+        memberships__practice_id=practice_id,
+        memberships__role=Membership.Role.CLINICIAN,
+        memberships__active=True,
+    ).order_by("display_name")
+    return [(u.pk, u.display_name) for u in clinicians]

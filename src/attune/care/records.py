@@ -8,8 +8,7 @@ models, and these helpers give code above this layer that row with its full type
 from __future__ import annotations
 
 from attune.care.models import Client, Practice
-from attune.core import policy
-from attune.core.policy import Access, PracticeAccess, UserLike
+from attune.core.policy import Access, PracticeAccess
 
 
 def record_of(access: Access) -> Client:
@@ -26,8 +25,3 @@ def practice_of(access: PracticeAccess) -> Practice:
     if not isinstance(practice, Practice):
         raise TypeError("a PracticeAccess always carries a care.models.Practice")
     return practice
-
-
-def practice_for(user: UserLike | None, practice_id: object, role: str) -> Practice:
-    """One practice in which the user holds the role (policy.practice: 403 for other members, 404 otherwise)."""
-    return practice_of(policy.practice(user, practice_id, role))

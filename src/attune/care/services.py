@@ -1,40 +1,35 @@
-"""Every write to client records, care teams and episodes. Each opens its transaction, applies the policy
-and writes its audit event with the change."""
+"""Every write to client records, care teams and episodes. Each takes the access the view reached the record
+with (`policy.client` or `policy.practice`), opens its transaction and writes its audit event with the change."""
 
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from collections.abc import Mapping
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 
-from attune.accounts.models import Membership, User
-from attune.care import perms
-from attune.care.models import CareTeamMember, Client, Episode, Practice
-from attune.care.records import practice_of, record_of
-from attune.core import policy
+from attune.accounts.inputs import PORTAL_KINDS
+from attune.accounts.models import Invitation, Membership, User
+from attune.care import inputs, perms
+from attune.care.models import CareTeamMember, Client, Episode, PartnerLink
+from attune.core import events
 from attune.core.models import AuditEvent
-
-EDITABLE_FIELDS = ("preferred_name", "pronouns", "referral_reason")
+from attune.core.policy import Access, PracticeAccess
 
 
 class StaleWriteError(Exception):
     """Someone else saved this record since it was read; nothing was overwritten."""
 
 
-def _write(actor: Any, access: policy.Access, action: str, entity_type: str, entity_id: Any, perm: policy.Perm) -> None:
-    policy.record_access(actor, access, action, entity_type, str(entity_id), perm)
-
-
-def _clinician_in(practice: Practice, clinician_id: Any) -> User:
+def _clinician_in(practice_id: int, clinician_id: int) -> User:
     user = User.objects.filter(
         pk=clinician_id,
         is_active=True,
-        memberships__practice=practice,
+        memberships__practice_id=practice_id,
         memberships__role=Membership.Role.CLINICIAN,
         memberships__active=True,
     ).first()
@@ -44,58 +39,57 @@ def _clinician_in(practice: Practice, clinician_id: Any) -> User:
 
 
 def create_client(
-    actor: Any,
-    practice_id: Any,
+    practice: PracticeAccess,
     *,
     preferred_name: str,
     pronouns: str = "",
     referral_reason: str = "",
-    primary_clinician_id: Any = None,
+    primary_clinician_id: int | None = None,
 ) -> Client:
     """A practice admin opens a client record, with its first episode and, optionally, a primary clinician."""
-    practice_access = policy.practice(actor, practice_id, Membership.Role.ADMIN)
-    practice = practice_of(practice_access)
-    clinician = _clinician_in(practice, primary_clinician_id) if primary_clinician_id else None
+    clinician = _clinician_in(practice.practice_id, primary_clinician_id) if primary_clinician_id else None
     with transaction.atomic():
-        client = Client(practice=practice, preferred_name=preferred_name.strip(), pronouns=pronouns.strip())
+        client = Client(
+            practice_id=practice.practice_id, preferred_name=preferred_name.strip(), pronouns=pronouns.strip()
+        )
         client.referral_reason = referral_reason
         client.save()
         Episode.objects.create(client=client)
         if clinician is not None:
             CareTeamMember.objects.create(client=client, clinician=clinician, role=CareTeamMember.Role.PRIMARY)
-        access = practice_access.new_record(client)
-        _write(actor, access, AuditEvent.Action.CREATE, "Patient", client.pk, perms.MANAGE_TEAM)
+        practice.new_record(client).record(AuditEvent.Action.CREATE, "Patient", client.pk, perms.MANAGE_TEAM)
     return client
 
 
-def update_client(
-    actor: Any, client_id: Any, changes: dict[str, Any], *, expected_version: int | None = None
-) -> Client:
-    unknown = set(changes) - set(EDITABLE_FIELDS)
+def _check_changes(access: Access, changes: Mapping[str, str]) -> None:
+    unknown = set(changes) - set(inputs.EDITABLE_FIELDS)
     if unknown:
         raise ValidationError({name: "This field cannot be changed here." for name in unknown})
     if "preferred_name" in changes and not str(changes["preferred_name"]).strip():
         raise ValidationError({"preferred_name": "A preferred name is needed."})
-    perm = perms.UPDATE
-    access = policy.get_client_for(actor, client_id, perm)
-    if "referral_reason" in changes and not policy.allows(access, perms.VIEW_CLINICAL, actor):
-        raise policy.PermissionDenied("You cannot change this part of the record")
+    if "referral_reason" in changes and not access.can(perms.VIEW_CLINICAL):
+        raise PermissionDenied("You cannot change this part of the record")
+
+
+def update_client(access: Access, changes: Mapping[str, str], *, expected_version: int | None = None) -> Client:
+    """Change the record's editable fields (access reached with client.update); a stale version changes nothing."""
+    _check_changes(access, changes)
     with transaction.atomic():
         client = Client.objects.select_for_update().get(pk=access.client_id)
         if expected_version is not None and client.version != expected_version:
             raise StaleWriteError("This record was changed by someone else. Reload to see their changes.")
         for name, value in changes.items():
-            setattr(client, name, value.strip() if isinstance(value, str) and name != "referral_reason" else value)
+            setattr(client, name, value.strip() if name != "referral_reason" else value)
         client.version = F("version") + 1
         client.save()
         client.refresh_from_db(fields=["version"])
-        _write(actor, access, AuditEvent.Action.UPDATE, "Patient", client.pk, perm)
+        access.record(AuditEvent.Action.UPDATE, "Patient", client.pk, perms.UPDATE)
     return client
 
 
-def add_to_care_team(actor: Any, client_id: Any, clinician_id: Any, *, primary: bool = False) -> CareTeamMember:
-    access = policy.get_client_for(actor, client_id, perms.MANAGE_TEAM)
-    clinician = _clinician_in(record_of(access).practice, clinician_id)
+def add_to_care_team(access: Access, clinician_id: int, *, primary: bool = False) -> CareTeamMember:
+    """Add a clinician of the client's practice (access reached with careteam.manage), or make them primary."""
+    clinician = _clinician_in(access.client.practice_id, clinician_id)
     with transaction.atomic():
         if primary:
             CareTeamMember.objects.filter(client_id=access.client_id, role=CareTeamMember.Role.PRIMARY).exclude(
@@ -109,47 +103,46 @@ def add_to_care_team(actor: Any, client_id: Any, clinician_id: Any, *, primary: 
             member.role = role
             member.save(update_fields=["role"])
         action = AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE
-        _write(actor, access, action, "CareTeam", member.pk, perms.MANAGE_TEAM)
+        access.record(action, "CareTeam", member.pk, perms.MANAGE_TEAM)
     return member
 
 
-def remove_from_care_team(actor: Any, client_id: Any, member_id: Any) -> None:
-    access = policy.get_client_for(actor, client_id, perms.MANAGE_TEAM)
+def remove_from_care_team(access: Access, member_id: int) -> None:
     with transaction.atomic():
         member = CareTeamMember.objects.filter(client_id=access.client_id, pk=member_id).first()
         if member is None:
             raise Http404("No such care-team member")
         member.delete()
-        _write(actor, access, AuditEvent.Action.DELETE, "CareTeam", member_id, perms.MANAGE_TEAM)
+        access.record(AuditEvent.Action.DELETE, "CareTeam", member_id, perms.MANAGE_TEAM)
 
 
-def _check_opening(client: Client, opened: datetime.date) -> None:
+def _check_opening(access: Access, opened: datetime.date) -> None:
     if opened > timezone.localdate():
         raise ValidationError({"opened": "An episode cannot open in the future."})
-    last_closed = Episode.objects.filter(client=client, closed__isnull=False).order_by("-closed").first()
+    last_closed = Episode.objects.filter(client_id=access.client_id, closed__isnull=False).order_by("-closed").first()
     if last_closed is not None and last_closed.closed is not None and opened < last_closed.closed:
         raise ValidationError({"opened": "A new episode cannot start before the last one closed."})
 
 
-def open_episode(actor: Any, client_id: Any, *, opened: datetime.date | None = None) -> Episode:
-    access = policy.get_client_for(actor, client_id, perms.MANAGE_EPISODES)
+def open_episode(access: Access, *, opened: datetime.date | None = None) -> Episode:
+    """Open an episode of care (access reached with episode.manage); only one is open at a time."""
     if opened is not None:
-        _check_opening(record_of(access), opened)
+        _check_opening(access, opened)
     try:
         with transaction.atomic():
             episode = Episode(client_id=access.client_id)
             if opened is not None:
                 episode.opened = opened
             episode.save()
-            _write(actor, access, AuditEvent.Action.CREATE, "EpisodeOfCare", episode.pk, perms.MANAGE_EPISODES)
+            access.record(AuditEvent.Action.CREATE, "EpisodeOfCare", episode.pk, perms.MANAGE_EPISODES)
     except IntegrityError as exc:
         raise ValidationError("An episode of care is already open for this client.") from exc
     return episode
 
 
-def close_episode(actor: Any, client_id: Any, *, closed: datetime.date, reason: str) -> Episode:
-    access = policy.get_client_for(actor, client_id, perms.MANAGE_EPISODES)
-    if reason not in Episode.CloseReason.values:
+def close_episode(access: Access, *, closed: datetime.date, reason: str) -> Episode:
+    """Close the open episode (access reached with episode.manage)."""
+    if reason not in inputs.CLOSE_REASONS.values:
         raise ValidationError({"reason": "Choose a reason for closing the episode."})
     with transaction.atomic():
         episode = Episode.objects.select_for_update().filter(client_id=access.client_id, closed__isnull=True).first()
@@ -162,5 +155,22 @@ def close_episode(actor: Any, client_id: Any, *, closed: datetime.date, reason: 
             raise ValidationError({"closed": "An episode cannot close in the future."})
         episode.closed, episode.close_reason = closed, reason
         episode.save(update_fields=["closed", "close_reason"])
-        _write(actor, access, AuditEvent.Action.UPDATE, "EpisodeOfCare", episode.pk, perms.MANAGE_EPISODES)
+        access.record(AuditEvent.Action.UPDATE, "EpisodeOfCare", episode.pk, perms.MANAGE_EPISODES)
     return episode
+
+
+def link_invited_account(event: events.InvitationAccepted) -> bool:
+    """An invitation to a client's portal or to couples work was accepted (accounts publishes it inside the
+    acceptance's transaction): link the new account to the client record, or the partner to the client. A
+    ValidationError here rolls the whole acceptance back. Staff invitations are accounts' own business."""
+    if event.client_id is None or event.kind not in PORTAL_KINDS:
+        return False
+    if event.kind == Invitation.Kind.CLIENT:
+        client = Client.objects.select_for_update().get(pk=event.client_id)
+        if client.user_id is not None or Client.objects.filter(user_id=event.user_id).exists():
+            raise ValidationError("This portal account is already linked.")
+        client.user_id = event.user_id
+        client.save(update_fields=["user"])
+    else:
+        PartnerLink.objects.get_or_create(client_id=event.client_id, partner_id=event.user_id, ended__isnull=True)
+    return True

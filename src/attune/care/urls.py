@@ -4,8 +4,6 @@ from attune.care import views
 
 app_name = "care"
 urlpatterns = [
-    path("clients/", views.caseload, name="caseload"),
-    path("clients/<uuid:client_id>/", views.client_overview, name="client"),
     path("clients/<uuid:client_id>/edit/", views.client_edit, name="client_edit"),
     path("clients/<uuid:client_id>/episodes/open/", views.episode_open, name="episode_open"),
     path("clients/<uuid:client_id>/episodes/close/", views.episode_close, name="episode_close"),
@@ -16,5 +14,4 @@ urlpatterns = [
         name="care_team_remove",
     ),
     path("clients/<uuid:client_id>/invite/", views.invite_to_portal, name="invite_to_portal"),
-    path("portal/", views.portal, name="portal"),
 ]

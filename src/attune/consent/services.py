@@ -1,38 +1,37 @@
 """Sharing with a partner: the client gives and withdraws consent, per category, effective at once.
 
 Withdrawing is as easy as giving (one press) and keeps the history: a grant is never deleted, only revoked.
+Both take the client's own access (`policy.own` with grant.manage).
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from attune.accounts.models import User
 from attune.care.models import PartnerLink
-from attune.care.records import record_of
 from attune.consent import perms
-from attune.core import policy
 from attune.core.models import AuditEvent, SharingGrant
+from attune.core.policy import Access
 
 
-def _partner(client: Any, partner_id: Any) -> Any:
-    link = PartnerLink.objects.filter(client=client, partner_id=partner_id, ended__isnull=True).select_related(
-        "partner"
-    )
+def _partner(access: Access, partner_id: int) -> User:
+    link = PartnerLink.objects.filter(
+        client_id=access.client_id, partner_id=partner_id, ended__isnull=True
+    ).select_related("partner")
     found = link.first()
     if found is None:
         raise ValidationError({"partner": "This person is not linked with you for couples work."})
     return found.partner
 
 
-def share(actor: Any, client_id: Any, partner_id: Any, category: str) -> SharingGrant:
-    access = policy.get_client_for(actor, client_id, perms.MANAGE_GRANTS)
+def share(access: Access, partner_id: int, category: str) -> SharingGrant:
+    """Share a category with a linked partner (a no-op while it is already shared)."""
     if category not in SharingGrant.Category.values:
         raise ValidationError({"category": "There is nothing by that name to share."})
-    partner = _partner(record_of(access), partner_id)
+    partner = _partner(access, partner_id)
     with transaction.atomic():
         grant = SharingGrant.objects.filter(
             client_id=access.client_id, grantee_user=partner, category=category, revoked__isnull=True
@@ -44,12 +43,12 @@ def share(actor: Any, client_id: Any, partner_id: Any, category: str) -> Sharing
                 category=category,
                 purpose=SharingGrant.Purpose.COUPLES,
             )
-            policy.record_access(actor, access, AuditEvent.Action.CREATE, "Consent", str(grant.pk), perms.MANAGE_GRANTS)
+            access.record(AuditEvent.Action.CREATE, "Consent", grant.pk, perms.MANAGE_GRANTS)
     return grant
 
 
-def stop_sharing(actor: Any, client_id: Any, partner_id: Any, category: str) -> int:
-    access = policy.get_client_for(actor, client_id, perms.MANAGE_GRANTS)
+def stop_sharing(access: Access, partner_id: int, category: str) -> int:
+    """Revoke every live grant of this category to this person; returns how many were revoked."""
     with transaction.atomic():
         live = SharingGrant.objects.filter(
             client_id=access.client_id, grantee_user_id=partner_id, category=category, revoked__isnull=True
@@ -57,5 +56,5 @@ def stop_sharing(actor: Any, client_id: Any, partner_id: Any, category: str) -> 
         ids = list(live.values_list("pk", flat=True))
         live.update(revoked=timezone.now())
         for grant_id in ids:
-            policy.record_access(actor, access, AuditEvent.Action.UPDATE, "Consent", str(grant_id), perms.MANAGE_GRANTS)
+            access.record(AuditEvent.Action.UPDATE, "Consent", grant_id, perms.MANAGE_GRANTS)
     return len(ids)

@@ -8,7 +8,7 @@ binding. Encrypted columns cannot be searched or filtered in SQL; that is the po
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
@@ -47,7 +47,13 @@ class _EncryptedDescriptor:
         instance.__dict__[self.field.attname] = value
 
 
-class EncryptedTextField(models.TextField):
+if TYPE_CHECKING:
+    _TextField = models.TextField[str, str]
+else:  # Django's fields are generic only in the type stubs.
+    _TextField = models.TextField
+
+
+class EncryptedTextField(_TextField):
     def __init__(self, *args: Any, client_field: str = "client_id", **kwargs: Any) -> None:
         self.client_field = client_field
         kwargs.setdefault("default", "")

@@ -104,4 +104,5 @@ class CsrfViewMiddleware(csrf.CsrfViewMiddleware):
     def _origin_verified(self, request: HttpRequest) -> bool:
         if request.META.get("HTTP_ORIGIN") == "null" and request.META.get("HTTP_SEC_FETCH_SITE") == "same-origin":
             return True
-        return super()._origin_verified(request)  # type: ignore[misc]
+        verified: bool = super()._origin_verified(request)  # type: ignore[misc]
+        return verified

@@ -330,7 +330,8 @@ def annotate_relation(qs: QuerySet[Q_M], user: UserLike | None) -> QuerySet[Q_M]
     if signed_in is None:
         return qs.none()
     conditions = _provider().conditions(signed_in)
-    return qs.annotate(**{f"rel_{r.name.lower()}": q for r, q in conditions.items()})
+    annotated: QuerySet[Q_M] = qs.annotate(**{f"rel_{r.name.lower()}": q for r, q in conditions.items()})
+    return annotated
 
 
 def relation_of(annotated_client: object) -> Relation:

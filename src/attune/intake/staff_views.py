@@ -48,7 +48,7 @@ def send(request: HttpRequest, client_id: str) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, "Sent. The intake is waiting on the client's portal home.")
-    return redirect("care:client", client_id=client_id)
+    return redirect("workspace:client", client_id=client_id)
 
 
 @require_POST
@@ -80,7 +80,7 @@ def discuss(request: HttpRequest, client_id: str, intake_id: str, section_id: st
 
 
 def overview_panel(request: HttpRequest, access: policy.Access) -> dict[str, Any]:
-    """The intake card of the client overview (care.views.client_overview): the summary's headline for the care
+    """The intake card of the client overview (workspace.views.client_overview): the summary's headline for the care
     team, the status alone for a supervisor, nothing for anyone else."""
     user = request.user
     if not policy.allows(access, perms.STATUS, user):

@@ -52,7 +52,7 @@ def _step_url(intake: Intake, step: engine.Step) -> str:
 
 def _later(request: HttpRequest) -> HttpResponse:
     messages.success(request, "Your answers are saved. You can carry on whenever you like, from where you left off.")
-    return redirect("care:portal")
+    return redirect("workspace:portal")
 
 
 def _sent(intake: Intake) -> HttpResponse:
@@ -314,6 +314,6 @@ def sent(request: HttpRequest, intake_id: str) -> HttpResponse:
 
 
 def portal_panel(client: Any) -> dict[str, Any]:
-    """For the portal home (care.views.portal): an intake waiting for the client, if there is one."""
+    """For the portal home (workspace.views.portal): an intake waiting for the client, if there is one."""
     waiting = Intake.objects.filter(client=client).exclude(status=Intake.Status.SUBMITTED).select_related("sent_by")
     return {"intake_waiting": waiting.first()}

@@ -40,7 +40,7 @@ def postpone(request: HttpRequest, response_id: str) -> HttpResponse:
     if not form.is_valid():
         questionnaires.locate(request.user, response_id, questionnaire_perms.ANSWER)
         messages.error(request, "Choose when you would like to be reminded.")
-        return redirect("care:portal")
+        return redirect("workspace:portal")
     try:
         response = services.postpone(request.user, response_id, form.cleaned_data["days"])
     except ValidationError as exc:
@@ -48,7 +48,7 @@ def postpone(request: HttpRequest, response_id: str) -> HttpResponse:
     else:
         when = response.postponed_until
         messages.success(request, f"Set aside. It will be back on your home page on {when:%A} {when.day} {when:%B}.")  # type: ignore[union-attr]
-    return redirect("care:portal")
+    return redirect("workspace:portal")
 
 
 def _own_client(request: HttpRequest) -> policy.Access:

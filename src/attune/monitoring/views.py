@@ -113,7 +113,7 @@ def measures_panel(request: HttpRequest, access: policy.Access) -> dict[str, Any
 
 
 def overview_panel(request: HttpRequest, access: policy.Access) -> dict[str, Any]:
-    """Alerts and what is due, for the client overview (care.views.client_overview)."""
+    """Alerts and what is due, for the client overview (workspace.views.client_overview)."""
     user, client = request.user, record_of(access)
     can_measures = policy.allows(access, questionnaire_perms.VIEW, user)
     states = queries.due_for([client.pk]).get(client.pk, []) if can_measures else []

@@ -133,7 +133,7 @@ def item(request: HttpRequest, response_id: str, link_id: str, surface: str) -> 
 def _later(request: HttpRequest, surface: str, response: Response) -> HttpResponse:
     messages.success(request, "Your answers are saved. You can continue whenever you like, from where you left off.")
     if surface == "portal":
-        return redirect("care:portal")
+        return redirect("workspace:portal")
     return redirect("questionnaires:client_measures", client_id=response.client_id)
 
 

@@ -4,7 +4,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from attune.care import demo
+from attune.workspace import demo
 
 
 class Command(BaseCommand):

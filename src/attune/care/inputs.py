@@ -1,0 +1,17 @@
+"""The limits and choices of the record's inputs, declared once: the page forms (forms.py), the API schemas
+(api.py) and the services' own checks all read them from here."""
+
+from __future__ import annotations
+
+from attune.care.models import Episode
+
+PREFERRED_NAME_MAX = 80
+PRONOUNS_MAX = 40
+REFERRAL_REASON_MAX = 20000
+SEARCH_MAX = 80
+
+# The fields of a client record that its care team (or the client) may change.
+EDITABLE_FIELDS = ("preferred_name", "pronouns", "referral_reason")
+
+CLOSE_REASONS = Episode.CloseReason
+CASELOAD_STATUSES = (("active", "Active"), ("discharged", "Discharged"))
