@@ -11,12 +11,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from attune.core.idempotency import ReplayMismatchError
 from attune.core.models import AuditEvent
-from attune.diary.idempotency import ReplayMismatchError
-from attune.skills import library, services
+from attune.skills import library
 from attune.skills.models import GroundingPhrase, SkillPractice, SkillRecommendation
 from tests.diary.conftest import World
 from tests.diary.support import canaries_in, post, send
+from tests.skills import through_policy as services
 
 pytestmark = pytest.mark.django_db
 
