@@ -16,8 +16,9 @@ from pydantic import Field
 from attune.accounts.roles import user_of
 from attune.core import policy
 from attune.core.policy import Access
+from attune.diary import inputs, perms, queries, services
 from attune.diary import insights as insight_data
-from attune.diary import perms, queries, services
+from attune.diary.inputs import TEXT_LIMITS
 from attune.diary.models import DiaryEntry, NewResponse, RelationshipScript, ResponsePractice, TriggerKind
 
 router = Router(tags=["diary"])
@@ -28,16 +29,16 @@ STATUS = "^(on_map|set_aside)$"
 
 class EntryFields(Schema):
     occurred_at: datetime.datetime | None = Field(default=None, description="When it happened; now if left out")
-    trigger_words: str = Field(default="", max_length=500)
-    body_cues: list[str] = Field(default_factory=list, max_length=20)
-    body_areas: list[str] = Field(default_factory=list, max_length=20)
+    trigger_words: str = Field(default="", max_length=TEXT_LIMITS["trigger_words"])
+    body_cues: list[str] = Field(default_factory=list, max_length=inputs.MAX_CODES)
+    body_areas: list[str] = Field(default_factory=list, max_length=inputs.MAX_CODES)
     script_id: uuid.UUID | None = None
     response: str = Field(default="", pattern="^(|usual|new|other)$")
     new_response_id: uuid.UUID | None = None
-    what_i_did: str = Field(default="", max_length=1000)
-    skill: str = Field(default="", max_length=60)
-    distress_after: int | None = Field(default=None, ge=0, le=100)
-    note: str = Field(default="", max_length=5000)
+    what_i_did: str = Field(default="", max_length=TEXT_LIMITS["what_i_did"])
+    skill: str = Field(default="", max_length=inputs.SKILL_SLUG_LIMIT)
+    distress_after: int | None = Field(default=None, ge=inputs.DISTRESS_MIN, le=inputs.DISTRESS_MAX)
+    note: str = Field(default="", max_length=TEXT_LIMITS["note"])
     shared: bool | None = Field(default=None, description="Shared with the care team; the client's default if left out")
 
 
@@ -45,23 +46,23 @@ class EntryIn(EntryFields):
     key: uuid.UUID = Field(description="Made by the app for each new entry. The same key and entry again returns "
                            "the original (200); the same key with a different entry is refused (422).")  # fmt: skip
     trigger_kind: str = Field(pattern=KINDS)
-    distress_before: int = Field(ge=0, le=100)
+    distress_before: int = Field(ge=inputs.DISTRESS_MIN, le=inputs.DISTRESS_MAX)
 
 
 class EntryPatch(Schema):
     occurred_at: datetime.datetime | None = None
     trigger_kind: str | None = Field(default=None, pattern=KINDS)
-    distress_before: int | None = Field(default=None, ge=0, le=100)
-    trigger_words: str | None = Field(default=None, max_length=500)
-    body_cues: list[str] | None = Field(default=None, max_length=20)
-    body_areas: list[str] | None = Field(default=None, max_length=20)
+    distress_before: int | None = Field(default=None, ge=inputs.DISTRESS_MIN, le=inputs.DISTRESS_MAX)
+    trigger_words: str | None = Field(default=None, max_length=TEXT_LIMITS["trigger_words"])
+    body_cues: list[str] | None = Field(default=None, max_length=inputs.MAX_CODES)
+    body_areas: list[str] | None = Field(default=None, max_length=inputs.MAX_CODES)
     script_id: uuid.UUID | None = None
     response: str | None = Field(default=None, pattern="^(|usual|new|other)$")
     new_response_id: uuid.UUID | None = None
-    what_i_did: str | None = Field(default=None, max_length=1000)
-    skill: str | None = Field(default=None, max_length=60)
-    distress_after: int | None = Field(default=None, ge=0, le=100)
-    note: str | None = Field(default=None, max_length=5000)
+    what_i_did: str | None = Field(default=None, max_length=TEXT_LIMITS["what_i_did"])
+    skill: str | None = Field(default=None, max_length=inputs.SKILL_SLUG_LIMIT)
+    distress_after: int | None = Field(default=None, ge=inputs.DISTRESS_MIN, le=inputs.DISTRESS_MAX)
+    note: str | None = Field(default=None, max_length=TEXT_LIMITS["note"])
     shared: bool | None = None
     version: int | None = Field(default=None, description="The version you read; a stale one gives 409")
 
@@ -98,7 +99,9 @@ class EntryFilter(Schema):
     script: uuid.UUID | None = None
     since: datetime.date | None = None
     until: datetime.date | None = None
-    q: str = Field(default="", max_length=80, description="Searched in the entries' words, after decryption")
+    q: str = Field(
+        default="", max_length=inputs.SEARCH_LIMIT, description="Searched in the entries' words, after decryption"
+    )
     page: int = Field(default=1, ge=1)
 
 
@@ -117,29 +120,29 @@ class NewResponseOut(Schema):
 
 
 class ScriptFields(Schema):
-    trigger_kinds: list[str] = Field(default_factory=list, max_length=10)
-    triggers: str = Field(default="", max_length=2000)
-    body_cues: list[str] = Field(default_factory=list, max_length=20)
-    automatic_responses: list[str] = Field(default_factory=list, max_length=20)
-    automatic_words: str = Field(default="", max_length=2000)
-    protects: str = Field(default="", max_length=2000)
-    costs: str = Field(default="", max_length=2000)
+    trigger_kinds: list[str] = Field(default_factory=list, max_length=inputs.MAX_TRIGGER_KINDS)
+    triggers: str = Field(default="", max_length=TEXT_LIMITS["triggers"])
+    body_cues: list[str] = Field(default_factory=list, max_length=inputs.MAX_CODES)
+    automatic_responses: list[str] = Field(default_factory=list, max_length=inputs.MAX_CODES)
+    automatic_words: str = Field(default="", max_length=TEXT_LIMITS["automatic_words"])
+    protects: str = Field(default="", max_length=TEXT_LIMITS["protects"])
+    costs: str = Field(default="", max_length=TEXT_LIMITS["costs"])
 
 
 class ScriptIn(ScriptFields):
-    name: str = Field(min_length=1, max_length=80)
+    name: str = Field(min_length=1, max_length=TEXT_LIMITS["name"])
     on_map: bool = Field(default=False, description="The client may put their own script straight on the map")
 
 
 class ScriptPatch(Schema):
-    name: str | None = Field(default=None, min_length=1, max_length=80)
-    trigger_kinds: list[str] | None = Field(default=None, max_length=10)
-    triggers: str | None = Field(default=None, max_length=2000)
-    body_cues: list[str] | None = Field(default=None, max_length=20)
-    automatic_responses: list[str] | None = Field(default=None, max_length=20)
-    automatic_words: str | None = Field(default=None, max_length=2000)
-    protects: str | None = Field(default=None, max_length=2000)
-    costs: str | None = Field(default=None, max_length=2000)
+    name: str | None = Field(default=None, min_length=1, max_length=TEXT_LIMITS["name"])
+    trigger_kinds: list[str] | None = Field(default=None, max_length=inputs.MAX_TRIGGER_KINDS)
+    triggers: str | None = Field(default=None, max_length=TEXT_LIMITS["triggers"])
+    body_cues: list[str] | None = Field(default=None, max_length=inputs.MAX_CODES)
+    automatic_responses: list[str] | None = Field(default=None, max_length=inputs.MAX_CODES)
+    automatic_words: str | None = Field(default=None, max_length=TEXT_LIMITS["automatic_words"])
+    protects: str | None = Field(default=None, max_length=TEXT_LIMITS["protects"])
+    costs: str | None = Field(default=None, max_length=TEXT_LIMITS["costs"])
     version: int | None = None
 
 
@@ -159,19 +162,19 @@ class StatusIn(Schema):
 
 
 class NewResponseIn(Schema):
-    description: str = Field(min_length=1, max_length=1000)
+    description: str = Field(min_length=1, max_length=TEXT_LIMITS["description"])
     on_map: bool = False
 
 
 class NewResponsePatch(Schema):
-    description: str = Field(min_length=1, max_length=1000)
+    description: str = Field(min_length=1, max_length=TEXT_LIMITS["description"])
 
 
 class PracticeIn(Schema):
     key: uuid.UUID
     occurred_at: datetime.datetime | None = None
     outcome: str = Field(default="", pattern="^(|" + "|".join(ResponsePractice.Outcome.values) + ")$")
-    note: str = Field(default="", max_length=5000)
+    note: str = Field(default="", max_length=TEXT_LIMITS["note"])
     shared: bool | None = None
 
 
