@@ -15,11 +15,11 @@ from typing import Any
 
 import pytest
 
-from attune.diary import services
 from attune.diary.models import DiaryEntry, NewResponse, RelationshipScript, ResponsePractice
-from attune.skills import services as skill_services
 from attune.skills.models import GroundingPhrase, SkillPractice
 from tests.cast import Cast, canary
+from tests.diary import through_policy as services
+from tests.skills import through_policy as skill_services
 
 
 @dataclass

@@ -12,8 +12,8 @@ import pytest
 from django.urls import reverse
 
 from attune.core.models import AuditEvent
-from attune.diary import services
 from attune.diary.models import DiaryEntry
+from tests.diary import through_policy as services
 from tests.diary.conftest import World, private_texts
 from tests.diary.support import canaries_in
 

@@ -13,9 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from attune.diary import services
-from attune.skills import services as skill_services
+from tests.diary import through_policy as services
 from tests.diary.conftest import World
+from tests.skills import through_policy as skill_services
 
 pytestmark = pytest.mark.django_db
 

@@ -11,10 +11,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
 
+from attune.core.idempotency import ReplayMismatchError
 from attune.core.models import AuditEvent
-from attune.diary import services
-from attune.diary.idempotency import ReplayMismatchError
 from attune.diary.models import DiaryEntry, MapStatus
+from tests.diary import through_policy as services
 from tests.diary.conftest import World, entry_input, script_values
 
 pytestmark = pytest.mark.django_db

@@ -11,12 +11,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from attune.core.idempotency import ReplayMismatchError
 from attune.core.models import AuditEvent
-from attune.diary.idempotency import ReplayMismatchError
-from attune.skills import library, services
+from attune.skills import library
 from attune.skills.models import GroundingPhrase, SkillPractice, SkillRecommendation
+from tests.diary import through_policy as diary_calls
 from tests.diary.conftest import World
 from tests.diary.support import canaries_in, post, send
+from tests.skills import through_policy as services
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +39,15 @@ def test_a_practice_is_recorded_once_per_key(cast) -> None:
     with pytest.raises(ReplayMismatchError):
         services.record_practice(cast.dana, dana.pk, "paced-breathing", key, services.PracticeInput(distress_after=10))
     assert AuditEvent.objects.filter(entity_type="SkillPractice", entity_id=str(first.pk), action="C").count() == 1
+
+
+def test_a_practice_follows_the_diarys_sharing_default(cast) -> None:
+    # The diary hands its sharing default to the skills engine (DiaryConfig.ready): skills never imports the diary.
+    dana = cast.client("dana")
+    private, _ = services.record_practice(cast.dana, dana.pk, "body-scan", uuid.uuid4(), services.PracticeInput())
+    diary_calls.set_share_default(cast.dana, dana.pk, True)
+    shared, _ = services.record_practice(cast.dana, dana.pk, "body-scan", uuid.uuid4(), services.PracticeInput())
+    assert (private.shared, shared.shared) == (False, True)
 
 
 def test_ratings_are_optional_and_checked(cast) -> None:

@@ -1,5 +1,6 @@
-"""The diary, relationship-script and insights API. Every operation looks the client up through the policy and
-narrows to the rows the caller may see (diary/access.py); writes go through diary/services.py."""
+"""The diary, relationship-script and insights API. Every operation reaches the client (and a row) through the
+policy first, keeping to the rows the caller may see (the models' `for_access`); writes go through
+diary/services.py with that access."""
 
 from __future__ import annotations
 
@@ -8,18 +9,17 @@ import uuid
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from attune.accounts.roles import user_of
-from attune.care.records import record_of
 from attune.core import policy
 from attune.core.policy import Access
-from attune.diary import access as rows
+from attune.diary import inputs, perms, queries, services
 from attune.diary import insights as insight_data
-from attune.diary import perms, queries, services
-from attune.diary.models import DiaryEntry, NewResponse, ResponsePractice, TriggerKind
+from attune.diary.inputs import TEXT_LIMITS
+from attune.diary.models import DiaryEntry, NewResponse, RelationshipScript, ResponsePractice, TriggerKind
 
 router = Router(tags=["diary"])
 
@@ -29,16 +29,16 @@ STATUS = "^(on_map|set_aside)$"
 
 class EntryFields(Schema):
     occurred_at: datetime.datetime | None = Field(default=None, description="When it happened; now if left out")
-    trigger_words: str = Field(default="", max_length=500)
-    body_cues: list[str] = Field(default_factory=list, max_length=20)
-    body_areas: list[str] = Field(default_factory=list, max_length=20)
+    trigger_words: str = Field(default="", max_length=TEXT_LIMITS["trigger_words"])
+    body_cues: list[str] = Field(default_factory=list, max_length=inputs.MAX_CODES)
+    body_areas: list[str] = Field(default_factory=list, max_length=inputs.MAX_CODES)
     script_id: uuid.UUID | None = None
     response: str = Field(default="", pattern="^(|usual|new|other)$")
     new_response_id: uuid.UUID | None = None
-    what_i_did: str = Field(default="", max_length=1000)
-    skill: str = Field(default="", max_length=60)
-    distress_after: int | None = Field(default=None, ge=0, le=100)
-    note: str = Field(default="", max_length=5000)
+    what_i_did: str = Field(default="", max_length=TEXT_LIMITS["what_i_did"])
+    skill: str = Field(default="", max_length=inputs.SKILL_SLUG_LIMIT)
+    distress_after: int | None = Field(default=None, ge=inputs.DISTRESS_MIN, le=inputs.DISTRESS_MAX)
+    note: str = Field(default="", max_length=TEXT_LIMITS["note"])
     shared: bool | None = Field(default=None, description="Shared with the care team; the client's default if left out")
 
 
@@ -46,23 +46,23 @@ class EntryIn(EntryFields):
     key: uuid.UUID = Field(description="Made by the app for each new entry. The same key and entry again returns "
                            "the original (200); the same key with a different entry is refused (422).")  # fmt: skip
     trigger_kind: str = Field(pattern=KINDS)
-    distress_before: int = Field(ge=0, le=100)
+    distress_before: int = Field(ge=inputs.DISTRESS_MIN, le=inputs.DISTRESS_MAX)
 
 
 class EntryPatch(Schema):
     occurred_at: datetime.datetime | None = None
     trigger_kind: str | None = Field(default=None, pattern=KINDS)
-    distress_before: int | None = Field(default=None, ge=0, le=100)
-    trigger_words: str | None = Field(default=None, max_length=500)
-    body_cues: list[str] | None = Field(default=None, max_length=20)
-    body_areas: list[str] | None = Field(default=None, max_length=20)
+    distress_before: int | None = Field(default=None, ge=inputs.DISTRESS_MIN, le=inputs.DISTRESS_MAX)
+    trigger_words: str | None = Field(default=None, max_length=TEXT_LIMITS["trigger_words"])
+    body_cues: list[str] | None = Field(default=None, max_length=inputs.MAX_CODES)
+    body_areas: list[str] | None = Field(default=None, max_length=inputs.MAX_CODES)
     script_id: uuid.UUID | None = None
     response: str | None = Field(default=None, pattern="^(|usual|new|other)$")
     new_response_id: uuid.UUID | None = None
-    what_i_did: str | None = Field(default=None, max_length=1000)
-    skill: str | None = Field(default=None, max_length=60)
-    distress_after: int | None = Field(default=None, ge=0, le=100)
-    note: str | None = Field(default=None, max_length=5000)
+    what_i_did: str | None = Field(default=None, max_length=TEXT_LIMITS["what_i_did"])
+    skill: str | None = Field(default=None, max_length=inputs.SKILL_SLUG_LIMIT)
+    distress_after: int | None = Field(default=None, ge=inputs.DISTRESS_MIN, le=inputs.DISTRESS_MAX)
+    note: str | None = Field(default=None, max_length=TEXT_LIMITS["note"])
     shared: bool | None = None
     version: int | None = Field(default=None, description="The version you read; a stale one gives 409")
 
@@ -99,7 +99,9 @@ class EntryFilter(Schema):
     script: uuid.UUID | None = None
     since: datetime.date | None = None
     until: datetime.date | None = None
-    q: str = Field(default="", max_length=80, description="Searched in the entries' words, after decryption")
+    q: str = Field(
+        default="", max_length=inputs.SEARCH_LIMIT, description="Searched in the entries' words, after decryption"
+    )
     page: int = Field(default=1, ge=1)
 
 
@@ -118,29 +120,29 @@ class NewResponseOut(Schema):
 
 
 class ScriptFields(Schema):
-    trigger_kinds: list[str] = Field(default_factory=list, max_length=10)
-    triggers: str = Field(default="", max_length=2000)
-    body_cues: list[str] = Field(default_factory=list, max_length=20)
-    automatic_responses: list[str] = Field(default_factory=list, max_length=20)
-    automatic_words: str = Field(default="", max_length=2000)
-    protects: str = Field(default="", max_length=2000)
-    costs: str = Field(default="", max_length=2000)
+    trigger_kinds: list[str] = Field(default_factory=list, max_length=inputs.MAX_TRIGGER_KINDS)
+    triggers: str = Field(default="", max_length=TEXT_LIMITS["triggers"])
+    body_cues: list[str] = Field(default_factory=list, max_length=inputs.MAX_CODES)
+    automatic_responses: list[str] = Field(default_factory=list, max_length=inputs.MAX_CODES)
+    automatic_words: str = Field(default="", max_length=TEXT_LIMITS["automatic_words"])
+    protects: str = Field(default="", max_length=TEXT_LIMITS["protects"])
+    costs: str = Field(default="", max_length=TEXT_LIMITS["costs"])
 
 
 class ScriptIn(ScriptFields):
-    name: str = Field(min_length=1, max_length=80)
+    name: str = Field(min_length=1, max_length=TEXT_LIMITS["name"])
     on_map: bool = Field(default=False, description="The client may put their own script straight on the map")
 
 
 class ScriptPatch(Schema):
-    name: str | None = Field(default=None, min_length=1, max_length=80)
-    trigger_kinds: list[str] | None = Field(default=None, max_length=10)
-    triggers: str | None = Field(default=None, max_length=2000)
-    body_cues: list[str] | None = Field(default=None, max_length=20)
-    automatic_responses: list[str] | None = Field(default=None, max_length=20)
-    automatic_words: str | None = Field(default=None, max_length=2000)
-    protects: str | None = Field(default=None, max_length=2000)
-    costs: str | None = Field(default=None, max_length=2000)
+    name: str | None = Field(default=None, min_length=1, max_length=TEXT_LIMITS["name"])
+    trigger_kinds: list[str] | None = Field(default=None, max_length=inputs.MAX_TRIGGER_KINDS)
+    triggers: str | None = Field(default=None, max_length=TEXT_LIMITS["triggers"])
+    body_cues: list[str] | None = Field(default=None, max_length=inputs.MAX_CODES)
+    automatic_responses: list[str] | None = Field(default=None, max_length=inputs.MAX_CODES)
+    automatic_words: str | None = Field(default=None, max_length=TEXT_LIMITS["automatic_words"])
+    protects: str | None = Field(default=None, max_length=TEXT_LIMITS["protects"])
+    costs: str | None = Field(default=None, max_length=TEXT_LIMITS["costs"])
     version: int | None = None
 
 
@@ -160,19 +162,19 @@ class StatusIn(Schema):
 
 
 class NewResponseIn(Schema):
-    description: str = Field(min_length=1, max_length=1000)
+    description: str = Field(min_length=1, max_length=TEXT_LIMITS["description"])
     on_map: bool = False
 
 
 class NewResponsePatch(Schema):
-    description: str = Field(min_length=1, max_length=1000)
+    description: str = Field(min_length=1, max_length=TEXT_LIMITS["description"])
 
 
 class PracticeIn(Schema):
     key: uuid.UUID
     occurred_at: datetime.datetime | None = None
     outcome: str = Field(default="", pattern="^(|" + "|".join(ResponsePractice.Outcome.values) + ")$")
-    note: str = Field(default="", max_length=5000)
+    note: str = Field(default="", max_length=TEXT_LIMITS["note"])
     shared: bool | None = None
 
 
@@ -224,20 +226,14 @@ def _entry(entry: DiaryEntry) -> dict[str, Any]:
     return {name: getattr(entry, name) for name in EntryOut.model_fields}
 
 
-def _entries_read(user: Any, access: Access, items: list[DiaryEntry]) -> None:
-    rows.record_reads(user, access, "DiaryEntry", [e.pk for e in items], perms.VIEW_DIARY)
-
-
 @router.get("/clients/{client_id}/diary/entries", response=EntryPage, operation_id="list_diary_entries")
 def list_diary_entries(request: HttpRequest, client_id: str, filters: Query[EntryFilter]) -> dict[str, Any]:
-    user = user_of(request)
-    access = policy.get_client_for(user, client_id, perms.VIEW_DIARY)
+    access = policy.client(user_of(request), client_id, perms.VIEW_DIARY)
     wanted = queries.EntryFilters(kind=filters.kind, script=filters.script, since=filters.since, until=filters.until)
     qs = queries.filtered_entries(access, wanted)
     paginator = Paginator(queries.search(qs, filters.q) if filters.q else qs, 25)
     page = paginator.get_page(filters.page)
-    items = list(page.object_list)
-    _entries_read(user, access, items)
+    items = queries.shown_entries(access, page.object_list)
     return {
         "items": [_entry(e) for e in items],
         "count": paginator.count,
@@ -250,48 +246,46 @@ def list_diary_entries(request: HttpRequest, client_id: str, filters: Query[Entr
     "/clients/{client_id}/diary/entries", response={200: EntryOut, 201: EntryOut}, operation_id="create_diary_entry"
 )
 def create_diary_entry(request: HttpRequest, client_id: str, payload: EntryIn) -> tuple[int, dict[str, Any]]:
+    access = policy.client(user_of(request), client_id, perms.WRITE_DIARY)
     data = services.EntryInput(**payload.dict(exclude={"key"}))
-    entry, created = services.log_entry(user_of(request), client_id, payload.key, data)
+    entry, created = services.log_entry(access, payload.key, data)
     return (201 if created else 200), _entry(entry)
 
 
 def _one_entry(request: HttpRequest, client_id: str, entry_id: str, perm: policy.Perm) -> tuple[Access, DiaryEntry]:
-    user = user_of(request)
-    access = policy.get_client_for(user, client_id, perm)
-    return access, rows.get_row(user, access, queries.entries(access), entry_id, perm, "DiaryEntry")
+    access = policy.client(user_of(request), client_id, perm)
+    return access, policy.row_of(access, queries.entries(access), entry_id, perm, entity="DiaryEntry")
 
 
 @router.get("/clients/{client_id}/diary/entries/{entry_id}", response=EntryOut, operation_id="get_diary_entry")
 def get_diary_entry(request: HttpRequest, client_id: str, entry_id: str) -> dict[str, Any]:
-    access, entry = _one_entry(request, client_id, entry_id, perms.VIEW_DIARY)
-    _entries_read(user_of(request), access, [entry])
+    _access, entry = _one_entry(request, client_id, entry_id, perms.VIEW_DIARY)
     return _entry(entry)
 
 
 @router.patch("/clients/{client_id}/diary/entries/{entry_id}", response=EntryOut, operation_id="update_diary_entry")
 def update_diary_entry(request: HttpRequest, client_id: str, entry_id: str, payload: EntryPatch) -> dict[str, Any]:
+    access, found = _one_entry(request, client_id, entry_id, perms.WRITE_DIARY)
     changes = payload.dict(exclude_unset=True, exclude={"version"})
-    entry = services.update_entry(user_of(request), client_id, entry_id, changes, expected_version=payload.version)
-    return _entry(entry)
+    return _entry(services.update_entry(access, found, changes, expected_version=payload.version))
 
 
 @router.delete("/clients/{client_id}/diary/entries/{entry_id}", response={204: None}, operation_id="delete_diary_entry")
 def delete_diary_entry(request: HttpRequest, client_id: str, entry_id: str) -> tuple[int, None]:
-    services.delete_entry(user_of(request), client_id, entry_id)
+    services.delete_entry(*_one_entry(request, client_id, entry_id, perms.WRITE_DIARY))
     return 204, None
 
 
 @router.get("/clients/{client_id}/diary/settings", response=SettingsIO, operation_id="get_diary_settings")
 def get_diary_settings(request: HttpRequest, client_id: str) -> dict[str, Any]:
-    user = user_of(request)
-    access = policy.get_client_for(user, client_id, perms.WRITE_DIARY)
-    rows.record_reads(user, access, "DiaryPreferences", [access.client_id], perms.WRITE_DIARY)
-    return {"share_by_default": services.share_default(record_of(access))}
+    access = policy.client(user_of(request), client_id, perms.WRITE_DIARY)
+    return {"share_by_default": queries.shown_share_default(access)}
 
 
 @router.put("/clients/{client_id}/diary/settings", response=SettingsIO, operation_id="update_diary_settings")
 def update_diary_settings(request: HttpRequest, client_id: str, payload: SettingsIO) -> dict[str, Any]:
-    prefs = services.set_share_default(user_of(request), client_id, payload.share_by_default)
+    access = policy.client(user_of(request), client_id, perms.WRITE_DIARY)
+    prefs = services.set_share_default(access, payload.share_by_default)
     return {"share_by_default": prefs.share_by_default}
 
 
@@ -327,62 +321,59 @@ def _script(card: queries.ScriptCard) -> dict[str, Any]:
     }
 
 
-def _card(user: Any, access: Access, script_id: Any, perm: policy.Perm) -> queries.ScriptCard:
-    card = next((c for c in queries.script_map(access) if str(c.script.pk) == str(script_id)), None)
-    if card is None:
-        policy.deny_legacy(
-            user, "RelationshipScript", str(script_id)[:64], perm, client_id=access.client_id, relation=access.relation
-        )
-        raise Http404("No such script")
-    return card
+def _located_script(
+    request: HttpRequest, client_id: str, script_id: str, perm: policy.Perm
+) -> tuple[Access, RelationshipScript]:
+    """The client and one script on their map; a write answers with the script's card, so it shows the map too."""
+    access = policy.client(user_of(request), client_id, perm, shows=perms.VIEW_DIARY if perm.write else None)
+    return access, policy.row_of(access, queries.scripts(access), script_id, perm, entity="RelationshipScript")
+
+
+def _script_out(access: Access, script: RelationshipScript) -> dict[str, Any]:
+    return _script(queries.script_card(access, script))
 
 
 @router.get("/clients/{client_id}/scripts", response=list[ScriptOut], operation_id="list_scripts")
 def list_scripts(request: HttpRequest, client_id: str) -> list[dict[str, Any]]:
-    user = user_of(request)
-    access = policy.get_client_for(user, client_id, perms.VIEW_DIARY)
-    cards = queries.script_map(access)
-    rows.record_reads(user, access, "RelationshipScript", [c.script.pk for c in cards], perms.VIEW_DIARY)
-    return [_script(c) for c in cards]
+    access = policy.client(user_of(request), client_id, perms.VIEW_DIARY)
+    return [_script(c) for c in queries.shown_map(access)]
 
 
 @router.post("/clients/{client_id}/scripts", response={201: ScriptOut}, operation_id="create_script")
 def create_script(request: HttpRequest, client_id: str, payload: ScriptIn) -> tuple[int, dict[str, Any]]:
-    user = user_of(request)
-    script = services.draft_script(user, client_id, payload.dict(exclude={"on_map"}), on_map=payload.on_map)
-    access = policy.get_client_for(user, client_id, perms.VIEW_DIARY)
-    return 201, _script(_card(user, access, script.pk, perms.VIEW_DIARY))
+    perm = perms.APPROVE_SCRIPTS if payload.on_map else perms.DRAFT_SCRIPTS
+    access = policy.client(user_of(request), client_id, perm, shows=perms.VIEW_DIARY)
+    script = services.draft_script(access, payload.dict(exclude={"on_map"}), on_map=payload.on_map)
+    return 201, _script_out(access, script)
 
 
 @router.get("/clients/{client_id}/scripts/{script_id}", response=ScriptOut, operation_id="get_script")
 def get_script(request: HttpRequest, client_id: str, script_id: str) -> dict[str, Any]:
-    user = user_of(request)
-    access = policy.get_client_for(user, client_id, perms.VIEW_DIARY)
-    card = _card(user, access, script_id, perms.VIEW_DIARY)
-    rows.record_reads(user, access, "RelationshipScript", [card.script.pk], perms.VIEW_DIARY)
-    return _script(card)
+    return _script_out(*_located_script(request, client_id, script_id, perms.VIEW_DIARY))
 
 
 @router.patch("/clients/{client_id}/scripts/{script_id}", response=ScriptOut, operation_id="update_script")
 def update_script(request: HttpRequest, client_id: str, script_id: str, payload: ScriptPatch) -> dict[str, Any]:
-    user = user_of(request)
+    access, found = _located_script(request, client_id, script_id, perms.DRAFT_SCRIPTS)
     changes = payload.dict(exclude_unset=True, exclude={"version"})
-    script = services.update_script(user, client_id, script_id, changes, expected_version=payload.version)
-    access = policy.get_client_for(user, client_id, perms.VIEW_DIARY)
-    return _script(_card(user, access, script.pk, perms.VIEW_DIARY))
+    return _script_out(access, services.update_script(access, found, changes, expected_version=payload.version))
 
 
 @router.post("/clients/{client_id}/scripts/{script_id}/status", response=ScriptOut, operation_id="set_script_status")
 def set_script_status(request: HttpRequest, client_id: str, script_id: str, payload: StatusIn) -> dict[str, Any]:
-    user = user_of(request)
-    script = services.set_script_status(user, client_id, script_id, payload.status)
-    access = policy.get_client_for(user, client_id, perms.VIEW_DIARY)
-    return _script(_card(user, access, script.pk, perms.VIEW_DIARY))
+    access, found = _located_script(request, client_id, script_id, perms.APPROVE_SCRIPTS)
+    return _script_out(access, services.set_script_status(access, found, payload.status))
 
 
-def _response_card(user: Any, client_id: str, response: NewResponse) -> dict[str, Any]:
-    access = policy.get_client_for(user, client_id, perms.VIEW_DIARY)
-    card = _card(user, access, response.script_id, perms.VIEW_DIARY)
+def _located_response(
+    request: HttpRequest, client_id: str, response_id: str, perm: policy.Perm, *, shows: policy.Perm | None = None
+) -> tuple[Access, NewResponse]:
+    access = policy.client(user_of(request), client_id, perm, shows=shows)
+    return access, policy.row_of(access, queries.new_responses(access), response_id, perm, entity="NewResponse")
+
+
+def _response_out(access: Access, response: NewResponse) -> dict[str, Any]:
+    card = next(c for c in queries.script_map(access) if c.script.pk == response.script_id)
     return _response(next(r for r in card.responses if r.response.pk == response.pk))
 
 
@@ -394,9 +385,10 @@ def _response_card(user: Any, client_id: str, response: NewResponse) -> dict[str
 def create_new_response(
     request: HttpRequest, client_id: str, script_id: str, payload: NewResponseIn
 ) -> tuple[int, dict[str, Any]]:
-    user = user_of(request)
-    response = services.draft_new_response(user, client_id, script_id, payload.description, on_map=payload.on_map)
-    return 201, _response_card(user, client_id, response)
+    perm = perms.APPROVE_SCRIPTS if payload.on_map else perms.DRAFT_SCRIPTS
+    access, script = _located_script(request, client_id, script_id, perm)
+    response = services.draft_new_response(access, script, payload.description, on_map=payload.on_map)
+    return 201, _response_out(access, response)
 
 
 @router.patch(
@@ -405,9 +397,8 @@ def create_new_response(
 def update_new_response(
     request: HttpRequest, client_id: str, response_id: str, payload: NewResponsePatch
 ) -> dict[str, Any]:
-    user = user_of(request)
-    response = services.update_new_response(user, client_id, response_id, payload.description)
-    return _response_card(user, client_id, response)
+    access, found = _located_response(request, client_id, response_id, perms.DRAFT_SCRIPTS, shows=perms.VIEW_DIARY)
+    return _response_out(access, services.update_new_response(access, found, payload.description))
 
 
 @router.post(
@@ -418,9 +409,8 @@ def update_new_response(
 def set_new_response_status(
     request: HttpRequest, client_id: str, response_id: str, payload: StatusIn
 ) -> dict[str, Any]:
-    user = user_of(request)
-    response = services.set_new_response_status(user, client_id, response_id, payload.status)
-    return _response_card(user, client_id, response)
+    access, found = _located_response(request, client_id, response_id, perms.APPROVE_SCRIPTS, shows=perms.VIEW_DIARY)
+    return _response_out(access, services.set_new_response_status(access, found, payload.status))
 
 
 @router.get(
@@ -429,11 +419,7 @@ def set_new_response_status(
     operation_id="list_response_practice",
 )
 def list_response_practice(request: HttpRequest, client_id: str, response_id: str) -> list[dict[str, Any]]:
-    user = user_of(request)
-    access = policy.get_client_for(user, client_id, perms.VIEW_DIARY)
-    response = rows.get_row(user, access, queries.new_responses(access), response_id, perms.VIEW_DIARY, "NewResponse")
-    items = queries.practice_log(access, response)
-    rows.record_reads(user, access, "NewResponse", [response.pk], perms.VIEW_DIARY)
+    access, response = _located_response(request, client_id, response_id, perms.VIEW_DIARY)
     return [
         {
             "id": (item.practice or item.entry).pk,  # type: ignore[union-attr]
@@ -443,7 +429,7 @@ def list_response_practice(request: HttpRequest, client_id: str, response_id: st
             "shared": item.shared,
             "diary_entry_id": item.entry.pk if item.entry else None,
         }
-        for item in items
+        for item in queries.practice_log(access, response)
     ]
 
 
@@ -455,8 +441,9 @@ def list_response_practice(request: HttpRequest, client_id: str, response_id: st
 def log_response_practice(
     request: HttpRequest, client_id: str, response_id: str, payload: PracticeIn
 ) -> tuple[int, dict[str, Any]]:
+    access, response = _located_response(request, client_id, response_id, perms.WRITE_DIARY)
     data = services.PracticeInput(**payload.dict(exclude={"key"}))
-    practice, created = services.log_response_practice(user_of(request), client_id, response_id, payload.key, data)
+    practice, created = services.log_response_practice(access, response, payload.key, data)
     out = {name: getattr(practice, name) for name in ("id", "occurred_at", "outcome", "note", "shared")}
     return (201 if created else 200), out
 
@@ -466,10 +453,8 @@ def log_response_practice(
 
 @router.get("/clients/{client_id}/insights", response=InsightsOut, operation_id="get_insights")
 def get_insights(request: HttpRequest, client_id: str, params: Query[InsightsQuery]) -> dict[str, Any]:
-    user = user_of(request)
-    access = policy.get_client_for(user, client_id, perms.VIEW_DIARY)
+    access = policy.client(user_of(request), client_id, perms.VIEW_DIARY)
     data = insight_data.build(access, weeks=params.weeks)
-    rows.record_reads(user, access, "Insights", [access.client_id], perms.VIEW_DIARY)
     return {
         "weeks": data.weeks,
         "entry_count": data.entry_count,

@@ -7,6 +7,10 @@ class DiaryConfig(AppConfig):
     verbose_name = "Trigger and skills diary, relationship scripts and insights"
 
     def ready(self) -> None:
-        from attune.diary import perms
+        from attune.diary import perms, queries
+        from attune.skills import services as skills
 
         del perms  # declared on import
+        # The sharing default is the diary's table, but a practice logged in the skills engine (below the diary)
+        # follows it too: the engine cannot import the diary, so the diary hands it the reader.
+        skills.use_share_default(queries.share_default)

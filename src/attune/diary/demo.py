@@ -14,7 +14,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from attune.diary import idempotency
+from attune.core import idempotency
 from attune.diary.models import DiaryEntry, DiaryPreferences, MapStatus, NewResponse, RelationshipScript
 from attune.diary.services import EntryInput
 from attune.skills.models import GroundingPhrase, SkillPractice, SkillRecommendation

@@ -6,6 +6,9 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from attune.core.forms import RangeInput
+from attune.diary import inputs
+from attune.diary.inputs import TEXT_LIMITS
 from attune.diary.models import (
     AutomaticResponse,
     BodyArea,
@@ -22,10 +25,6 @@ from attune.skills import library
 WHEN_FORMAT = "%Y-%m-%dT%H:%M"
 
 
-class RangeInput(forms.NumberInput):
-    input_type = "range"
-
-
 def _when_field() -> forms.DateTimeField:
     return forms.DateTimeField(
         label="When",
@@ -38,10 +37,18 @@ def _when_field() -> forms.DateTimeField:
 def _distress_field(label: str, *, required: bool) -> forms.IntegerField:
     return forms.IntegerField(
         label=label,
-        min_value=0,
-        max_value=100,
+        min_value=inputs.DISTRESS_MIN,
+        max_value=inputs.DISTRESS_MAX,
         required=required,
-        widget=RangeInput(attrs={"min": 0, "max": 100, "step": 5, "list": "suds-anchors", "data-suds": ""}),
+        widget=RangeInput(
+            attrs={
+                "min": inputs.DISTRESS_MIN,
+                "max": inputs.DISTRESS_MAX,
+                "step": 5,
+                "list": "suds-anchors",
+                "data-suds": "",
+            }
+        ),
         error_messages={"required": "Move the slider to where you were, from 0 to 100."},
     )
 
@@ -62,7 +69,10 @@ class EntryForm(forms.Form):
     )
     distress_before = _distress_field("How distressed did you feel?", required=True)
     trigger_words = forms.CharField(
-        label="A few words about it", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+        label="A few words about it",
+        required=False,
+        max_length=TEXT_LIMITS["trigger_words"],
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     body_cues = forms.MultipleChoiceField(
         label="What did you notice in your body?",
@@ -76,12 +86,17 @@ class EntryForm(forms.Form):
     script = forms.ChoiceField(label="Did it feel like one of your scripts?", required=False)
     did = forms.ChoiceField(label="What did you do?", required=False)
     what_i_did = forms.CharField(
-        label="In your own words", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+        label="In your own words",
+        required=False,
+        max_length=TEXT_LIMITS["what_i_did"],
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     skill = forms.ChoiceField(label="Did you use a skill?", required=False)
     rate_after = forms.BooleanField(label="Add how distressed I felt afterwards", required=False)
     distress_after = _distress_field("And afterwards?", required=False)
-    note = forms.CharField(label="A note", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label="A note", required=False, max_length=TEXT_LIMITS["note"], widget=forms.Textarea(attrs={"rows": 3})
+    )
     shared = forms.BooleanField(label="Share this entry with my care team", required=False)
 
     def __init__(
@@ -153,7 +168,7 @@ class EntryForm(forms.Form):
 
 
 class EntryFilterForm(forms.Form):
-    q = forms.CharField(label="Search your words", required=False, max_length=80)
+    q = forms.CharField(label="Search your words", required=False, max_length=inputs.SEARCH_LIMIT)
     kind = forms.ChoiceField(label="Kind", required=False, choices=[("", "Any kind"), *TriggerKind.choices])
     script = forms.ChoiceField(label="Script", required=False)
     visibility = forms.ChoiceField(
@@ -213,18 +228,24 @@ SCRIPT_LABELS = {
 
 class ScriptForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    name = forms.CharField(max_length=80)
+    name = forms.CharField(max_length=TEXT_LIMITS["name"])
     trigger_kinds = forms.MultipleChoiceField(
         required=False, choices=TriggerKind.choices, widget=forms.CheckboxSelectMultiple
     )
-    triggers = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    triggers = forms.CharField(
+        required=False, max_length=TEXT_LIMITS["triggers"], widget=forms.Textarea(attrs={"rows": 2})
+    )
     body_cues = forms.MultipleChoiceField(required=False, choices=BodyCue.choices, widget=forms.CheckboxSelectMultiple)
     automatic_responses = forms.MultipleChoiceField(
         required=False, choices=AutomaticResponse.choices, widget=forms.CheckboxSelectMultiple
     )
-    automatic_words = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
-    protects = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
-    costs = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    automatic_words = forms.CharField(
+        required=False, max_length=TEXT_LIMITS["automatic_words"], widget=forms.Textarea(attrs={"rows": 2})
+    )
+    protects = forms.CharField(
+        required=False, max_length=TEXT_LIMITS["protects"], widget=forms.Textarea(attrs={"rows": 2})
+    )
+    costs = forms.CharField(required=False, max_length=TEXT_LIMITS["costs"], widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, audience: str = "portal", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -253,7 +274,7 @@ class ScriptForm(forms.Form):
 class NewResponseForm(forms.Form):
     description = forms.CharField(
         label="A new response to practise",
-        max_length=1000,
+        max_length=TEXT_LIMITS["description"],
         help_text="Something small and specific, like “Say 'I need ten minutes', then come back”.",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
@@ -272,7 +293,9 @@ class PracticeForm(forms.Form):
         choices=ResponsePractice.Outcome.choices,
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(label="A note", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label="A note", required=False, max_length=TEXT_LIMITS["note"], widget=forms.Textarea(attrs={"rows": 2})
+    )
     shared = forms.BooleanField(label="Share this with my care team", required=False)
 
     def practice_input(self) -> PracticeInput:

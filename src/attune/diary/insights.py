@@ -12,9 +12,9 @@ from typing import Any
 
 from django.utils import timezone
 
+from attune.core import policy
 from attune.core.policy import Access
-from attune.diary import access as rows
-from attune.diary import charts, queries, stats
+from attune.diary import charts, perms, queries, stats
 from attune.diary.models import TriggerKind
 from attune.skills import library
 from attune.skills.models import SkillPractice
@@ -58,6 +58,8 @@ class Insights:
 
 
 def build(access: Access, *, weeks: int = DEFAULT_WEEKS, now: datetime.datetime | None = None) -> Insights:
+    """The insights of the past weeks, from the rows this caller may see (audited as one read of the insights)."""
+    access.shown("Insights", [access.client_id], perms.VIEW_DIARY)
     now = now or timezone.now()
     today = timezone.localtime(now).date()
     starts = stats.week_starts(today, weeks)
@@ -71,7 +73,7 @@ def build(access: Access, *, weeks: int = DEFAULT_WEEKS, now: datetime.datetime 
         )
     )
     practice_rows = list(
-        rows.shared_only(access, SkillPractice.objects.filter(occurred_at__gte=since)).values_list(
+        policy.scoped(access, SkillPractice.objects.filter(occurred_at__gte=since)).values_list(
             "skill", "distress_before", "distress_after"
         )
     )

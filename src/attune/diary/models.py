@@ -2,20 +2,26 @@
 
 Free text is sealed with the client's data key (EncryptedTextField), so every model here has a UUID primary key
 and a `client` foreign key. Codes (trigger kinds, body cues, responses) stay in plain columns: insights count
-them in SQL. Every row with a `shared` flag is invisible to everyone but the client while it is False; the
-filtering lives in diary/access.py.
+them in SQL. Who sees which row is each model's QuerySet's `for_access()`, which the policy applies to every
+way of reaching a row (policy.scoped, locate, row_of): a row with a `shared` flag is invisible to everyone but
+the client while it is False, and a script or new response the client drafted stays theirs alone until it is on
+their map.
 """
 
 from __future__ import annotations
 
 import uuid
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from attune.core.fields import EncryptedTextField
+from attune.core.policy import Access
+from attune.core.rows import SharedQuerySet
 
 
 class TriggerKind(models.TextChoices):
@@ -71,6 +77,18 @@ class MapStatus(models.TextChoices):
     SET_ASIDE = "set_aside", "Set aside"
 
 
+M = TypeVar("M", bound=models.Model)
+
+
+class MapQuerySet(QuerySet[M]):
+    def for_access(self, access: Access) -> QuerySet[M]:
+        """The client sees their whole map; anyone else what is on it (or set aside) and the clinicians' drafts."""
+        rows = self.filter(client_id=access.client_id)
+        if access.is_self:
+            return rows
+        return rows.filter(~Q(status=MapStatus.DRAFT) | Q(drafted_by_client=False))
+
+
 class DiaryPreferences(models.Model):
     """The client's default for new entries: shared with their care team or kept to themself."""
 
@@ -109,6 +127,8 @@ class RelationshipScript(models.Model):
     updated = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
 
+    objects = MapQuerySet.as_manager()
+
     class Meta:
         ordering = ["created", "id"]
         indexes = [models.Index(fields=["client", "status"], name="script_client_status_idx")]
@@ -132,6 +152,8 @@ class NewResponse(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(default=timezone.now)
     updated = models.DateTimeField(default=timezone.now)
+
+    objects = MapQuerySet.as_manager()
 
     class Meta:
         ordering = ["created", "id"]
@@ -176,6 +198,8 @@ class DiaryEntry(models.Model):
     updated = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
 
+    objects = SharedQuerySet.as_manager()
+
     class Meta:
         ordering = ["-occurred_at", "-created"]
         constraints = [
@@ -217,6 +241,8 @@ class ResponsePractice(models.Model):
     note = EncryptedTextField()
     shared = models.BooleanField(default=False)
     created = models.DateTimeField(default=timezone.now)
+
+    objects = SharedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-occurred_at", "-created"]

@@ -1,4 +1,6 @@
-"""Read helpers for the diary and the script map, always starting from the row-level scopes in access.py.
+"""Read helpers for the diary and the script map, always starting from the rows the caller may see
+(policy.scoped: the models' `for_access`). Helpers that fetch what a page or an API answer shows audit it as read
+(`access.shown`), so views write no read audits.
 
 Each helper makes a fixed number of queries, however many entries a client has: pages built on them must not
 grow with the diary (asserted in tests/diary/test_query_counts.py).
@@ -8,38 +10,54 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from attune.core import policy
 from attune.core.policy import Access
-from attune.diary import access as rows
-from attune.diary.models import DiaryEntry, MapStatus, NewResponse, RelationshipScript, ResponsePractice
+from attune.diary import perms
+from attune.diary.models import (
+    DiaryEntry,
+    DiaryPreferences,
+    MapStatus,
+    NewResponse,
+    RelationshipScript,
+    ResponsePractice,
+)
 
 WEEK_DAYS = 7
 
 
 def entries(access: Access) -> QuerySet[DiaryEntry]:
-    return rows.shared_only(access, DiaryEntry.objects.select_related("script", "new_response"))
+    return policy.scoped(access, DiaryEntry.objects.select_related("script", "new_response"))
 
 
 def scripts(access: Access) -> QuerySet[RelationshipScript]:
-    return rows.on_the_map(access, RelationshipScript.objects.select_related("drafted_by"))
+    return policy.scoped(access, RelationshipScript.objects.select_related("drafted_by"))
 
 
 def new_responses(access: Access) -> QuerySet[NewResponse]:
-    return rows.on_the_map(access, NewResponse.objects.select_related("drafted_by"))
+    return policy.scoped(access, NewResponse.objects.select_related("drafted_by"))
 
 
 def practices(access: Access) -> QuerySet[ResponsePractice]:
-    return rows.shared_only(access, ResponsePractice.objects.all())
+    return policy.scoped(access, ResponsePractice.objects.all())
+
+
+def shown_entries(access: Access, rows: Iterable[DiaryEntry]) -> list[DiaryEntry]:
+    """The entries a page or an API answer shows, audited as read."""
+    shown = list(rows)
+    access.shown("DiaryEntry", [e.pk for e in shown], perms.VIEW_DIARY)
+    return shown
 
 
 def visible_script(access: Access, script: RelationshipScript | None) -> RelationshipScript | None:
     """A script linked from an entry, or None if this caller may not see it."""
-    if script is None or rows.is_owner(access):
+    if script is None or access.is_self:
         return script
     return script if script.status != MapStatus.DRAFT or not script.drafted_by_client else None
 
@@ -60,7 +78,7 @@ def filtered_entries(access: Access, filters: EntryFilters) -> QuerySet[DiaryEnt
         qs = qs.filter(trigger_kind=filters.kind)
     if filters.script is not None:
         qs = qs.filter(script_id=filters.script)
-    if filters.visibility and rows.is_owner(access):
+    if filters.visibility and access.is_self:
         qs = qs.filter(shared=filters.visibility == "shared")
     zone = timezone.get_current_timezone()
     if filters.since:
@@ -138,6 +156,31 @@ def script_map(access: Access, now: datetime.datetime | None = None) -> list[Scr
     for pk, card in cards.items():
         card.week_count, card.total_count = by_script.get(pk, (0, 0))
     return list(cards.values())
+
+
+def shown_map(access: Access) -> list[ScriptCard]:
+    """The script map a page or an API answer shows, each script audited as read."""
+    cards = script_map(access)
+    access.shown("RelationshipScript", [c.script.pk for c in cards], perms.VIEW_DIARY)
+    return cards
+
+
+def script_card(access: Access, script: RelationshipScript) -> ScriptCard:
+    """The card of a script the caller reached (through policy.row_of, which audits its read)."""
+    return next(c for c in script_map(access) if c.script.pk == script.pk)
+
+
+def share_default(access: Access) -> bool:
+    """The client's choice to share new entries and practices with their care team. The skills engine asks for it
+    too, through skills.services.use_share_default (registered in DiaryConfig.ready)."""
+    prefs = DiaryPreferences.objects.filter(client_id=access.client_id)
+    return bool(prefs.values_list("share_by_default", flat=True).first())
+
+
+def shown_share_default(access: Access) -> bool:
+    """The client's sharing default, as the settings API shows it (audited as a read of the preferences)."""
+    access.shown("DiaryPreferences", [access.client_id], perms.WRITE_DIARY)
+    return share_default(access)
 
 
 def split_map(cards: list[ScriptCard]) -> dict[str, list[ScriptCard]]:

@@ -1,29 +1,27 @@
-"""Every write to the diary and to relationship-script maps. Each function looks the client up through the
-policy first (so a refusal is audited even if nothing else happens), then opens its transaction, writes the
-change and its audit event together, and returns the row."""
+"""Every write to the diary and to relationship-script maps. Each function takes the client (and the row) its
+caller reached through the policy, checks the permission it needs on that access (a refusal is audited), then
+opens its transaction, writes the change and its audit event together, and returns the row."""
 
 from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, TextChoices
 from django.utils import timezone
-
-from attune.care.records import record_of
 
 # The API answers this with 409, wherever it is raised: someone (often the same person, in another tab) saved the
 # row since it was read, and nothing was overwritten.
-from attune.care.services import StaleWriteError
-from attune.core import policy
+from attune.care.services import StaleWriteError as StaleWriteError
+from attune.core import idempotency, policy
 from attune.core.models import AuditEvent
 from attune.core.policy import Access
-from attune.diary import access as rows
-from attune.diary import idempotency, perms
+from attune.diary import inputs, perms
 from attune.diary.models import (
     AutomaticResponse,
     BodyArea,
@@ -36,49 +34,36 @@ from attune.diary.models import (
     ResponsePractice,
     TriggerKind,
 )
+from attune.diary.queries import share_default
 from attune.skills import library
 
-LIMITS = {
-    "trigger_words": 500,
-    "what_i_did": 1000,
-    "note": 5000,
-    "name": 80,
-    "triggers": 2000,
-    "automatic_words": 2000,
-    "protects": 2000,
-    "costs": 2000,
-    "description": 1000,
-}
-
-
-def _write(actor: Any, access: Access, action: str, entity_type: str, entity_id: Any, perm: policy.Perm) -> None:
-    policy.record_access(actor, access, action, entity_type, str(entity_id), perm)
+M = TypeVar("M", RelationshipScript, NewResponse)
 
 
 def _check_text(values: dict[str, Any]) -> None:
     errors = {
-        name: f"Please keep this under {LIMITS[name]} characters."
+        name: f"Please keep this under {inputs.TEXT_LIMITS[name]} characters."
         for name, value in values.items()
-        if name in LIMITS and isinstance(value, str) and len(value) > LIMITS[name]
+        if name in inputs.TEXT_LIMITS and isinstance(value, str) and len(value) > inputs.TEXT_LIMITS[name]
     }
     if errors:
         raise ValidationError(errors)
 
 
-def _check_codes(name: str, values: Any, allowed: Any) -> list[str]:
-    values = list(values or [])
-    if any(v not in allowed.values for v in values):
+def _check_codes(name: str, values: Iterable[str] | None, allowed: type[TextChoices]) -> list[str]:
+    codes = list(values or [])
+    if any(v not in allowed.values for v in codes):
         raise ValidationError({name: "Choose from the list."})
     # Order does not matter and duplicates mean nothing: keep them sorted and unique, so a replay matches.
-    return sorted(set(values))
+    return sorted(set(codes))
 
 
-def _check_distress(name: str, value: Any, *, required: bool) -> None:
+def _check_distress(name: str, value: object, *, required: bool) -> None:
     if value is None:
         if required:
             raise ValidationError({name: "Choose a number from 0 to 100."})
         return
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 100:
+    if not isinstance(value, int) or isinstance(value, bool) or not inputs.DISTRESS_MIN <= value <= inputs.DISTRESS_MAX:
         raise ValidationError({name: "Choose a number from 0 to 100."})
 
 
@@ -153,56 +138,52 @@ def _validate_entry(access: Access, values: dict[str, Any], current: DiaryEntry 
         raise ValidationError({"new_response_id": "Choose which new response you tried."})
 
 
-def share_default(client: Any) -> bool:
-    prefs = DiaryPreferences.objects.filter(client=client).values_list("share_by_default", flat=True).first()
-    return bool(prefs)
-
-
-def log_entry(actor: Any, client_id: Any, key: uuid.UUID, data: EntryInput) -> tuple[DiaryEntry, bool]:
+def log_entry(access: Access, key: uuid.UUID, data: EntryInput) -> tuple[DiaryEntry, bool]:
     """Log a moment. Returns (entry, created): a replay of the same submission returns the original entry,
     the same key with a different submission raises ReplayMismatchError (422)."""
     perm = perms.WRITE_DIARY
-    access = policy.get_client_for(actor, client_id, perm)
+    access.require(perm)
     values = data.normalised()
     digest = idempotency.fingerprint(access.client_id, {"key": key, **values})
     existing = DiaryEntry.objects.filter(client_id=access.client_id, key=key).first()
     if existing is not None:
-        return _replayed(actor, access, existing, digest, "DiaryEntry"), False
+        return _replayed(access, existing, digest, "DiaryEntry"), False
     _validate_entry(access, values)
     if values["shared"] is None:
-        values["shared"] = share_default(record_of(access))
+        values["shared"] = share_default(access)
     if values["occurred_at"] is None:
         values["occurred_at"] = timezone.now()
     try:
         with transaction.atomic():
             entry = DiaryEntry(client_id=access.client_id, key=key, fingerprint=digest, **values)
             entry.save()
-            _write(actor, access, AuditEvent.Action.CREATE, "DiaryEntry", entry.pk, perm)
+            access.record(AuditEvent.Action.CREATE, "DiaryEntry", entry.pk, perm)
     except IntegrityError:
         # A concurrent duplicate won the race for this key: answer as its replay.
         existing = DiaryEntry.objects.get(client_id=access.client_id, key=key)
-        return _replayed(actor, access, existing, digest, "DiaryEntry"), False
+        return _replayed(access, existing, digest, "DiaryEntry"), False
     return entry, True
 
 
-def _replayed(actor: Any, access: Access, row: Any, digest: str, entity_type: str) -> Any:
+R = TypeVar("R", DiaryEntry, ResponsePractice)
+
+
+def _replayed(access: Access, row: R, digest: str, entity_type: str) -> R:
     idempotency.check_replay(row.fingerprint, digest)
-    policy.record_access(actor, access, AuditEvent.Action.READ, entity_type, str(row.pk), perms.WRITE_DIARY)
+    access.record(AuditEvent.Action.READ, entity_type, row.pk, perms.WRITE_DIARY)
     return row
 
 
 def update_entry(
-    actor: Any, client_id: Any, entry_id: Any, changes: dict[str, Any], *, expected_version: int | None = None
+    access: Access, found: DiaryEntry, changes: dict[str, Any], *, expected_version: int | None = None
 ) -> DiaryEntry:
     perm = perms.WRITE_DIARY
-    access = policy.get_client_for(actor, client_id, perm)
+    access.require(perm, "DiaryEntry", str(found.pk))
     unknown = set(changes) - set(ENTRY_FIELDS)
     if unknown:
         raise ValidationError({name: "This cannot be changed here." for name in sorted(unknown)})
-    scope = rows.shared_only(access, DiaryEntry.objects.all())
-    found = rows.get_row(actor, access, scope, entry_id, perm, "DiaryEntry")
     with transaction.atomic():
-        entry = scope.select_for_update().get(pk=found.pk)
+        entry = policy.scoped(access, DiaryEntry.objects.all()).select_for_update().get(pk=found.pk)
         if expected_version is not None and entry.version != expected_version:
             raise StaleWriteError("This entry was changed since you opened it. Reload to see the latest version.")
         current = {name: getattr(entry, name) for name in ENTRY_FIELDS}
@@ -218,29 +199,27 @@ def update_entry(
         entry.version = F("version") + 1
         entry.save()
         entry.refresh_from_db(fields=["version"])
-        _write(actor, access, AuditEvent.Action.UPDATE, "DiaryEntry", entry.pk, perm)
+        access.record(AuditEvent.Action.UPDATE, "DiaryEntry", entry.pk, perm)
     return entry
 
 
-def delete_entry(actor: Any, client_id: Any, entry_id: Any) -> None:
+def delete_entry(access: Access, entry: DiaryEntry) -> None:
     perm = perms.WRITE_DIARY
-    access = policy.get_client_for(actor, client_id, perm)
-    entry = rows.get_row(
-        actor, access, rows.shared_only(access, DiaryEntry.objects.all()), entry_id, perm, "DiaryEntry"
-    )
+    access.require(perm, "DiaryEntry", str(entry.pk))
+    entry_id = entry.pk
     with transaction.atomic():
         entry.delete()
-        _write(actor, access, AuditEvent.Action.DELETE, "DiaryEntry", entry_id, perm)
+        access.record(AuditEvent.Action.DELETE, "DiaryEntry", entry_id, perm)
 
 
-def set_share_default(actor: Any, client_id: Any, share: bool) -> DiaryPreferences:
+def set_share_default(access: Access, share: bool) -> DiaryPreferences:
     perm = perms.WRITE_DIARY
-    access = policy.get_client_for(actor, client_id, perm)
+    access.require(perm)
     with transaction.atomic():
         prefs, _ = DiaryPreferences.objects.update_or_create(
             client_id=access.client_id, defaults={"share_by_default": bool(share), "updated": timezone.now()}
         )
-        _write(actor, access, AuditEvent.Action.UPDATE, "DiaryPreferences", prefs.pk, perm)
+        access.record(AuditEvent.Action.UPDATE, "DiaryPreferences", prefs.pk, perm)
     return prefs
 
 
@@ -280,44 +259,46 @@ def _clean_script(values: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
-def _drafter(actor: Any, access: Access) -> dict[str, Any]:
-    return {"drafted_by_client": rows.is_owner(access), "drafted_by": actor}
+def _drafter(access: Access) -> dict[str, Any]:
+    return {"drafted_by_client": access.is_self, "drafted_by_id": access.actor_id}
 
 
-def draft_script(actor: Any, client_id: Any, values: dict[str, Any], *, on_map: bool = False) -> RelationshipScript:
+def draft_script(access: Access, values: dict[str, Any], *, on_map: bool = False) -> RelationshipScript:
     """Either side drafts a script; only the client can put it straight on their map."""
     perm = perms.APPROVE_SCRIPTS if on_map else perms.DRAFT_SCRIPTS
-    access = policy.get_client_for(actor, client_id, perm)
+    access.require(perm)
     clean = _clean_script(values)
     if "name" not in clean:
         raise ValidationError({"name": "Give the script a name, in your own words."})
     with transaction.atomic():
-        script = RelationshipScript(client_id=access.client_id, **_drafter(actor, access), **clean)
+        script = RelationshipScript(client_id=access.client_id, **_drafter(access), **clean)
         if on_map:
             script.status, script.approved_at = MapStatus.ON_MAP, timezone.now()
         script.save()
-        _write(actor, access, AuditEvent.Action.CREATE, "RelationshipScript", script.pk, perm)
+        access.record(AuditEvent.Action.CREATE, "RelationshipScript", script.pk, perm)
     return script
 
 
-def _editable(actor: Any, access: Access, row: Any, perm: policy.Perm, entity_type: str) -> None:
-    # What is on the map (or set aside) changes only with the client: the care team edits drafts alone.
-    if not rows.is_owner(access) and row.status != MapStatus.DRAFT:
-        policy.deny_legacy(actor, entity_type, str(row.pk), perm, client_id=access.client_id, relation=access.relation)
-        raise policy.PermissionDenied("Only the client changes what is on their map")
+def _editable(access: Access, row: RelationshipScript | NewResponse, entity_type: str) -> None:
+    """Drafting needs the draft permission; changing what is on the map (or set aside) is the client's approval,
+    so it needs theirs: the care team edits drafts alone (403, audited)."""
+    access.require(perms.DRAFT_SCRIPTS, entity_type, str(row.pk))
+    if row.status != MapStatus.DRAFT:
+        access.require(perms.APPROVE_SCRIPTS, entity_type, str(row.pk))
+
+
+def _locked(access: Access, row: M) -> M:
+    return policy.scoped(access, type(row).objects.all()).select_for_update().get(pk=row.pk)
 
 
 def update_script(
-    actor: Any, client_id: Any, script_id: Any, values: dict[str, Any], *, expected_version: int | None = None
+    access: Access, found: RelationshipScript, values: dict[str, Any], *, expected_version: int | None = None
 ) -> RelationshipScript:
     perm = perms.DRAFT_SCRIPTS
-    access = policy.get_client_for(actor, client_id, perm)
     clean = _clean_script(values)
-    scope = rows.on_the_map(access, RelationshipScript.objects.all())
-    found = rows.get_row(actor, access, scope, script_id, perm, "RelationshipScript")
-    _editable(actor, access, found, perm, "RelationshipScript")
+    _editable(access, found, "RelationshipScript")
     with transaction.atomic():
-        script = scope.select_for_update().get(pk=found.pk)
+        script = _locked(access, found)
         if expected_version is not None and script.version != expected_version:
             raise StaleWriteError("This script was changed since you opened it. Reload to see the latest version.")
         for name, value in clean.items():
@@ -326,18 +307,18 @@ def update_script(
         script.version = F("version") + 1
         script.save()
         script.refresh_from_db(fields=["version"])
-        _write(actor, access, AuditEvent.Action.UPDATE, "RelationshipScript", script.pk, perm)
+        access.record(AuditEvent.Action.UPDATE, "RelationshipScript", script.pk, perm)
     return script
 
 
-_MOVES = {
+_MOVES: dict[str, set[str]] = {
     MapStatus.DRAFT: {MapStatus.ON_MAP, MapStatus.SET_ASIDE},
     MapStatus.ON_MAP: {MapStatus.SET_ASIDE},
     MapStatus.SET_ASIDE: {MapStatus.ON_MAP},
 }
 
 
-def _move(row: Any, status: str) -> None:
+def _move(row: RelationshipScript | NewResponse, status: str) -> None:
     if status not in _MOVES.get(row.status, set()):
         raise ValidationError({"status": "That change is not possible from here."})
     row.status = status
@@ -345,18 +326,16 @@ def _move(row: Any, status: str) -> None:
         row.approved_at = timezone.now()
 
 
-def set_script_status(actor: Any, client_id: Any, script_id: Any, status: str) -> RelationshipScript:
+def set_script_status(access: Access, found: RelationshipScript, status: str) -> RelationshipScript:
     """The client approves a draft onto their map, sets a script aside, or brings it back."""
     perm = perms.APPROVE_SCRIPTS
-    access = policy.get_client_for(actor, client_id, perm)
-    scope = rows.on_the_map(access, RelationshipScript.objects.all())
-    found = rows.get_row(actor, access, scope, script_id, perm, "RelationshipScript")
+    access.require(perm, "RelationshipScript", str(found.pk))
     with transaction.atomic():
-        script = scope.select_for_update().get(pk=found.pk)
+        script = _locked(access, found)
         _move(script, status)
         script.updated = timezone.now()
         script.save(update_fields=["status", "approved_at", "updated"])
-        _write(actor, access, AuditEvent.Action.UPDATE, "RelationshipScript", script.pk, perm)
+        access.record(AuditEvent.Action.UPDATE, "RelationshipScript", script.pk, perm)
     return script
 
 
@@ -372,52 +351,42 @@ def _clean_description(description: str) -> str:
 
 
 def draft_new_response(
-    actor: Any, client_id: Any, script_id: Any, description: str, *, on_map: bool = False
+    access: Access, script: RelationshipScript, description: str, *, on_map: bool = False
 ) -> NewResponse:
     perm = perms.APPROVE_SCRIPTS if on_map else perms.DRAFT_SCRIPTS
-    access = policy.get_client_for(actor, client_id, perm)
+    access.require(perm, "RelationshipScript", str(script.pk))
     description = _clean_description(description)
-    script = rows.get_row(
-        actor, access, rows.on_the_map(access, RelationshipScript.objects.all()), script_id, perm, "RelationshipScript"
-    )
     with transaction.atomic():
-        response = NewResponse(
-            client_id=access.client_id, script=script, description=description, **_drafter(actor, access)
-        )
+        response = NewResponse(client_id=access.client_id, script=script, description=description, **_drafter(access))
         if on_map:
             response.status, response.approved_at = MapStatus.ON_MAP, timezone.now()
         response.save()
-        _write(actor, access, AuditEvent.Action.CREATE, "NewResponse", response.pk, perm)
+        access.record(AuditEvent.Action.CREATE, "NewResponse", response.pk, perm)
     return response
 
 
-def update_new_response(actor: Any, client_id: Any, response_id: Any, description: str) -> NewResponse:
+def update_new_response(access: Access, found: NewResponse, description: str) -> NewResponse:
     perm = perms.DRAFT_SCRIPTS
-    access = policy.get_client_for(actor, client_id, perm)
     description = _clean_description(description)
-    scope = rows.on_the_map(access, NewResponse.objects.all())
-    found = rows.get_row(actor, access, scope, response_id, perm, "NewResponse")
-    _editable(actor, access, found, perm, "NewResponse")
+    _editable(access, found, "NewResponse")
     with transaction.atomic():
-        response = scope.select_for_update().get(pk=found.pk)
+        response = _locked(access, found)
         response.description = description
         response.updated = timezone.now()
         response.save(update_fields=["description", "updated"])
-        _write(actor, access, AuditEvent.Action.UPDATE, "NewResponse", response.pk, perm)
+        access.record(AuditEvent.Action.UPDATE, "NewResponse", response.pk, perm)
     return response
 
 
-def set_new_response_status(actor: Any, client_id: Any, response_id: Any, status: str) -> NewResponse:
+def set_new_response_status(access: Access, found: NewResponse, status: str) -> NewResponse:
     perm = perms.APPROVE_SCRIPTS
-    access = policy.get_client_for(actor, client_id, perm)
-    scope = rows.on_the_map(access, NewResponse.objects.all())
-    found = rows.get_row(actor, access, scope, response_id, perm, "NewResponse")
+    access.require(perm, "NewResponse", str(found.pk))
     with transaction.atomic():
-        response = scope.select_for_update().get(pk=found.pk)
+        response = _locked(access, found)
         _move(response, status)
         response.updated = timezone.now()
         response.save(update_fields=["status", "approved_at", "updated"])
-        _write(actor, access, AuditEvent.Action.UPDATE, "NewResponse", response.pk, perm)
+        access.record(AuditEvent.Action.UPDATE, "NewResponse", response.pk, perm)
     return response
 
 
@@ -430,25 +399,23 @@ class PracticeInput:
 
 
 def log_response_practice(
-    actor: Any, client_id: Any, response_id: Any, key: uuid.UUID, data: PracticeInput
+    access: Access, response: NewResponse, key: uuid.UUID, data: PracticeInput
 ) -> tuple[ResponsePractice, bool]:
     """A "tried it" in a new response's practice log, idempotent like diary entries."""
     perm = perms.WRITE_DIARY
-    access = policy.get_client_for(actor, client_id, perm)
+    access.require(perm, "NewResponse", str(response.pk))
     values = asdict(data)
     values["note"] = (values["note"] or "").strip()
-    digest = idempotency.fingerprint(access.client_id, {"key": key, "new_response_id": str(response_id), **values})
+    digest = idempotency.fingerprint(access.client_id, {"key": key, "new_response_id": str(response.pk), **values})
     existing = ResponsePractice.objects.filter(client_id=access.client_id, key=key).first()
     if existing is not None:
-        return _replayed(actor, access, existing, digest, "ResponsePractice"), False
+        return _replayed(access, existing, digest, "ResponsePractice"), False
     if values["outcome"] not in {"", *ResponsePractice.Outcome.values}:
         raise ValidationError({"outcome": "Choose how it went from the list."})
     if values["occurred_at"] is not None and values["occurred_at"] > timezone.now() + datetime.timedelta(minutes=5):
         raise ValidationError({"occurred_at": "This time is in the future."})
     _check_text(values)
-    scope = rows.on_the_map(access, NewResponse.objects.all())
-    response = rows.get_row(actor, access, scope, response_id, perm, "NewResponse")
-    values["shared"] = share_default(record_of(access)) if values["shared"] is None else values["shared"]
+    values["shared"] = share_default(access) if values["shared"] is None else values["shared"]
     values["occurred_at"] = values["occurred_at"] or timezone.now()
     try:
         with transaction.atomic():
@@ -456,8 +423,8 @@ def log_response_practice(
                 client_id=access.client_id, new_response=response, key=key, fingerprint=digest, **values
             )
             practice.save()
-            _write(actor, access, AuditEvent.Action.CREATE, "ResponsePractice", practice.pk, perm)
+            access.record(AuditEvent.Action.CREATE, "ResponsePractice", practice.pk, perm)
     except IntegrityError:
         existing = ResponsePractice.objects.get(client_id=access.client_id, key=key)
-        return _replayed(actor, access, existing, digest, "ResponsePractice"), False
+        return _replayed(access, existing, digest, "ResponsePractice"), False
     return practice, True

@@ -1,5 +1,6 @@
-"""The client's diary, script map and insights in the portal. Views parse input, call a service or a query
-helper and render; the client is always their own record, looked up through the policy (diary/access.py)."""
+"""The client's diary, script map and insights in the portal. Each view reaches the client's own record through
+the policy first (policy.own; a row with policy.row_of), then calls one service or query helper with that access
+and renders."""
 
 from __future__ import annotations
 
@@ -9,14 +10,17 @@ from typing import Any, cast
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from attune.accounts.roles import user_of
-from attune.care.records import record_of
+from attune.core import forms as shared_forms
+from attune.core import policy
+from attune.core.forms import fresh_key
+from attune.core.idempotency import ReplayMismatchError
 from attune.core.policy import Access
-from attune.diary import access as rows
 from attune.diary import insights as insight_data
 from attune.diary import perms, queries, services
 from attune.diary.forms import (
@@ -30,7 +34,6 @@ from attune.diary.forms import (
     StatusForm,
     now_local,
 )
-from attune.diary.idempotency import ReplayMismatchError
 from attune.diary.models import DiaryEntry, MapStatus, NewResponse, RelationshipScript
 
 SAVED_KEY = "diary_saved_key"
@@ -39,19 +42,13 @@ FORM_NAMES = {"script_id": "script", "new_response_id": "did", "response": "did"
 
 
 def add_errors(form: Any, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.error_dict.items():
-        field = FORM_NAMES.get(name, name)
-        form.add_error(field if field in form.fields else None, errors)
+    shared_forms.add_errors(form, exc, FORM_NAMES)
 
 
-def fresh_key(request: HttpRequest) -> QueryDict:
-    """The posted data with a new idempotency key: what the person sees can then be saved as a new row."""
-    data = request.POST.copy()
-    data["key"] = str(uuid.uuid4())
-    return data
+def _own(request: HttpRequest, perm: policy.Perm) -> Access:
+    """The signed-in client's own record. A page reached with a write permission shows the client's diary, so its
+    read is audited too."""
+    return policy.own(user_of(request), perm, shows=perms.VIEW_DIARY if perm.write else None)
 
 
 def map_choices(access: Access) -> tuple[list[RelationshipScript], list[NewResponse]]:
@@ -66,8 +63,7 @@ def map_choices(access: Access) -> tuple[list[RelationshipScript], list[NewRespo
 
 @require_http_methods(["GET", "POST"])
 def log(request: HttpRequest) -> HttpResponse:
-    user = user_of(request)
-    access = rows.own_client(user, perms.WRITE_DIARY)
+    access = _own(request, perms.WRITE_DIARY)
     scripts, responses = map_choices(access)
     conflict = None
     if request.method == "POST":
@@ -75,7 +71,7 @@ def log(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             key = form.cleaned_data["key"] or uuid.uuid4()
             try:
-                services.log_entry(user, access.client_id, key, form.entry_input())
+                services.log_entry(access, key, form.entry_input())
             except ReplayMismatchError as exc:
                 conflict = queries.entries(access).filter(key=key).first()
                 form.add_error(None, exc)
@@ -92,7 +88,7 @@ def log(request: HttpRequest) -> HttpResponse:
             "occurred_at": now_local(),
             "distress_before": 50,
             "distress_after": 50,
-            "shared": services.share_default(record_of(access)),
+            "shared": queries.share_default(access),
         }
         form = EntryForm(initial=initial, scripts=scripts, responses=responses)
     context = {"form": form, "conflict": conflict, "has_scripts": bool(scripts)}
@@ -100,19 +96,18 @@ def log(request: HttpRequest) -> HttpResponse:
 
 
 def entries(request: HttpRequest) -> HttpResponse:
-    user = user_of(request)
-    access = rows.own_client(user, perms.VIEW_DIARY)
+    access = _own(request, perms.VIEW_DIARY)
     scripts = list(queries.scripts(access).exclude(status=MapStatus.DRAFT))
     form = EntryFilterForm(request.GET or None, scripts=scripts)
-    context = entry_list_context(user, access, form)
+    context = entry_list_context(access, form)
     context.update(
-        share_form=ShareDefaultForm(initial={"share_by_default": services.share_default(record_of(access))}),
+        share_form=ShareDefaultForm(initial={"share_by_default": queries.share_default(access)}),
         saved_key=request.session.pop(SAVED_KEY, ""),
     )
     return render(request, "diary/entries.html", context)
 
 
-def entry_list_context(user: Any, access: Access, form: EntryFilterForm) -> dict[str, Any]:
+def entry_list_context(access: Access, form: EntryFilterForm) -> dict[str, Any]:
     """The filtered, searched and paginated entries this caller may see, shared by the portal and staff views."""
     data = form.cleaned_data if form.is_valid() else {}
     filters = queries.EntryFilters(
@@ -123,10 +118,9 @@ def entry_list_context(user: Any, access: Access, form: EntryFilterForm) -> dict
         until=data.get("until"),
     )
     qs = queries.filtered_entries(access, filters)
-    listing: Any = queries.search(qs, data["q"]) if data.get("q") else qs
+    listing: list[DiaryEntry] | QuerySet[DiaryEntry] = queries.search(qs, data["q"]) if data.get("q") else qs
     page = Paginator(listing, 25).get_page(data.get("page") or 1)
-    shown = list(page.object_list)
-    rows.record_reads(user, access, "DiaryEntry", [e.pk for e in shown], perms.VIEW_DIARY)
+    shown = queries.shown_entries(access, page.object_list)
     query = cast(QueryDict, form.data).copy() if form.is_bound else QueryDict(mutable=True)
     query.pop("page", None)
     return {
@@ -135,15 +129,14 @@ def entry_list_context(user: Any, access: Access, form: EntryFilterForm) -> dict
         "items": [(e, queries.visible_script(access, e.script)) for e in shown],
         "filtered": any(v for k, v in data.items() if k != "page"),
         "querystring": query.urlencode(),
-        "owner": rows.is_owner(access),
+        "owner": access.is_self,
     }
 
 
 @require_http_methods(["GET", "POST"])
 def entry(request: HttpRequest, entry_id: uuid.UUID) -> HttpResponse:
-    user = user_of(request)
-    access = rows.own_client(user, perms.WRITE_DIARY)
-    found: DiaryEntry = rows.get_row(user, access, queries.entries(access), entry_id, perms.WRITE_DIARY, "DiaryEntry")
+    access = _own(request, perms.WRITE_DIARY)
+    found = policy.row_of(access, queries.entries(access), entry_id, perms.VIEW_DIARY, entity="DiaryEntry")
     scripts, responses = map_choices(access)
     # Keep a link the entry already has, even if that script or response has since been set aside.
     if found.script is not None and found.script not in scripts:
@@ -154,9 +147,7 @@ def entry(request: HttpRequest, entry_id: uuid.UUID) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         changes = {k: v for k, v in vars(form.entry_input()).items() if k != "occurred_at" or v is not None}
         try:
-            services.update_entry(
-                user, access.client_id, found.pk, changes, expected_version=form.cleaned_data["version"]
-            )
+            services.update_entry(access, found, changes, expected_version=form.cleaned_data["version"])
         except services.StaleWriteError as exc:
             form.add_error(None, str(exc))
         except ValidationError as exc:
@@ -164,26 +155,24 @@ def entry(request: HttpRequest, entry_id: uuid.UUID) -> HttpResponse:
         else:
             messages.success(request, "Saved.")
             return redirect("diary:entries")
-    rows.record_reads(user, access, "DiaryEntry", [found.pk], perms.VIEW_DIARY)
     return render(request, "diary/entry.html", {"form": form, "entry": found, "has_scripts": bool(scripts)})
 
 
 @require_POST
 def entry_delete(request: HttpRequest, entry_id: uuid.UUID) -> HttpResponse:
-    user = user_of(request)
-    access = rows.own_client(user, perms.WRITE_DIARY)
-    services.delete_entry(user, access.client_id, entry_id)
+    access = _own(request, perms.WRITE_DIARY)
+    found = policy.row_of(access, queries.entries(access), entry_id, perms.WRITE_DIARY, entity="DiaryEntry")
+    services.delete_entry(access, found)
     messages.success(request, "The entry is deleted.")
     return redirect("diary:entries")
 
 
 @require_POST
 def share_default(request: HttpRequest) -> HttpResponse:
-    user = user_of(request)
-    access = rows.own_client(user, perms.WRITE_DIARY)
+    access = _own(request, perms.WRITE_DIARY)
     form = ShareDefaultForm(request.POST)
     form.is_valid()
-    services.set_share_default(user, access.client_id, bool(form.cleaned_data.get("share_by_default")))
+    services.set_share_default(access, bool(form.cleaned_data.get("share_by_default")))
     messages.success(request, "Your choice is saved. You can still decide for each entry.")
     return redirect("diary:entries")
 
@@ -192,22 +181,19 @@ def share_default(request: HttpRequest) -> HttpResponse:
 
 
 def script_map(request: HttpRequest) -> HttpResponse:
-    user = user_of(request)
-    access = rows.own_client(user, perms.VIEW_DIARY)
-    cards = queries.script_map(access)
-    rows.record_reads(user, access, "RelationshipScript", [c.script.pk for c in cards], perms.VIEW_DIARY)
+    access = _own(request, perms.VIEW_DIARY)
+    cards = queries.shown_map(access)
     return render(request, "diary/map.html", {"groups": queries.split_map(cards), "any": bool(cards)})
 
 
 @require_http_methods(["GET", "POST"])
 def script_new(request: HttpRequest) -> HttpResponse:
-    user = user_of(request)
-    access = rows.own_client(user, perms.APPROVE_SCRIPTS)
+    access = _own(request, perms.APPROVE_SCRIPTS)
     form = ScriptForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         on_map = request.POST.get("then") == "map"
         try:
-            script = services.draft_script(user, access.client_id, form.values(), on_map=on_map)
+            script = services.draft_script(access, form.values(), on_map=on_map)
         except ValidationError as exc:
             add_errors(form, exc)
         else:
@@ -218,17 +204,12 @@ def script_new(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def script(request: HttpRequest, script_id: uuid.UUID) -> HttpResponse:
-    user = user_of(request)
-    access = rows.own_client(user, perms.APPROVE_SCRIPTS)
-    found: RelationshipScript = rows.get_row(
-        user, access, queries.scripts(access), script_id, perms.VIEW_DIARY, "RelationshipScript"
-    )
+    access = _own(request, perms.APPROVE_SCRIPTS)
+    found = policy.row_of(access, queries.scripts(access), script_id, perms.VIEW_DIARY, entity="RelationshipScript")
     form = ScriptForm(request.POST or None, initial=ScriptForm.initial_for(found))
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_script(
-                user, access.client_id, found.pk, form.values(), expected_version=form.cleaned_data["version"]
-            )
+            services.update_script(access, found, form.values(), expected_version=form.cleaned_data["version"])
         except services.StaleWriteError as exc:
             form.add_error(None, str(exc))
         except ValidationError as exc:
@@ -236,20 +217,21 @@ def script(request: HttpRequest, script_id: uuid.UUID) -> HttpResponse:
         else:
             messages.success(request, "Saved.")
             return redirect("diary:script", script_id=found.pk)
-    card = next(c for c in queries.script_map(access) if c.script.pk == found.pk)
-    rows.record_reads(user, access, "RelationshipScript", [found.pk], perms.VIEW_DIARY)
+    card = queries.script_card(access, found)
     context = {"form": form, "script": found, "card": card, "response_form": NewResponseForm()}
     return render(request, "diary/script_form.html", context)
 
 
 @require_POST
 def script_status(request: HttpRequest, script_id: uuid.UUID) -> HttpResponse:
-    user = user_of(request)
-    access = rows.own_client(user, perms.APPROVE_SCRIPTS)
+    access = _own(request, perms.APPROVE_SCRIPTS)
+    found = policy.row_of(
+        access, queries.scripts(access), script_id, perms.APPROVE_SCRIPTS, entity="RelationshipScript"
+    )
     form = StatusForm(request.POST)
     if form.is_valid():
         try:
-            services.set_script_status(user, access.client_id, script_id, form.cleaned_data["status"])
+            services.set_script_status(access, found, form.cleaned_data["status"])
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -260,14 +242,14 @@ def script_status(request: HttpRequest, script_id: uuid.UUID) -> HttpResponse:
 
 @require_POST
 def response_new(request: HttpRequest, script_id: uuid.UUID) -> HttpResponse:
-    user = user_of(request)
-    access = rows.own_client(user, perms.APPROVE_SCRIPTS)
+    access = _own(request, perms.APPROVE_SCRIPTS)
+    found = policy.row_of(
+        access, queries.scripts(access), script_id, perms.APPROVE_SCRIPTS, entity="RelationshipScript"
+    )
     form = NewResponseForm(request.POST)
     if form.is_valid():
         try:
-            services.draft_new_response(
-                user, access.client_id, script_id, form.cleaned_data["description"], on_map=True
-            )
+            services.draft_new_response(access, found, form.cleaned_data["description"], on_map=True)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -279,15 +261,15 @@ def response_new(request: HttpRequest, script_id: uuid.UUID) -> HttpResponse:
 
 @require_POST
 def response_status(request: HttpRequest, response_id: uuid.UUID) -> HttpResponse:
-    user = user_of(request)
-    access = rows.own_client(user, perms.APPROVE_SCRIPTS)
+    access = _own(request, perms.APPROVE_SCRIPTS)
+    found = policy.row_of(
+        access, queries.new_responses(access), response_id, perms.APPROVE_SCRIPTS, entity="NewResponse"
+    )
     form = StatusForm(request.POST)
     response = None
     if form.is_valid():
         try:
-            response = services.set_new_response_status(
-                user, access.client_id, response_id, form.cleaned_data["status"]
-            )
+            response = services.set_new_response_status(access, found, form.cleaned_data["status"])
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -299,23 +281,14 @@ def response_status(request: HttpRequest, response_id: uuid.UUID) -> HttpRespons
 
 @require_http_methods(["GET", "POST"])
 def response_practice(request: HttpRequest, response_id: uuid.UUID) -> HttpResponse:
-    user = user_of(request)
-    access = rows.own_client(user, perms.WRITE_DIARY)
-    response: NewResponse = rows.get_row(
-        user,
-        access,
-        queries.new_responses(access).select_related("script"),
-        response_id,
-        perms.VIEW_DIARY,
-        "NewResponse",
-    )
-    initial = {"key": uuid.uuid4(), "occurred_at": now_local(), "shared": services.share_default(record_of(access))}
+    access = _own(request, perms.WRITE_DIARY)
+    visible = queries.new_responses(access).select_related("script")
+    response = policy.row_of(access, visible, response_id, perms.VIEW_DIARY, entity="NewResponse")
+    initial = {"key": uuid.uuid4(), "occurred_at": now_local(), "shared": queries.share_default(access)}
     form = PracticeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.log_response_practice(
-                user, access.client_id, response.pk, form.cleaned_data["key"], form.practice_input()
-            )
+            services.log_response_practice(access, response, form.cleaned_data["key"], form.practice_input())
         except ReplayMismatchError as exc:
             form.add_error(None, exc)
             form.data = fresh_key(request)
@@ -325,7 +298,6 @@ def response_practice(request: HttpRequest, response_id: uuid.UUID) -> HttpRespo
             messages.success(request, "Noted in your practice log. Every try counts.")
             return redirect("diary:response_practice", response_id=response.pk)
     log_items = queries.practice_log(access, response)
-    rows.record_reads(user, access, "NewResponse", [response.pk], perms.VIEW_DIARY)
     return render(request, "diary/practice.html", {"response": response, "form": form, "log": log_items})
 
 
@@ -338,10 +310,9 @@ def insights_context(request: HttpRequest, access: Access) -> dict[str, Any]:
     if form.is_valid() and form.cleaned_data.get("weeks"):
         weeks = form.cleaned_data["weeks"]
     data = insight_data.build(access, weeks=weeks)
-    rows.record_reads(user_of(request), access, "Insights", [access.client_id], perms.VIEW_DIARY)
-    return {"form": form, "insights": data, "weeks": weeks, "owner": rows.is_owner(access)}
+    return {"form": form, "insights": data, "weeks": weeks, "owner": access.is_self}
 
 
 def insights(request: HttpRequest) -> HttpResponse:
-    access = rows.own_client(user_of(request), perms.VIEW_DIARY)
+    access = _own(request, perms.VIEW_DIARY)
     return render(request, "diary/insights.html", insights_context(request, access))

@@ -1,5 +1,6 @@
 """The skills API: the library (content, for any signed-in user), and a client's recommendations, practice
-records and grounding phrases, each through the policy and the diary's row-level scopes."""
+records and grounding phrases, each reached through the policy first (rows: as the models' `for_access` lets the
+caller see them)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,7 @@ from pydantic import Field
 
 from attune.accounts.roles import user_of
 from attune.core import policy
-from attune.diary import access as rows
-from attune.skills import library, perms, queries, services
+from attune.skills import inputs, library, perms, queries, services
 from attune.skills.models import GroundingPhrase, SkillPractice, SkillRecommendation
 
 router = Router(tags=["skills"])
@@ -64,24 +64,24 @@ class RecommendationOut(Schema):
 
 
 class RecommendIn(Schema):
-    skill: str = Field(max_length=60)
+    skill: str = Field(max_length=inputs.SKILL_SLUG_LIMIT)
 
 
 class PracticeIn(Schema):
     key: uuid.UUID = Field(description="Made by the app; the same key and practice again returns the original")
-    skill: str = Field(max_length=60)
+    skill: str = Field(max_length=inputs.SKILL_SLUG_LIMIT)
     occurred_at: datetime.datetime | None = None
-    distress_before: int | None = Field(default=None, ge=0, le=100)
-    distress_after: int | None = Field(default=None, ge=0, le=100)
-    variant: str = Field(default="", max_length=30)
-    note: str = Field(default="", max_length=2000)
+    distress_before: int | None = Field(default=None, ge=inputs.DISTRESS_MIN, le=inputs.DISTRESS_MAX)
+    distress_after: int | None = Field(default=None, ge=inputs.DISTRESS_MIN, le=inputs.DISTRESS_MAX)
+    variant: str = Field(default="", max_length=inputs.VARIANT_LIMIT)
+    note: str = Field(default="", max_length=inputs.NOTE_LIMIT)
     shared: bool | None = None
 
 
 class PracticePatch(Schema):
-    distress_before: int | None = Field(default=None, ge=0, le=100)
-    distress_after: int | None = Field(default=None, ge=0, le=100)
-    note: str | None = Field(default=None, max_length=2000)
+    distress_before: int | None = Field(default=None, ge=inputs.DISTRESS_MIN, le=inputs.DISTRESS_MAX)
+    distress_after: int | None = Field(default=None, ge=inputs.DISTRESS_MIN, le=inputs.DISTRESS_MAX)
+    note: str | None = Field(default=None, max_length=inputs.NOTE_LIMIT)
     shared: bool | None = None
 
 
@@ -108,7 +108,7 @@ class PageQuery(Schema):
 
 
 class PhraseIn(Schema):
-    text: str = Field(min_length=1, max_length=300)
+    text: str = Field(min_length=1, max_length=inputs.PHRASE_LIMIT)
 
 
 class PhraseOut(Schema):
@@ -154,7 +154,7 @@ def _recommendation(r: SkillRecommendation) -> dict[str, Any]:
     operation_id="list_recommendations",
 )
 def list_recommendations(request: HttpRequest, client_id: str) -> list[dict[str, Any]]:
-    access = policy.get_client_for(user_of(request), client_id, perms.VIEW_DIARY)
+    access = policy.client(user_of(request), client_id, perms.VIEW_DIARY)
     return [_recommendation(r) for r in queries.recommendations(access)]
 
 
@@ -164,14 +164,15 @@ def list_recommendations(request: HttpRequest, client_id: str) -> list[dict[str,
     operation_id="recommend_skill",
 )
 def recommend_skill(request: HttpRequest, client_id: str, payload: RecommendIn) -> tuple[int, dict[str, Any]]:
-    return 201, _recommendation(services.recommend(user_of(request), client_id, payload.skill))
+    access = policy.client(user_of(request), client_id, perms.RECOMMEND_SKILLS)
+    return 201, _recommendation(services.recommend(access, payload.skill))
 
 
 @router.delete(
     "/clients/{client_id}/skills/recommendations/{slug}", response={204: None}, operation_id="withdraw_recommendation"
 )
 def withdraw_recommendation(request: HttpRequest, client_id: str, slug: str) -> tuple[int, None]:
-    services.withdraw(user_of(request), client_id, slug)
+    services.withdraw(policy.client(user_of(request), client_id, perms.RECOMMEND_SKILLS), slug)
     return 204, None
 
 
@@ -181,12 +182,10 @@ def _practice(p: SkillPractice) -> dict[str, Any]:
 
 @router.get("/clients/{client_id}/skills/practices", response=PracticePage, operation_id="list_skill_practices")
 def list_skill_practices(request: HttpRequest, client_id: str, params: Query[PageQuery]) -> dict[str, Any]:
-    user = user_of(request)
-    access = policy.get_client_for(user, client_id, perms.VIEW_DIARY)
+    access = policy.client(user_of(request), client_id, perms.VIEW_DIARY)
     paginator = Paginator(queries.practices(access), 25)
     page = paginator.get_page(params.page)
-    items = list(page.object_list)
-    rows.record_reads(user, access, "SkillPractice", [p.pk for p in items], perms.VIEW_DIARY)
+    items = queries.shown_practices(access, page.object_list)
     return {
         "items": [_practice(p) for p in items],
         "count": paginator.count,
@@ -201,8 +200,9 @@ def list_skill_practices(request: HttpRequest, client_id: str, params: Query[Pag
     operation_id="record_skill_practice",
 )
 def record_skill_practice(request: HttpRequest, client_id: str, payload: PracticeIn) -> tuple[int, dict[str, Any]]:
+    access = policy.client(user_of(request), client_id, perms.WRITE_DIARY)
     data = services.PracticeInput(**payload.dict(exclude={"key", "skill"}))
-    practice, created = services.record_practice(user_of(request), client_id, payload.skill, payload.key, data)
+    practice, created = services.record_practice(access, payload.skill, payload.key, data)
     return (201 if created else 200), _practice(practice)
 
 
@@ -212,27 +212,32 @@ def record_skill_practice(request: HttpRequest, client_id: str, payload: Practic
 def update_skill_practice(
     request: HttpRequest, client_id: str, practice_id: str, payload: PracticePatch
 ) -> dict[str, Any]:
-    changes = payload.dict(exclude_unset=True)
-    return _practice(services.update_practice(user_of(request), client_id, practice_id, changes))
+    access = policy.client(user_of(request), client_id, perms.WRITE_DIARY)
+    practice = policy.row_of(
+        access, SkillPractice.objects.all(), practice_id, perms.WRITE_DIARY, entity="SkillPractice"
+    )
+    return _practice(services.update_practice(access, practice, payload.dict(exclude_unset=True)))
 
 
 @router.get("/clients/{client_id}/skills/phrases", response=list[PhraseOut], operation_id="list_phrases")
 def list_phrases(request: HttpRequest, client_id: str) -> list[dict[str, Any]]:
     # Phrases are the client's alone: asking with the client's own write permission keeps the care team out.
-    user = user_of(request)
-    access = policy.get_client_for(user, client_id, perms.WRITE_DIARY)
-    phrases: list[GroundingPhrase] = queries.phrases(access)
-    rows.record_reads(user, access, "GroundingPhrase", [p.pk for p in phrases], perms.WRITE_DIARY)
-    return [{"id": p.pk, "text": p.text} for p in phrases]
+    access = policy.client(user_of(request), client_id, perms.WRITE_DIARY)
+    return [{"id": p.pk, "text": p.text} for p in queries.shown_phrases(access)]
 
 
 @router.post("/clients/{client_id}/skills/phrases", response={201: PhraseOut}, operation_id="add_phrase")
 def add_phrase(request: HttpRequest, client_id: str, payload: PhraseIn) -> tuple[int, dict[str, Any]]:
-    phrase = services.add_phrase(user_of(request), client_id, payload.text)
+    access = policy.client(user_of(request), client_id, perms.WRITE_DIARY)
+    phrase = services.add_phrase(access, payload.text)
     return 201, {"id": phrase.pk, "text": phrase.text}
 
 
 @router.delete("/clients/{client_id}/skills/phrases/{phrase_id}", response={204: None}, operation_id="delete_phrase")
 def delete_phrase(request: HttpRequest, client_id: str, phrase_id: str) -> tuple[int, None]:
-    services.delete_phrase(user_of(request), client_id, phrase_id)
+    access = policy.client(user_of(request), client_id, perms.WRITE_DIARY)
+    phrase = policy.row_of(
+        access, GroundingPhrase.objects.all(), phrase_id, perms.WRITE_DIARY, entity="GroundingPhrase"
+    )
+    services.delete_phrase(access, phrase)
     return 204, None

@@ -4,30 +4,41 @@ from typing import Any
 
 from django import forms
 
-from attune.diary.forms import RangeInput
-from attune.skills import library
+from attune.core.forms import RangeInput
+from attune.skills import inputs, library
 from attune.skills.services import PracticeInput
 
 
 def _distress(label: str) -> forms.IntegerField:
     return forms.IntegerField(
         label=label,
-        min_value=0,
-        max_value=100,
+        min_value=inputs.DISTRESS_MIN,
+        max_value=inputs.DISTRESS_MAX,
         required=False,
-        widget=RangeInput(attrs={"min": 0, "max": 100, "step": 5, "list": "suds-anchors", "data-suds": ""}),
+        widget=RangeInput(
+            attrs={
+                "min": inputs.DISTRESS_MIN,
+                "max": inputs.DISTRESS_MAX,
+                "step": 5,
+                "list": "suds-anchors",
+                "data-suds": "",
+            }
+        ),
     )
 
 
 class SkillPracticeForm(forms.Form):
     key = forms.UUIDField(widget=forms.HiddenInput)
-    variant = forms.CharField(required=False, max_length=30, widget=forms.HiddenInput)
+    variant = forms.CharField(required=False, max_length=inputs.VARIANT_LIMIT, widget=forms.HiddenInput)
     distress_before = _distress("Before you start: how distressed do you feel?")
     rate_before = forms.BooleanField(label="Include this rating", required=False)
     distress_after = _distress("And now?")
     rate_after = forms.BooleanField(label="Include this rating", required=False)
     note = forms.CharField(
-        label="Anything you noticed", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label="Anything you noticed",
+        required=False,
+        max_length=inputs.NOTE_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     shared = forms.BooleanField(label="Share this practice with my care team", required=False)
 
@@ -52,7 +63,7 @@ class SkillPracticeForm(forms.Form):
 class PhraseForm(forms.Form):
     text = forms.CharField(
         label="A new phrase",
-        max_length=300,
+        max_length=inputs.PHRASE_LIMIT,
         help_text="Short, true and kind. For example: “I am safe in this room. It is today.”",
         widget=forms.Textarea(attrs={"rows": 2}),
     )

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 
 from attune.core.fields import EncryptedTextField
+from attune.core.rows import OwnerOnlyQuerySet, SharedQuerySet
 
 
 class SkillPractice(models.Model):
@@ -31,6 +32,9 @@ class SkillPractice(models.Model):
     note = EncryptedTextField()
     shared = models.BooleanField(default=False)
     created = models.DateTimeField(default=timezone.now)
+
+    # The client sees all their practices; the care team only those the client shares (policy.scoped).
+    objects = SharedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-occurred_at", "-created"]
@@ -85,6 +89,8 @@ class GroundingPhrase(models.Model):
     client = models.ForeignKey("care.Client", on_delete=models.CASCADE, related_name="grounding_phrases")
     text = EncryptedTextField()
     created = models.DateTimeField(default=timezone.now)
+
+    objects = OwnerOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["created", "id"]

@@ -1,5 +1,6 @@
-"""The skills library and guided exercises, for the client in the portal and for staff. Views are thin: the
-client is their own record through the policy; writes go through skills/services.py."""
+"""The skills library and guided exercises, for the client in the portal and for staff. Views are thin: each
+reaches the client's record through the policy first (the portal's own record, or the client in the URL), then
+calls skills/services.py with that access."""
 
 from __future__ import annotations
 
@@ -16,12 +17,11 @@ from attune.accounts import roles
 from attune.accounts.roles import user_of
 from attune.care.records import record_of
 from attune.core import policy
-from attune.diary import access as rows
-from attune.diary.idempotency import ReplayMismatchError
-from attune.diary.services import share_default
-from attune.diary.views import add_errors, fresh_key
+from attune.core.forms import add_errors, fresh_key
+from attune.core.idempotency import ReplayMismatchError
 from attune.skills import library, perms, queries, services
 from attune.skills.forms import PhraseForm, RecommendForm, SkillPracticeForm
+from attune.skills.models import GroundingPhrase
 
 
 def _skill_or_404(slug: str) -> library.Skill:
@@ -32,33 +32,29 @@ def _skill_or_404(slug: str) -> library.Skill:
 
 
 def library_page(request: HttpRequest) -> HttpResponse:
-    user = user_of(request)
-    access = rows.own_client(user, perms.VIEW_DIARY)
+    access = policy.own(user_of(request), perms.VIEW_DIARY)
     recommended = {r.skill for r in queries.recommendations(access)}
-    recent = list(queries.practices(access)[:5])
-    rows.record_reads(user, access, "SkillPractice", [p.pk for p in recent], perms.VIEW_DIARY)
+    recent = queries.shown_practices(access, queries.practices(access)[:5])
     context = {"skills": library.ordered_for(recommended), "recent": recent}
     return render(request, "skills/library.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 def skill_page(request: HttpRequest, slug: str) -> HttpResponse:
-    user = user_of(request)
-    access = rows.own_client(user, perms.WRITE_DIARY)
+    # The page shows the client's own recommendations and phrases, so the write permission's page audits a read.
+    access = policy.own(user_of(request), perms.WRITE_DIARY, shows=perms.VIEW_DIARY)
     skill = _skill_or_404(slug)
     initial: dict[str, Any] = {
         "key": uuid.uuid4(),
         "distress_before": 50,
         "distress_after": 50,
-        "shared": share_default(record_of(access)),
+        "shared": services.share_default(access),
         "variant": skill.patterns[0].slug if skill.patterns else "",
     }
     form = SkillPracticeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_practice(
-                user, access.client_id, skill.slug, form.cleaned_data["key"], form.practice_input()
-            )
+            services.record_practice(access, skill.slug, form.cleaned_data["key"], form.practice_input())
         except ReplayMismatchError as exc:
             form.add_error(None, exc)
             form.data = fresh_key(request)
@@ -86,11 +82,10 @@ def _phrases_page() -> HttpResponse:
 
 @require_POST
 def phrase_add(request: HttpRequest) -> HttpResponse:
-    user = user_of(request)
-    access = rows.own_client(user, perms.WRITE_DIARY)
+    access = policy.own(user_of(request), perms.WRITE_DIARY, shows=perms.VIEW_DIARY)
     form = PhraseForm(request.POST)
     try:
-        services.add_phrase(user, access.client_id, form.cleaned_data["text"] if form.is_valid() else "")
+        services.add_phrase(access, form.cleaned_data["text"] if form.is_valid() else "")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -100,9 +95,11 @@ def phrase_add(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def phrase_delete(request: HttpRequest, phrase_id: uuid.UUID) -> HttpResponse:
-    user = user_of(request)
-    access = rows.own_client(user, perms.WRITE_DIARY)
-    services.delete_phrase(user, access.client_id, phrase_id)
+    access = policy.own(user_of(request), perms.WRITE_DIARY, shows=perms.VIEW_DIARY)
+    phrase = policy.row_of(
+        access, GroundingPhrase.objects.all(), phrase_id, perms.WRITE_DIARY, entity="GroundingPhrase"
+    )
+    services.delete_phrase(access, phrase)
     messages.success(request, "Removed.")
     return _phrases_page()
 
@@ -126,33 +123,32 @@ def catalogue_skill(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def client_skills(request: HttpRequest, client_id: uuid.UUID) -> HttpResponse:
-    user = user_of(request)
-    access = policy.get_client_for(user, client_id, perms.VIEW_DIARY)
+    access = policy.client(user_of(request), client_id, perms.VIEW_DIARY)
     if request.method == "POST":
         form = RecommendForm(request.POST)
         try:
             # The service decides (and audits) who may recommend, before it looks at the choice.
-            services.recommend(user, access.client_id, form.cleaned_data["skill"] if form.is_valid() else "")
+            services.recommend(access, form.cleaned_data["skill"] if form.is_valid() else "")
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, "Recommended. It comes first in their skills library.")
         return redirect("skills:client_skills", client_id=access.client_id)
     recommendations = queries.recommendations(access)
-    practices = list(queries.practices(access)[:50])
-    rows.record_reads(user, access, "SkillPractice", [p.pk for p in practices], perms.VIEW_DIARY)
+    practices = queries.shown_practices(access, queries.practices(access)[:50])
     context = {
         "client": record_of(access),
         "recommendations": [(r, library.get(r.skill)) for r in recommendations],
         "practices": practices,
         "form": RecommendForm(exclude={r.skill for r in recommendations}),
-        "can_recommend": policy.allows(access, perms.RECOMMEND_SKILLS, user),
+        "can_recommend": access.can(perms.RECOMMEND_SKILLS),
     }
     return render(request, "skills/client_skills.html", context)
 
 
 @require_POST
 def client_withdraw(request: HttpRequest, client_id: uuid.UUID, slug: str) -> HttpResponse:
-    services.withdraw(user_of(request), client_id, slug)
+    access = policy.client(user_of(request), client_id, perms.RECOMMEND_SKILLS)
+    services.withdraw(access, slug)
     messages.success(request, "The recommendation is withdrawn.")
-    return redirect("skills:client_skills", client_id=client_id)
+    return redirect("skills:client_skills", client_id=access.client_id)

@@ -5,6 +5,7 @@ from typing import Any
 from django import template
 
 from attune.core import policy
+from attune.core.policy import Access
 from attune.diary.models import AutomaticResponse, BodyArea, BodyCue, TriggerKind
 from attune.skills import library
 
@@ -53,7 +54,7 @@ def skill_title(slug: str) -> str:
 
 
 @register.filter
-def allows(access: Any, perm: str) -> bool:
+def allows(access: Access | None, perm: str) -> bool:
     """Whether the policy gives this fetched client's relation a permission, for showing links only."""
     return access is not None and access.can(policy.declared()[perm])
 

@@ -1,5 +1,6 @@
 """Idempotent submission (SECURITY.md 19): the same client-generated key with the same payload returns the
-original row; the same key with a different payload is refused (422).
+original row; the same key with a different payload is refused (422). Shared by every app that takes offline
+submissions from the client's app (diary entries, practice records).
 
 A submission is recognised by a keyed hash of its canonical form. The key is derived from the client's data key,
 so the stored fingerprint says nothing about short free text (no dictionary attack without the key), and it
@@ -14,7 +15,6 @@ import hmac
 import json
 import uuid
 from collections.abc import Mapping
-from typing import Any
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -32,7 +32,7 @@ class ReplayMismatchError(ValidationError):
         )
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: object) -> object:
     if isinstance(value, datetime.datetime):
         return value.astimezone(datetime.UTC).isoformat(timespec="seconds")
     if isinstance(value, uuid.UUID):
@@ -42,11 +42,11 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def canonical(payload: Mapping[str, Any]) -> bytes:
+def canonical(payload: Mapping[str, object]) -> bytes:
     return json.dumps({k: _plain(v) for k, v in payload.items()}, sort_keys=True, separators=(",", ":")).encode()
 
 
-def fingerprint(client_id: uuid.UUID | str, payload: Mapping[str, Any]) -> str:
+def fingerprint(client_id: uuid.UUID | str, payload: Mapping[str, object]) -> str:
     data_key = keys.data_key(client_id, create=True)
     subkey = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"attune/idempotency/v1").derive(data_key)
     return hmac.new(subkey, canonical(payload), hashlib.sha256).hexdigest()
