@@ -11,9 +11,12 @@ from django.conf import settings
 from django.test import Client as DjangoClient
 from django.utils import timezone
 
+from attune.core import policy
+from attune.core.policy import Access
+from attune.monitoring import perms
 from attune.monitoring.models import Alert, ChangeEvent
-from attune.questionnaires import services as questionnaires
 from attune.questionnaires.models import Response
+from tests.questionnaires import acting as questionnaires
 
 
 def answers_for(total: int, items: int, top: int) -> list[int]:
@@ -51,6 +54,11 @@ def pcl5(actor: Any, client: Any, total: int, *, days_ago: int = 0) -> Response:
 def phq9(actor: Any, client: Any, total: int, *, item9: int = 0, days_ago: int = 0) -> Response:
     others = answers_for(total - item9, 8, 3)
     return complete(actor, client, "phq9", [*others, item9], days_ago=days_ago)
+
+
+def configuring(user: Any, client: Any) -> Access:
+    """The client reached as monitoring's pages reach it to change schedules, sessions and visibility."""
+    return policy.client(user, client.pk, perms.CONFIGURE)
 
 
 def browser_for(client_for: Any, user: Any) -> DjangoClient:

@@ -12,12 +12,13 @@ from django.db import connection
 from django.urls import reverse
 
 from attune.care.models import CrisisResource
+from attune.core import policy
 from attune.core.models import AuditEvent
-from attune.monitoring import services
+from attune.monitoring import perms, services
 from attune.monitoring.models import Alert, ChangeEvent
-from attune.questionnaires import services as questionnaires
 from tests.cast import CANARIES, Cast, canary
 from tests.monitoring.helpers import browser_for, pcl5, phq9, post
+from tests.questionnaires import acting as questionnaires
 
 pytestmark = pytest.mark.django_db
 
@@ -202,7 +203,7 @@ def test_acknowledge_with_an_encrypted_note_then_resolve(cast: Cast, client_for:
 
 def test_resolving_an_open_alert_acknowledges_it_too(cast: Cast) -> None:
     alert = Alert.objects.get(response=phq9(cast.dana, cast.client("dana"), 9, item9=1))
-    resolved = services.resolve(cast.alice, alert.pk)
+    resolved = services.resolve(policy.locate(cast.alice, Alert, alert.pk, perms.ALERTS_ACT, entity=services.ALERT))
     assert resolved.acknowledged_by == cast.alice and resolved.status == "resolved"
 
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from attune.monitoring import services
 from attune.monitoring.models import Alert, Schedule
 from tests.cast import CANARIES, Cast
-from tests.monitoring.helpers import pcl5, phq9
+from tests.monitoring.helpers import configuring, pcl5, phq9
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +86,7 @@ def test_results_for_the_client_only_where_allowed(cast: Cast, api_for: Any) -> 
     phq9(cast.dana, dana, 12)
     url = reverse("api:list_results", args=[dana.pk])
     assert call(api_for(cast.dana), "GET", url).json() == []
-    services.set_visibility(cast.alice, dana.pk, "pcl5", True)
+    services.set_visibility(configuring(cast.alice, dana), "pcl5", True)
     mine = call(api_for(cast.dana), "GET", url).json()
     assert [r["instrument"] for r in mine] == ["pcl5"]
     assert (mine[0]["baseline"], mine[0]["latest"], mine[0]["change"], mine[0]["reliable"]) == (48, 40, "better", True)

@@ -14,7 +14,7 @@ from django.urls import reverse
 from attune.monitoring import services
 from attune.monitoring.models import SessionRecord
 from tests.cast import CANARIES, Cast
-from tests.monitoring.helpers import browser_for, complete, pcl5, phq9, post
+from tests.monitoring.helpers import browser_for, complete, configuring, pcl5, phq9, post
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def three_pcl5(cast: Cast) -> list[Any]:
     last = pcl5(cast.dana, dana, 31, days_ago=14)
     for number in range(7):
         services.record_session(
-            cast.alice, dana.pk, first.submitted.date() + __import__("datetime").timedelta(days=7 * number)
+            configuring(cast.alice, dana), first.submitted.date() + __import__("datetime").timedelta(days=7 * number)
         )
     return [first, skipped, last]
 
@@ -114,7 +114,7 @@ def test_plain_words_for_a_reliably_higher_score(cast: Cast, client_for: Any) ->
     dana = cast.client("dana")
     pcl5(cast.dana, dana, 20, days_ago=14)
     pcl5(cast.dana, dana, 30)
-    services.set_visibility(cast.alice, dana.pk, "pcl5", True)
+    services.set_visibility(configuring(cast.alice, dana), "pcl5", True)
     body = client_for(cast.dana).get(reverse("monitoring:my_results")).content.decode()
     assert "is higher than your first one (20)" in body
     assert "you are welcome to talk about it together" in body

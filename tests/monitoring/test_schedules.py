@@ -17,7 +17,7 @@ from attune.monitoring import queries, services
 from attune.monitoring.models import Schedule, SessionRecord
 from attune.questionnaires.models import Response
 from tests.cast import Cast
-from tests.monitoring.helpers import browser_for, pcl5, post
+from tests.monitoring.helpers import browser_for, configuring, pcl5, post
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,8 @@ def test_alice_schedules_phq9_weekly_and_pcl5_fortnightly(cast: Cast, client_for
     page = client_for(cast.alice).get(reverse("questionnaires:client_measures", args=[dana.pk]))
     body = page.content.decode()
     assert "Every week" in body and "Every fortnight" in body and "Due" in body
-    # Viewing the measures page put both in the client's portal, once, and lists them as not yet sent back.
+    # Scheduling put both in the client's portal, once (they are due today), and the page lists them as not
+    # yet sent back.
     assert sorted(r.instrument for r in open_portal(dana)) == ["pcl5", "phq9"]
     assert sorted(r.instrument for r in page.context["open"]) == ["pcl5", "phq9"]
     client_for(cast.alice).get(reverse("questionnaires:client_measures", args=[dana.pk]))
@@ -51,8 +52,8 @@ def test_alice_schedules_phq9_weekly_and_pcl5_fortnightly(cast: Cast, client_for
 
 def test_the_portal_home_shows_what_is_due_with_an_honest_estimate(cast: Cast, client_for: Any) -> None:
     dana = cast.client("dana")
-    services.create_schedule(cast.alice, dana.pk, "phq9", "weeks", 1)
-    services.create_schedule(cast.alice, dana.pk, "pcl5", "weeks", 2)
+    services.create_schedule(configuring(cast.alice, dana), "phq9", "weeks", 1)
+    services.create_schedule(configuring(cast.alice, dana), "pcl5", "weeks", 2)
     home = client_for(cast.dana).get(reverse("workspace:portal"))
     body = home.content.decode()
     assert "about 2 minutes" in body and "about 3 minutes" in body
@@ -65,8 +66,8 @@ def test_the_portal_home_shows_what_is_due_with_an_honest_estimate(cast: Cast, c
 
 def test_postponing_hides_it_until_the_date_and_the_clinician_sees_it(cast: Cast, client_for: Any) -> None:
     dana = cast.client("dana")
-    services.create_schedule(cast.alice, dana.pk, "phq9", "weeks", 1)
-    services.issue_due(dana)
+    services.create_schedule(configuring(cast.alice, dana), "phq9", "weeks", 1)
+    services.issue_due(dana.pk)
     response = open_portal(dana)[0]
     browser = browser_for(client_for, cast.dana)
     moved = post(browser, reverse("monitoring:postpone", args=[response.pk]), {"days": "3"})
@@ -79,7 +80,7 @@ def test_postponing_hides_it_until_the_date_and_the_clinician_sees_it(cast: Cast
     measures = client_for(cast.alice).get(reverse("questionnaires:client_measures", args=[dana.pk]))
     assert f"postponed to {days(3):%-d %b}" in measures.content.decode()
     # Nothing new is issued while it is set aside, and it comes back on its date.
-    services.issue_due(dana)
+    services.issue_due(dana.pk)
     assert len(open_portal(dana)) == 1
     Response.objects.filter(pk=response.pk).update(postponed_until=days(0))
     assert [r.pk for r in client_for(cast.dana).get(reverse("workspace:portal")).context["waiting"]] == [response.pk]
@@ -87,7 +88,7 @@ def test_postponing_hides_it_until_the_date_and_the_clinician_sees_it(cast: Cast
 
 def test_postponing_is_for_the_client_and_for_open_questionnaires(cast: Cast, client_for: Any) -> None:
     dana = cast.client("dana")
-    response = services.issue_due(dana) or [Response.objects.create(client=dana, instrument="phq9")]
+    response = services.issue_due(dana.pk) or [Response.objects.create(client=dana, instrument="phq9")]
     pk = response[0].pk
     assert (
         post(browser_for(client_for, cast.alice), reverse("monitoring:postpone", args=[pk]), {"days": "1"}).status_code
@@ -104,9 +105,9 @@ def test_postponing_is_for_the_client_and_for_open_questionnaires(cast: Cast, cl
 
 def test_due_and_overdue_on_the_caseload(cast: Cast, client_for: Any) -> None:
     dana = cast.client("dana")
-    services.create_schedule(cast.alice, dana.pk, "phq9", "weeks", 1, days(-1))
-    services.create_schedule(cast.alice, dana.pk, "gad7", "weeks", 1, days(-5))
-    services.create_schedule(cast.alice, dana.pk, "pcl5", "weeks", 2, days(3))
+    services.create_schedule(configuring(cast.alice, dana), "phq9", "weeks", 1, days(-1))
+    services.create_schedule(configuring(cast.alice, dana), "gad7", "weeks", 1, days(-5))
+    services.create_schedule(configuring(cast.alice, dana), "pcl5", "weeks", 2, days(3))
     body = client_for(cast.alice).get(reverse("workspace:caseload")).content.decode()
     assert "1 overdue" in body and "1 due" in body
     # Completing the overdue one moves its next date on.
@@ -119,7 +120,7 @@ def test_due_and_overdue_on_the_caseload(cast: Cast, client_for: Any) -> None:
 
 def test_before_each_session_uses_recorded_session_dates(cast: Cast, client_for: Any) -> None:
     dana = cast.client("dana")
-    services.create_schedule(cast.alice, dana.pk, "gad7", "session", starts=days(-20))
+    services.create_schedule(configuring(cast.alice, dana), "gad7", "session", starts=days(-20))
     assert queries.due_for([dana.pk])[dana.pk][0].due.state == "done"
     alice = browser_for(client_for, cast.alice)
     assert (
@@ -134,34 +135,34 @@ def test_before_each_session_uses_recorded_session_dates(cast: Cast, client_for:
 
 def test_a_new_schedule_replaces_the_old_and_ending_takes_back_what_was_not_started(cast: Cast) -> None:
     dana = cast.client("dana")
-    first = services.create_schedule(cast.alice, dana.pk, "phq9", "weeks", 1)
-    issued = services.issue_due(dana)
-    second = services.create_schedule(cast.alice, dana.pk, "phq9", "days", 3)
+    first = services.create_schedule(configuring(cast.alice, dana), "phq9", "weeks", 1)
+    issued = open_portal(dana)  # due today: issued when it was made
+    second = services.create_schedule(configuring(cast.alice, dana), "phq9", "days", 3)
     first.refresh_from_db()
     assert first.ended is not None and second.ended is None
     assert Response.objects.get(pk=issued[0].pk).status == Response.Status.WITHDRAWN
-    services.issue_due(dana)
-    services.end_schedule(cast.alice, dana.pk, second.pk)
+    services.issue_due(dana.pk)
+    services.end_schedule(configuring(cast.alice, dana), second.pk)
     assert not open_portal(dana)
 
 
 def test_giving_it_in_session_takes_back_the_waiting_copy(cast: Cast) -> None:
     dana = cast.client("dana")
-    services.create_schedule(cast.alice, dana.pk, "pcl5", "weeks", 2)
-    waiting = services.issue_due(dana)[0]
+    services.create_schedule(configuring(cast.alice, dana), "pcl5", "weeks", 2)
+    waiting = open_portal(dana)[0]
     pcl5(cast.alice, dana, 30)  # in session, on Alice's device
     assert Response.objects.get(pk=waiting.pk).status == Response.Status.WITHDRAWN
     assert queries.due_for([dana.pk])[dana.pk][0].due.state == "upcoming"
 
 
 def test_a_started_questionnaire_is_never_taken_back(cast: Cast) -> None:
-    from attune.questionnaires import services as questionnaires
+    from tests.questionnaires import acting as questionnaires
 
     dana = cast.client("dana")
-    schedule = services.create_schedule(cast.alice, dana.pk, "phq9", "weeks", 1)
-    waiting = services.issue_due(dana)[0]
+    schedule = services.create_schedule(configuring(cast.alice, dana), "phq9", "weeks", 1)
+    waiting = open_portal(dana)[0]
     questionnaires.answer(cast.dana, waiting.pk, "phq9-1", value=1)
-    services.end_schedule(cast.alice, dana.pk, schedule.pk)
+    services.end_schedule(configuring(cast.alice, dana), schedule.pk)
     assert Response.objects.get(pk=waiting.pk).status == Response.Status.IN_PROGRESS
 
 
@@ -171,9 +172,9 @@ def test_schedule_input_is_checked(cast: Cast, client_for: Any) -> None:
     dana = cast.client("dana")
     for kind, every, starts in [("hourly", 1, None), ("weeks", 40, None), ("days", 0, None), ("once", 1, days(400))]:
         with pytest.raises(ValidationError):
-            services.create_schedule(cast.alice, dana.pk, "phq9", kind, every, starts)
+            services.create_schedule(configuring(cast.alice, dana), "phq9", kind, every, starts)
     with pytest.raises(ValidationError):
-        services.create_schedule(cast.alice, dana.pk, "nope", "weeks", 1)
+        services.create_schedule(configuring(cast.alice, dana), "nope", "weeks", 1)
     alice = browser_for(client_for, cast.alice)
     assert post(alice, reverse("monitoring:schedule_create", args=[dana.pk]), {"instrument": "phq9"}).status_code == 302
     assert not Schedule.objects.filter(client=dana).exists()
@@ -188,9 +189,22 @@ def test_only_the_care_team_schedules(cast: Cast, client_for: Any) -> None:
     assert not Schedule.objects.exists()
 
 
+def test_viewing_pages_issues_nothing_the_command_does(cast: Cast, client_for: Any) -> None:
+    dana = cast.client("dana")
+    # A schedule that fell due since it was made (one due on the day it is made is issued then).
+    Schedule.objects.create(client=dana, instrument="phq9", kind="weeks", created_by=cast.alice)
+    client_for(cast.dana).get(reverse("workspace:portal"))
+    client_for(cast.alice).get(reverse("questionnaires:client_measures", args=[dana.pk]))
+    assert not open_portal(dana), "GET never writes"
+    call_command("schedules", stdout=StringIO())
+    home = client_for(cast.dana).get(reverse("workspace:portal"))
+    assert [r.instrument for r in home.context["waiting"]] == ["phq9"]
+
+
 def test_the_command_issues_for_every_client(cast: Cast) -> None:
-    services.create_schedule(cast.alice, cast.client("dana").pk, "phq9", "weeks", 1)
-    services.create_schedule(cast.bob, cast.client("eli").pk, "gad7", "once")
+    # Schedules that fell due since they were made (one due on the day it is made is issued then).
+    Schedule.objects.create(client=cast.client("dana"), instrument="phq9", kind="weeks", created_by=cast.alice)
+    Schedule.objects.create(client=cast.client("eli"), instrument="gad7", kind="once", created_by=cast.bob)
     out = StringIO()
     call_command("schedules", stdout=out)
     assert "2 questionnaires" in out.getvalue()

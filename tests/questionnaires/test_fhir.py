@@ -5,17 +5,18 @@ from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.questionnaire import Questionnaire
 
 from attune.measures import library
-from attune.questionnaires import fhir, services
+from attune.questionnaires import fhir
 from attune.questionnaires.models import Response
+from tests.questionnaires import acting
 
 pytestmark = pytest.mark.django_db
 
 
 def _completed(cast, code: str, values: dict[str, float | None]) -> Response:
-    response = services.start(cast.dana, cast.client("dana").pk, code)
+    response = acting.start(cast.dana, cast.client("dana").pk, code)
     for link_id, value in values.items():
-        services.answer(cast.dana, response.pk, link_id, value=value, skipped=value is None)
-    return services.submit(cast.dana, response.pk, uuid.uuid4())
+        acting.answer(cast.dana, response.pk, link_id, value=value, skipped=value is None)
+    return acting.submit(cast.dana, response.pk, uuid.uuid4())
 
 
 @pytest.mark.parametrize("code", [i.code for i in library.all_instruments()])
@@ -49,7 +50,7 @@ def test_round_trip_import_scores_the_same(cast) -> None:
     values[instrument.item_ids[4]] = None
     original = _completed(cast, "pcl5", values)
     exported = fhir.questionnaire_response(original)
-    imported = fhir.import_response(cast.alice, cast.client("dana").pk, exported)
+    imported = acting.import_response(cast.alice, cast.client("dana").pk, exported)
     assert imported.pk != original.pk
     assert (imported.total, imported.missing_rule, imported.subscales) == (
         original.total,
@@ -91,4 +92,4 @@ def test_bad_imports_are_refused_with_a_clear_message(cast, resource, message) -
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError, match=message):
-        fhir.import_response(cast.alice, cast.client("dana").pk, resource)
+        acting.import_response(cast.alice, cast.client("dana").pk, resource)

@@ -3,9 +3,9 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from attune.questionnaires import services
 from attune.questionnaires.models import Answer, Response
 from tests.cast import CANARIES
+from tests.questionnaires import acting
 
 pytestmark = pytest.mark.django_db
 
@@ -72,11 +72,11 @@ def test_pcl5_with_a_skip_and_a_pause_is_scored_with_its_rule(cast, client_for) 
 
 
 def test_phq9_critical_answer_shows_support_at_once(cast, client_for) -> None:
-    response = services.assign(cast.alice, cast.client("dana").pk, "phq9")
-    services.acknowledge_notice(cast.dana, response.pk)
+    response = acting.assign(cast.alice, cast.client("dana").pk, "phq9")
+    acting.acknowledge_notice(cast.dana, response.pk)
     for number in range(1, 10):
-        services.answer(cast.dana, response.pk, f"phq9-{number}", value=1 if number == 9 else 0)
-    services.submit(cast.dana, response.pk, uuid.uuid4())
+        acting.answer(cast.dana, response.pk, f"phq9-{number}", value=1 if number == 9 else 0)
+    acting.submit(cast.dana, response.pk, uuid.uuid4())
     page = client_for(cast.dana).get(reverse("questionnaires:portal_done", args=[response.pk]))
     assert b"You do not have to carry that alone" in page.content
     response.refresh_from_db()
@@ -84,7 +84,7 @@ def test_phq9_critical_answer_shows_support_at_once(cast, client_for) -> None:
 
 
 def test_others_cannot_see_or_answer(cast, client_for) -> None:
-    response = services.assign(cast.alice, cast.client("dana").pk, "gad7")
+    response = acting.assign(cast.alice, cast.client("dana").pk, "gad7")
     for who, expected in [("eli", 404), ("carol", 404), ("frank", 403), ("bob", 404), ("alice", 403)]:
         page = client_for(getattr(cast, who)).get(reverse("questionnaires:portal_item", args=[response.pk, "gad7-1"]))
         assert page.status_code == expected, who
@@ -117,9 +117,9 @@ def test_clinician_gives_one_in_session(cast, client_for) -> None:
 
 
 def test_back_needs_no_answer_and_sending_twice_shows_one(cast, client_for) -> None:
-    first = services.assign(cast.alice, cast.client("dana").pk, "gad7")
-    assert services.assign(cast.alice, cast.client("dana").pk, "gad7").pk == first.pk
-    services.answer(cast.dana, first.pk, "gad7-1", value=1)
+    first = acting.assign(cast.alice, cast.client("dana").pk, "gad7")
+    assert acting.assign(cast.alice, cast.client("dana").pk, "gad7").pk == first.pk
+    acting.answer(cast.dana, first.pk, "gad7-1", value=1)
     dana = client_for(cast.dana)
     page = reverse("questionnaires:portal_item", args=[first.pk, "gad7-2"])
     dana.get(page)

@@ -323,19 +323,19 @@ def _follow_up(actor: Any, located: Located, intake: Intake, question: definitio
     """Offers accepted: start the instrument the client chose to answer now, or add the one chosen for later."""
     if question.offers and definitions.ACCEPT in chosen and intake.baseline_id is None:
         baseline = questionnaires.start(
-            actor, intake.client_id, question.offers, response_id=_derived_id(intake, question.offers)
+            located.access, question.offers, response_id=_derived_id(intake, question.offers)
         )
         Intake.objects.filter(pk=intake.pk).update(baseline=baseline)
         intake.baseline = baseline
     for embedded in located.definition.section(question.section).questions:
         if embedded.kind == "embedded" and intake.screen_id is None and engine.enabled(embedded, answers_of(intake)):
-            _start_screen(actor, intake, embedded.instrument)
+            _start_screen(located.access, intake, embedded.instrument)
 
 
-def _start_screen(actor: Any, intake: Intake, code: str) -> Response:
-    response = questionnaires.start(actor, intake.client_id, code, response_id=_derived_id(intake, code))
+def _start_screen(access: policy.Access, intake: Intake, code: str) -> Response:
+    response = questionnaires.start(access, code, response_id=_derived_id(intake, code))
     # The intake has already said what the questions are about.
-    questionnaires.acknowledge_notice(actor, response.pk)
+    questionnaires.acknowledge_notice(questionnaires.answering(access, response))
     Intake.objects.filter(pk=intake.pk).update(screen=response)
     intake.screen = response
     return response
@@ -355,8 +355,8 @@ def _answer_embedded(
         intake = _open_for_answers(located)
         if not engine.enabled(question, answers_of(intake)):
             raise ValidationError({"link_id": "This question is not asked, given the answers before it."})
-        screen = intake.screen if intake.screen_id else _start_screen(actor, intake, question.instrument)
-        questionnaires.answer(actor, screen.pk, link_id, value=value, skipped=skipped)  # type: ignore[union-attr]
+        screen = intake.screen if intake.screen_id else _start_screen(located.access, intake, question.instrument)
+        questionnaires.answer(questionnaires.answering(located.access, screen), link_id, value=value, skipped=skipped)  # type: ignore[arg-type]
         state = state_of(intake)
         _touch(intake, engine.neighbours(engine.sequence(located.definition, state), link_id)[1] or "")
         _audit(actor, located, AuditEvent.Action.UPDATE, perms.ANSWER, intake.pk)
@@ -413,7 +413,7 @@ def submit(actor: Any, intake_id: Any, submission_key: Any) -> Intake:
 def _send_screen(actor: Any, located: Located, screen: Response, key: uuid.UUID) -> None:
     if screen.answers.exists():
         # The screening questions go with the intake, scored by the questionnaire engine.
-        questionnaires.submit(actor, screen.pk, uuid.uuid5(key, "screen"))
+        questionnaires.submit(questionnaires.answering(located.access, screen), uuid.uuid5(key, "screen"))
         return
     # Started from the intake and then left: take it back rather than leave an empty questionnaire waiting.
     Response.objects.filter(pk=screen.pk).update(status=Response.Status.WITHDRAWN, updated=timezone.now())

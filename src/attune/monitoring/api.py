@@ -6,18 +6,19 @@ import datetime
 import uuid
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from attune.accounts.roles import user_of
 from attune.care import perms as care_perms
 from attune.care.records import record_of
 from attune.core import policy
-from attune.core.policy import Relation
+from attune.core.policy import Located, Relation
 from attune.measures import library
-from attune.monitoring import perms, progress, queries, services
+from attune.monitoring import inputs, perms, progress, queries, services
 from attune.monitoring.models import Alert
+from attune.questionnaires import inputs as questionnaire_inputs
 from attune.questionnaires import perms as questionnaire_perms
 
 router = Router(tags=["monitoring"])
@@ -40,9 +41,9 @@ class ScheduleOut(Schema):
 
 
 class ScheduleIn(Schema):
-    instrument: str = Field(max_length=40)
+    instrument: str = Field(max_length=questionnaire_inputs.INSTRUMENT_MAX_LENGTH)
     kind: str = Field(description="once, days, weeks or session (before each recorded session)")
-    every: int = Field(default=1, ge=1, le=90, description="N of every N days or weeks")
+    every: int = Field(default=1, ge=1, le=inputs.EVERY_MAX, description="N of every N days or weeks")
     starts: datetime.date | None = Field(default=None, description="The first due date; today if left out")
 
 
@@ -70,7 +71,7 @@ class AlertFilters(Schema):
 
 
 class NoteIn(Schema):
-    note: str = Field(default="", max_length=2000, description="Only the care team can read it")
+    note: str = Field(default="", max_length=inputs.NOTE_MAX_LENGTH, description="Only the care team can read it")
 
 
 class ResultPoint(Schema):
@@ -112,51 +113,55 @@ def _alert(alert: Alert) -> dict[str, Any]:
 
 @router.get("/clients/{client_id}/schedules", response=list[ScheduleOut], operation_id="list_schedules")
 def list_schedules(request: HttpRequest, client_id: str) -> list[dict[str, Any]]:
-    access = policy.get_client_for(request.user, client_id, questionnaire_perms.VIEW)
+    access = policy.client(request.user, client_id, questionnaire_perms.VIEW)
     return [_schedule(s) for s in queries.due_for([access.client_id]).get(access.client_id, [])]
 
 
 @router.post("/clients/{client_id}/schedules", response={201: ScheduleOut}, operation_id="create_schedule")
 def create_schedule(request: HttpRequest, client_id: str, payload: ScheduleIn) -> tuple[int, dict[str, Any]]:
-    schedule = services.create_schedule(
-        request.user, client_id, payload.instrument, payload.kind, payload.every, payload.starts
-    )
+    access = policy.client(request.user, client_id, perms.CONFIGURE)
+    schedule = services.create_schedule(access, payload.instrument, payload.kind, payload.every, payload.starts)
     state = next(s for s in queries.due_for([schedule.client_id])[schedule.client_id] if s.schedule.pk == schedule.pk)
     return 201, _schedule(state)
 
 
 @router.delete("/clients/{client_id}/schedules/{schedule_id}", response={204: None}, operation_id="end_schedule")
 def end_schedule(request: HttpRequest, client_id: str, schedule_id: str) -> tuple[int, None]:
-    services.end_schedule(request.user, client_id, schedule_id)
+    services.end_schedule(policy.client(request.user, client_id, perms.CONFIGURE), schedule_id)
     return 204, None
 
 
 @router.get("/alerts", response=list[AlertOut], operation_id="list_alerts")
 def list_alerts(request: HttpRequest, filters: Query[AlertFilters]) -> list[dict[str, Any]]:
     """Alerts about the caller's care-team clients (and, for a supervisor, their team's), newest first."""
-    services.check_alert_reader(request.user)
+    services.check_alert_reader(user_of(request))
     alerts = list(
         queries.alerts_for(request.user, kind=filters.kind, client_id=filters.client_id, status=filters.status)[:200]
     )
-    services.record_alert_list(request.user, alerts, queries.acting_on(request.user))
+    services.record_alert_list(user_of(request), alerts, queries.acting_on(request.user))
     return [_alert(a) for a in alerts]
 
 
 @router.post("/alerts/{alert_id}/acknowledge", response=AlertOut, operation_id="acknowledge_alert")
 def acknowledge_alert(request: HttpRequest, alert_id: str, payload: NoteIn) -> dict[str, Any]:
-    return _alert(services.acknowledge(request.user, alert_id, payload.note))
+    return _alert(services.acknowledge(_located(request, alert_id), payload.note))
 
 
 @router.post("/alerts/{alert_id}/resolve", response=AlertOut, operation_id="resolve_alert")
 def resolve_alert(request: HttpRequest, alert_id: str, payload: NoteIn) -> dict[str, Any]:
-    return _alert(services.resolve(request.user, alert_id, payload.note))
+    return _alert(services.resolve(_located(request, alert_id), payload.note))
+
+
+def _located(request: HttpRequest, alert_id: str) -> Located[Alert]:
+    alerts = Alert.objects.select_related("acknowledged_by", "resolved_by")
+    return policy.locate(request.user, alerts, alert_id, perms.ALERTS_ACT, entity=services.ALERT)
 
 
 @router.get("/clients/{client_id}/results", response=list[ResultOut], operation_id="list_results")
 def list_results(request: HttpRequest, client_id: str) -> list[dict[str, Any]]:
     """Results over time, per instrument. A client gets only the instruments their clinician chose to show
     them; the care team and supervisors get all."""
-    access = _results_access(request.user, client_id)
+    access = _results_access(request, client_id)
     client = record_of(access)
     codes = [code for code, _n, _last in queries.instruments_used(client)]
     if access.relation is Relation.SELF:
@@ -170,20 +175,11 @@ def list_results(request: HttpRequest, client_id: str) -> list[dict[str, Any]]:
     return results
 
 
-def _results_access(user: Any, client_id: str) -> policy.Access:
-    access = policy.get_client_for(user, client_id, care_perms.VIEW)
-    for perm in (questionnaire_perms.VIEW, perms.VIEW_OWN_RESULTS):
-        if policy.allows(access, perm, user):
-            return access
-    policy.deny_legacy(
-        user,
-        "Patient",
-        str(access.client_id),
-        questionnaire_perms.VIEW,
-        client_id=access.client_id,
-        relation=access.relation,
-    )
-    raise PermissionDenied("You do not have access to this")
+def _results_access(request: HttpRequest, client_id: str) -> policy.Access:
+    access = policy.client(request.user, client_id, care_perms.VIEW)
+    if not access.can(perms.VIEW_OWN_RESULTS):
+        access.require(questionnaire_perms.VIEW)  # 403 (audited) for whoever holds neither
+    return access
 
 
 def _result(built: progress.Progress) -> dict[str, Any]:

@@ -7,6 +7,14 @@ class MonitoringConfig(AppConfig):
     verbose_name = "Monitoring"
 
     def ready(self) -> None:
-        from attune.monitoring import perms
+        from attune.core import events
+        from attune.monitoring import perms, services, views
+        from attune.questionnaires import pages
 
         del perms  # declared on import
+        # Monitoring's reactions: alerts and changes for reviews, in the transaction of what caused them.
+        events.subscribe(events.ResponseAnswered, services.on_answered)
+        events.subscribe(events.ResponseSubmitted, services.on_submitted)
+        events.subscribe(events.SafetyConcern, services.on_safety_concern)
+        # Schedules, sessions and progress charts on the engine's measures page.
+        pages.add_measures_panel(views.measures_panel)

@@ -14,7 +14,9 @@ from typing import Any
 from django.utils import timezone
 
 from attune.care.models import Client, CrisisResource
+from attune.core import policy
 from attune.monitoring.models import Alert, ChangeEvent, MeasureVisibility, Schedule, SessionRecord
+from attune.questionnaires import perms as questionnaire_perms
 from attune.questionnaires import services as questionnaires
 from attune.questionnaires.models import Response
 
@@ -94,15 +96,17 @@ def _others(users: dict[str, Any], today: datetime.date) -> None:
 def _administer(actor: Any, client: Client, code: str, answers: Sequence[int | None], days_ago: int) -> Response:
     """Answer and send through the engine (so alerts and changes are raised as in real use), then move the
     response and what it raised back to the day it was given."""
-    response = questionnaires.start(actor, client.pk, code, response_id=uuid.uuid4())
-    questionnaires.acknowledge_notice(actor, response.pk)
+    access = policy.client(actor, client.pk, questionnaire_perms.ANSWER)
+    response = questionnaires.start(access, code, response_id=uuid.uuid4())
+    located = questionnaires.answering(access, response)
+    questionnaires.acknowledge_notice(located)
     for number, value in enumerate(answers, start=1):
         link_id = f"{code}-{number}"
         if value is None:
-            questionnaires.answer(actor, response.pk, link_id, skipped=True)
+            questionnaires.answer(located, link_id, skipped=True)
         else:
-            questionnaires.answer(actor, response.pk, link_id, value=value)
-    questionnaires.submit(actor, response.pk, uuid.uuid4())
+            questionnaires.answer(located, link_id, value=value)
+    questionnaires.submit(located, uuid.uuid4())
     when = timezone.now() - datetime.timedelta(days=days_ago, hours=2)
     Response.objects.filter(pk=response.pk).update(created=when, started=when, updated=when, submitted=when)
     Alert.objects.filter(response=response).update(raised=when)

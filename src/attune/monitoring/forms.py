@@ -5,8 +5,9 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from attune.monitoring import inputs
 from attune.monitoring.models import Alert, Schedule
-from attune.monitoring.services import POSTPONE_DAYS
+from attune.questionnaires import inputs as questionnaire_inputs
 from attune.questionnaires.forms import instrument_choices
 
 
@@ -18,7 +19,12 @@ class ScheduleForm(forms.Form):
     instrument = forms.ChoiceField(label="Questionnaire")
     kind = forms.ChoiceField(label="How often", choices=Schedule.Kind.choices)
     every = forms.IntegerField(
-        label="Every", min_value=1, max_value=90, initial=1, required=False, help_text="Number of days or weeks"
+        label="Every",
+        min_value=1,
+        max_value=inputs.EVERY_MAX,
+        initial=1,
+        required=False,
+        help_text="Number of days or weeks",
     )
     starts = forms.DateField(label="First due", widget=DateInput, required=False)
 
@@ -33,14 +39,14 @@ class SessionForm(forms.Form):
 
 
 class VisibilityForm(forms.Form):
-    instrument = forms.CharField(max_length=40)
+    instrument = forms.CharField(max_length=questionnaire_inputs.INSTRUMENT_MAX_LENGTH)
     visible = forms.TypedChoiceField(choices=[("1", "Show"), ("0", "Hide")], coerce=lambda v: v == "1")
 
 
 class AcknowledgeForm(forms.Form):
     note = forms.CharField(
         label="Note",
-        max_length=2000,
+        max_length=inputs.NOTE_MAX_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What you did or plan to do. Only the care team can read it.",
@@ -72,14 +78,8 @@ class PostponeForm(forms.Form):
     days = forms.TypedChoiceField(
         label="Remind me",
         coerce=int,
-        choices=[(1, "Tomorrow"), (3, "In 3 days"), (7, "In a week")],
+        choices=questionnaire_inputs.POSTPONE_CHOICES,
     )
-
-    def clean_days(self) -> int:
-        days = int(self.cleaned_data["days"])
-        if days not in POSTPONE_DAYS:
-            raise forms.ValidationError("Choose when to be reminded.")
-        return days
 
 
 class CompareForm(forms.Form):

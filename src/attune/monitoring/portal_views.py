@@ -11,38 +11,49 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from attune.care import crisis
-from attune.care.records import record_of
 from attune.core import policy
-from attune.core.policy import Relation
+from attune.core.policy import Located
 from attune.measures import library
-from attune.monitoring import forms, perms, progress, queries, services
+from attune.monitoring import forms, perms, progress, queries
 from attune.monitoring.views import error_text, safe_svg
 from attune.questionnaires import perms as questionnaire_perms
 from attune.questionnaires import services as questionnaires
+from attune.questionnaires.models import Response
+
+
+def _answering(request: HttpRequest, response_id: str) -> Located[Response]:
+    return policy.locate(
+        request.user,
+        Response,
+        response_id,
+        questionnaire_perms.ANSWER,
+        entity=questionnaires.ENTITY,
+        allowed=questionnaires.answerable,
+    )
 
 
 @require_GET
 def support(request: HttpRequest, response_id: str) -> HttpResponse:
-    located = questionnaires.locate(request.user, response_id, questionnaire_perms.ANSWER)
-    if located.access.relation is not Relation.SELF:
+    located = _answering(request, response_id)
+    if not located.access.is_self:
         raise Http404("No such page")
     context = {
-        "response": located.response,
+        "response": located.row,
         "resources": crisis.resources_for(located.access.client.practice_id),
-        "continue_url": reverse("questionnaires:portal_resume", args=[located.response.pk]),
+        "continue_url": reverse("questionnaires:portal_resume", args=[located.row.pk]),
     }
     return render(request, "monitoring/support.html", context)
 
 
 @require_POST
 def postpone(request: HttpRequest, response_id: str) -> HttpResponse:
+    located = _answering(request, response_id)
     form = forms.PostponeForm(request.POST)
     if not form.is_valid():
-        questionnaires.locate(request.user, response_id, questionnaire_perms.ANSWER)
         messages.error(request, "Choose when you would like to be reminded.")
         return redirect("workspace:portal")
     try:
-        response = services.postpone(request.user, response_id, form.cleaned_data["days"])
+        response = questionnaires.postpone(located, form.cleaned_data["days"])
     except ValidationError as exc:
         messages.error(request, error_text(exc))
     else:
@@ -51,23 +62,17 @@ def postpone(request: HttpRequest, response_id: str) -> HttpResponse:
     return redirect("workspace:portal")
 
 
-def _own_client(request: HttpRequest) -> policy.Access:
-    own = policy.visible_to(request.user, relations=[Relation.SELF]).first()
-    if own is None:
-        policy.deny_legacy(request.user, "Patient", "", perms.VIEW_OWN_RESULTS)
-        raise PermissionDenied("This page is for clients")
-    return policy.get_client_for(request.user, own.pk, perms.VIEW_OWN_RESULTS)
-
-
 @require_GET
 def my_results(request: HttpRequest) -> HttpResponse:
-    access = _own_client(request)
-    client = record_of(access)
-    visible = queries.visible_instruments(client)
-    sessions = queries.session_dates(client)
+    try:
+        access = policy.own(request.user, perms.VIEW_OWN_RESULTS)
+    except Http404:
+        raise PermissionDenied("This page is for clients") from None  # staff have no portal: 403, as before
+    visible = queries.visible_instruments(access.client_id)
+    sessions = queries.session_dates(access.client_id)
     shown = []
     for code in sorted(visible & set(library.codes())):
-        responses = queries.episode_series(client, code)
+        responses = queries.episode_series(access.client_id, code)
         if not responses:
             continue
         built = progress.build(library.load(code), responses, sessions, for_client=True, ident=f"mine-{code}")

@@ -14,6 +14,7 @@ from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils import timezone
 
 from attune.core import policy
+from attune.core.models import AuditEvent
 from attune.core.policy import Relation
 from attune.monitoring import perms, rules
 from attune.monitoring.models import Alert, ChangeEvent, MeasureVisibility, Schedule, SessionRecord
@@ -142,6 +143,12 @@ def completed(client: Any, code: str | None = None) -> QuerySet[Response]:
     if code is not None:
         qs = qs.filter(instrument=code)
     return qs.order_by("submitted", "id")
+
+
+def exported_scores(access: policy.Access) -> QuerySet[Response]:
+    """Every completed score of the client, for the CSV export; the export itself is audited here."""
+    access.record(AuditEvent.Action.EXECUTE, "Observation", "scores.csv", questionnaire_perms.VIEW)
+    return completed(access.client_id)
 
 
 def episode_series(client: Any, code: str) -> list[Response]:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from attune.measures.scoring.change import change_category, reliable_change_threshold
+from attune.questionnaires import engine
 
 GRACE_DAYS = 2  # a due questionnaire becomes overdue this many days after its due date
 SESSION_WINDOW_DAYS = 7  # "before each session": due from this many days before a recorded session
@@ -32,19 +33,9 @@ SECONDS_PER_ITEM = 8
 # --- critical answers -------------------------------------------------------------------------------------
 
 
-def critical_thresholds(scoring: Mapping[str, Any]) -> dict[str, float]:
-    """linkId -> the lowest answer that is critical, from the scoring file's critical item flags."""
-    found: dict[str, float] = {}
-    for flag in (scoring.get("flags") or {}).values():
-        if flag.get("kind") == "item" and flag.get("critical"):
-            threshold = float(flag["at_least"])
-            found[flag["item"]] = min(threshold, found.get(flag["item"], threshold))
-    return found
-
-
-def is_critical(scoring: Mapping[str, Any], link_id: str, value: float | None) -> bool:
-    threshold = critical_thresholds(scoring).get(link_id)
-    return threshold is not None and value is not None and value >= threshold
+# The questionnaire engine decides, once, when an answer is given; monitoring reads the same rule.
+critical_thresholds = engine.critical_thresholds
+is_critical = engine.is_critical
 
 
 # --- reliable change --------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,14 +18,18 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
+from attune.accounts.roles import user_of
 from attune.care import crisis
+from attune.care.models import Client
 from attune.care.records import record_of
 from attune.core import policy
-from attune.core.models import AuditEvent
+from attune.core.policy import Access, Located
 from attune.measures import library
 from attune.monitoring import forms, perms, progress, queries, rules, services
 from attune.monitoring.models import Alert
+from attune.questionnaires import pages
 from attune.questionnaires import perms as questionnaire_perms
+from attune.questionnaires import queries as questionnaire_queries
 from attune.questionnaires.models import Response
 
 
@@ -51,17 +55,9 @@ def error_text(exc: ValidationError) -> str:
 # --- used by other apps' pages ----------------------------------------------------------------------------
 
 
-def shows_support(instrument: library.Instrument, link_id: str, choice: str) -> bool:
-    """After this answer, should the client see the crisis resources before anything else?"""
-    try:
-        value = float(choice)
-    except (TypeError, ValueError):
-        return False
-    return rules.is_critical(instrument.scoring, link_id, value)
-
-
-def crisis_resources_for(client: Any) -> list[Any]:
-    return crisis.resources_for(client.practice_id)
+def crisis_resources_for(client: Client) -> list[Any]:
+    """Transitional, for the intake until it reads care.crisis itself (then delete this)."""
+    return list(crisis.resources_for(client.practice_id))
 
 
 def estimates(codes: Any) -> dict[str, int]:
@@ -69,17 +65,11 @@ def estimates(codes: Any) -> dict[str, int]:
     return {code: rules.minutes_for(len(library.load(code).items)) for code in set(codes) if code in library.codes()}
 
 
-def portal_panel(client: Any) -> dict[str, Any]:
-    """What the portal home needs: scheduled questionnaires that are due are put in the portal first."""
-    from attune.questionnaires import queries as questionnaire_queries
-
-    services.issue_due(client)
+def portal_panel(client: Client) -> dict[str, Any]:
+    """What the portal home needs: the questionnaires waiting and those set aside. Viewing issues nothing: due
+    scheduled questionnaires are put in the portal by the `attune schedules` command."""
     waiting = list(questionnaire_queries.portal_open(client))
-    postponed = list(
-        questionnaire_queries.open_for(client)
-        .filter(mode=Response.Mode.PORTAL, postponed_until__gt=timezone.localdate())
-        .order_by("postponed_until")
-    )
+    postponed = list(questionnaire_queries.portal_postponed(client))
     return {
         "waiting": waiting,
         "postponed": postponed,
@@ -89,16 +79,15 @@ def portal_panel(client: Any) -> dict[str, Any]:
     }
 
 
-def measures_panel(request: HttpRequest, access: policy.Access) -> dict[str, Any]:
-    """The monitoring part of a client's measures page (questionnaires:client_measures)."""
-    user, client = request.user, record_of(access)
-    can_configure = policy.allows(access, perms.CONFIGURE, user)
-    if can_configure:
-        services.issue_due(client)
+def measures_panel(access: Access) -> pages.Panel:
+    """The monitoring part of a client's measures page (questionnaires:client_measures), registered with the
+    engine's page in MonitoringConfig.ready()."""
+    client = record_of(access)
+    can_configure = access.can(perms.CONFIGURE)
     states = queries.due_for([client.pk]).get(client.pk, [])
     used = queries.instruments_used(client)
     visible = queries.visible_instruments(client)
-    return {
+    context = {
         "schedules": states,
         "sessions": queries.sessions(client)[:12],
         "instruments_used": [
@@ -107,19 +96,20 @@ def measures_panel(request: HttpRequest, access: policy.Access) -> dict[str, Any
         "can_configure": can_configure,
         "schedule_form": forms.ScheduleForm() if can_configure else None,
         "session_form": forms.SessionForm(initial={"date": timezone.localdate()}) if can_configure else None,
-        "alerts": queries.unresolved_alerts(client) if policy.allows(access, perms.ALERTS_VIEW, user) else [],
+        "alerts": queries.unresolved_alerts(client) if access.can(perms.ALERTS_VIEW) else [],
         "today": timezone.localdate(),
     }
+    return pages.Panel(context, top="monitoring/_measures_panel.html", bottom="monitoring/_progress_panel.html")
 
 
-def overview_panel(request: HttpRequest, access: policy.Access) -> dict[str, Any]:
+def overview_panel(request: HttpRequest, access: Access) -> dict[str, Any]:
     """Alerts and what is due, for the client overview (workspace.views.client_overview)."""
-    user, client = request.user, record_of(access)
-    can_measures = policy.allows(access, questionnaire_perms.VIEW, user)
+    client = record_of(access)
+    can_measures = access.can(questionnaire_perms.VIEW)
     states = queries.due_for([client.pk]).get(client.pk, []) if can_measures else []
     return {
-        "shown": can_measures or policy.allows(access, perms.ALERTS_VIEW, user),
-        "alerts": queries.unresolved_alerts(client) if policy.allows(access, perms.ALERTS_VIEW, user) else [],
+        "shown": can_measures or access.can(perms.ALERTS_VIEW),
+        "alerts": queries.unresolved_alerts(client) if access.can(perms.ALERTS_VIEW) else [],
         "due": [s for s in states if s.due.state != "done"],
         "titles": _titles(),
     }
@@ -130,7 +120,7 @@ def overview_panel(request: HttpRequest, access: policy.Access) -> dict[str, Any
 
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
-    services.check_alert_reader(request.user)
+    services.check_alert_reader(user_of(request))
     clients = list(queries.alert_clients(request.user).order_by("preferred_name").values_list("pk", "preferred_name"))
     form = forms.AlertFilterForm(request.GET or None, clients=[(str(pk), name) for pk, name in clients])
     filters = form.cleaned_data if form.is_valid() else {}
@@ -142,7 +132,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(alerts, 25).get_page(filters.get("page") or 1)
     acting = queries.acting_on(request.user)
-    services.record_alert_list(request.user, page.object_list, acting)
+    services.record_alert_list(user_of(request), list(page.object_list), acting)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -158,8 +148,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def alert_detail(request: HttpRequest, alert_id: str) -> HttpResponse:
-    access, alert = services.locate_alert(request.user, alert_id, perms.ALERTS_VIEW)
-    can_act = policy.allows(access, perms.ALERTS_ACT, request.user)
+    located = _alert(request, alert_id, perms.ALERTS_VIEW)
+    access, alert = located.access, located.row
+    can_act = access.can(perms.ALERTS_ACT)
     context = {
         "alert": alert,
         "client": record_of(access),
@@ -175,6 +166,11 @@ def alert_detail(request: HttpRequest, alert_id: str) -> HttpResponse:
     return render(request, "monitoring/alert_detail.html", context)
 
 
+def _alert(request: HttpRequest, alert_id: str, perm: policy.Perm) -> Located[Alert]:
+    alerts = Alert.objects.select_related("acknowledged_by", "resolved_by")
+    return policy.locate(request.user, alerts, alert_id, perm, entity=services.ALERT)
+
+
 def _back(request: HttpRequest, alert: Alert) -> HttpResponse:
     if request.POST.get("back") == "detail":
         return redirect("monitoring:alert", alert_id=alert.pk)
@@ -183,14 +179,13 @@ def _back(request: HttpRequest, alert: Alert) -> HttpResponse:
 
 @require_POST
 def alert_acknowledge(request: HttpRequest, alert_id: str) -> HttpResponse:
+    located = _alert(request, alert_id, perms.ALERTS_ACT)
     form = forms.AcknowledgeForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
     if not form.is_valid():
-        services.locate_alert(request.user, alert_id, perms.ALERTS_ACT)
         messages.error(request, "The note is too long.")
         return redirect("monitoring:alert", alert_id=alert_id)
     try:
-        alert = services.acknowledge(request.user, alert_id, note)
+        alert = services.acknowledge(located, form.cleaned_data["note"])
     except ValidationError as exc:
         messages.error(request, error_text(exc))
         return redirect("monitoring:alert", alert_id=alert_id)
@@ -200,13 +195,13 @@ def alert_acknowledge(request: HttpRequest, alert_id: str) -> HttpResponse:
 
 @require_POST
 def alert_resolve(request: HttpRequest, alert_id: str) -> HttpResponse:
+    located = _alert(request, alert_id, perms.ALERTS_ACT)
     form = forms.AcknowledgeForm(request.POST)
     if not form.is_valid():
-        services.locate_alert(request.user, alert_id, perms.ALERTS_ACT)
         messages.error(request, "The note is too long.")
         return redirect("monitoring:alert", alert_id=alert_id)
     try:
-        alert = services.resolve(request.user, alert_id, form.cleaned_data["note"])
+        alert = services.resolve(located, form.cleaned_data["note"])
     except ValidationError as exc:
         messages.error(request, error_text(exc))
         return redirect("monitoring:alert", alert_id=alert_id)
@@ -217,74 +212,74 @@ def alert_resolve(request: HttpRequest, alert_id: str) -> HttpResponse:
 # --- a client's schedules, sessions and what they may see ------------------------------------------------
 
 
-def _to_measures(client_id: Any) -> HttpResponse:
-    return redirect("questionnaires:client_measures", client_id=client_id)
+def _to_measures(access: Access) -> HttpResponse:
+    return redirect("questionnaires:client_measures", client_id=access.client_id)
 
 
 @require_POST
 def schedule_create(request: HttpRequest, client_id: str) -> HttpResponse:
-    policy.get_client_for(request.user, client_id, perms.CONFIGURE)
+    access = policy.client(request.user, client_id, perms.CONFIGURE)
     form = forms.ScheduleForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose a questionnaire and how often.")
-        return _to_measures(client_id)
+        return _to_measures(access)
     data = form.cleaned_data
     try:
-        services.create_schedule(
-            request.user, client_id, data["instrument"], data["kind"], data.get("every") or 1, data.get("starts")
-        )
+        services.create_schedule(access, data["instrument"], data["kind"], data.get("every") or 1, data.get("starts"))
     except ValidationError as exc:
         messages.error(request, error_text(exc))
     else:
         messages.success(request, "Scheduled. When it is due, it will wait on the client's portal home.")
-    return _to_measures(client_id)
+    return _to_measures(access)
 
 
 @require_POST
 def schedule_end(request: HttpRequest, client_id: str, schedule_id: str) -> HttpResponse:
-    services.end_schedule(request.user, client_id, schedule_id)
+    access = policy.client(request.user, client_id, perms.CONFIGURE)
+    services.end_schedule(access, schedule_id)
     messages.success(request, "The schedule has ended.")
-    return _to_measures(client_id)
+    return _to_measures(access)
 
 
 @require_POST
 def session_add(request: HttpRequest, client_id: str) -> HttpResponse:
-    policy.get_client_for(request.user, client_id, perms.CONFIGURE)
+    access = policy.client(request.user, client_id, perms.CONFIGURE)
     form = forms.SessionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Enter the session date.")
-        return _to_measures(client_id)
+        return _to_measures(access)
     try:
-        services.record_session(request.user, client_id, form.cleaned_data["date"])
+        services.record_session(access, form.cleaned_data["date"])
     except ValidationError as exc:
         messages.error(request, error_text(exc))
     else:
         messages.success(request, "Session date saved.")
-    return _to_measures(client_id)
+    return _to_measures(access)
 
 
 @require_POST
 def session_remove(request: HttpRequest, client_id: str, session_id: str) -> HttpResponse:
-    services.remove_session(request.user, client_id, session_id)
+    access = policy.client(request.user, client_id, perms.CONFIGURE)
+    services.remove_session(access, session_id)
     messages.success(request, "Session date removed.")
-    return _to_measures(client_id)
+    return _to_measures(access)
 
 
 @require_POST
 def visibility(request: HttpRequest, client_id: str) -> HttpResponse:
-    policy.get_client_for(request.user, client_id, perms.CONFIGURE)
+    access = policy.client(request.user, client_id, perms.CONFIGURE)
     form = forms.VisibilityForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose whether to show the results.")
-        return _to_measures(client_id)
+        return _to_measures(access)
     try:
-        services.set_visibility(request.user, client_id, form.cleaned_data["instrument"], form.cleaned_data["visible"])
+        services.set_visibility(access, form.cleaned_data["instrument"], form.cleaned_data["visible"])
     except ValidationError as exc:
         messages.error(request, error_text(exc))
     else:
         shown = form.cleaned_data["visible"]
         messages.success(request, "The client can now see these results." if shown else "Hidden from the client.")
-    return _to_measures(client_id)
+    return _to_measures(access)
 
 
 # --- progress ---------------------------------------------------------------------------------------------
@@ -292,7 +287,7 @@ def visibility(request: HttpRequest, client_id: str) -> HttpResponse:
 
 @require_GET
 def progress_page(request: HttpRequest, client_id: str, code: str) -> HttpResponse:
-    access = policy.get_client_for(request.user, client_id, questionnaire_perms.VIEW)
+    access = policy.client(request.user, client_id, questionnaire_perms.VIEW)
     instrument = _instrument(code)
     responses = queries.episode_series(record_of(access), code)
     built = progress.build(instrument, responses, queries.session_dates(record_of(access)), ident=f"chart-{code}")
@@ -302,7 +297,7 @@ def progress_page(request: HttpRequest, client_id: str, code: str) -> HttpRespon
         "progress": built,
         "chart": safe_svg(built.chart),
         "events": queries.change_events(record_of(access), code),
-        "can_answers": policy.allows(access, questionnaire_perms.VIEW_ANSWERS, request.user),
+        "can_answers": access.can(questionnaire_perms.VIEW_ANSWERS),
     }
     return render(request, "monitoring/progress.html", context)
 
@@ -310,13 +305,8 @@ def progress_page(request: HttpRequest, client_id: str, code: str) -> HttpRespon
 @require_GET
 def compare(request: HttpRequest, client_id: str, code: str) -> HttpResponse:
     # A clinician's page: scores (measures.view) and item-level answers (measures.view_answers) both.
-    access = policy.get_client_for(request.user, client_id, questionnaire_perms.VIEW)
-    if not policy.allows(access, questionnaire_perms.VIEW_ANSWERS, request.user):
-        policy.deny_legacy(
-            request.user, "Patient", str(access.client_id), questionnaire_perms.VIEW_ANSWERS,
-            client_id=access.client_id, relation=access.relation,
-        )  # fmt: skip
-        raise PermissionDenied("You do not have access to this part of the record")
+    access = policy.client(request.user, client_id, questionnaire_perms.VIEW)
+    access.require(questionnaire_perms.VIEW_ANSWERS)
     instrument = _instrument(code)
     responses = list(queries.completed(record_of(access), code).prefetch_related("answers"))
     if len(responses) < 2:
@@ -349,16 +339,14 @@ CSV_COLUMNS = ["date", "instrument", "total", "subscales", "band", "missing_rule
 
 @require_GET
 def export_csv(request: HttpRequest, client_id: str) -> HttpResponse:
-    access = policy.get_client_for(request.user, client_id, questionnaire_perms.VIEW)
-    policy.record_access(
-        request.user, access, AuditEvent.Action.EXECUTE, "Observation", "scores.csv", questionnaire_perms.VIEW
-    )
+    access = policy.client(request.user, client_id, questionnaire_perms.VIEW)
+    scores = queries.exported_scores(access)
     # The client's name stays out of the file name: files get mailed and synced.
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="scores-{timezone.localdate():%Y%m%d}.csv"'
     writer = csv.writer(response)
     writer.writerow(CSV_COLUMNS)
-    for r in queries.completed(record_of(access)):
+    for r in scores:
         writer.writerow(
             [
                 timezone.localtime(r.submitted).isoformat(timespec="minutes") if r.submitted else "",

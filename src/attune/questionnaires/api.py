@@ -11,8 +11,10 @@ from ninja import Body, Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
 
+from attune.core import policy
+from attune.core.policy import Located
 from attune.measures import library
-from attune.questionnaires import engine, perms, queries, services
+from attune.questionnaires import engine, fhir, inputs, perms, queries, services
 from attune.questionnaires.models import Response
 
 router = Router(tags=["questionnaires"])
@@ -40,7 +42,7 @@ class InstrumentOut(Schema):
 
 
 class StartIn(Schema):
-    instrument: str = Field(max_length=40)
+    instrument: str = Field(max_length=inputs.INSTRUMENT_MAX_LENGTH)
     id: uuid.UUID | None = Field(default=None, description="Client-generated id; a retry with it never duplicates")
 
 
@@ -50,7 +52,7 @@ class AnswerIn(Schema):
 
 
 class PauseIn(Schema):
-    position: str = Field(default="", max_length=40)
+    position: str = Field(default="", max_length=inputs.LINK_ID_MAX_LENGTH)
 
 
 class SubmitIn(Schema):
@@ -105,7 +107,7 @@ def _instrument(i: library.Instrument) -> dict[str, Any]:
     }
 
 
-def _response(user: Any, response: Response, *, with_score: bool) -> dict[str, Any]:
+def _response(response: Response, *, with_score: bool) -> dict[str, Any]:
     instrument = library.load(response.instrument)
     values, given = services.values_of(response)
     answers = [{"link_id": a.link_id, "value": a.value, "skipped": a.skipped} for a in response.answers.all()]
@@ -135,10 +137,10 @@ def _response(user: Any, response: Response, *, with_score: bool) -> dict[str, A
     }
 
 
-def _can_score(user: Any, located: services.Located) -> bool:
-    from attune.core import policy
-
-    return policy.allows(located.access, perms.VIEW, user)
+def _answering(request: HttpRequest, response_id: str) -> Located[Response]:
+    return policy.locate(
+        request.user, Response, response_id, perms.ANSWER, entity=services.ENTITY, allowed=services.answerable
+    )
 
 
 @router.get("/instruments", response=list[InstrumentOut], operation_id="list_instruments")
@@ -155,59 +157,59 @@ def instrument_fhir(request: HttpRequest, code: str) -> dict[str, Any]:
 
 @router.post("/clients/{client_id}/responses", response={201: ResponseOut}, operation_id="start_response")
 def start_response(request: HttpRequest, client_id: str, payload: StartIn) -> tuple[int, dict[str, Any]]:
-    response = services.start(request.user, client_id, payload.instrument, response_id=payload.id)
-    return 201, _response(request.user, response, with_score=False)
+    access = policy.client(request.user, client_id, perms.ANSWER)
+    response = services.start(access, payload.instrument, response_id=payload.id)
+    return 201, _response(response, with_score=False)
 
 
 @router.post("/clients/{client_id}/responses/assign", response={201: ResponseOut}, operation_id="assign_response")
 def assign_response(request: HttpRequest, client_id: str, payload: StartIn) -> tuple[int, dict[str, Any]]:
-    response = services.assign(request.user, client_id, payload.instrument)
-    return 201, _response(request.user, response, with_score=False)
+    access = policy.client(request.user, client_id, perms.ASSIGN)
+    return 201, _response(services.assign(access, payload.instrument), with_score=False)
 
 
 @router.get("/responses/{response_id}", response=ResponseOut, operation_id="get_response")
 def get_response(request: HttpRequest, response_id: str) -> dict[str, Any]:
-    located = services.locate(request.user, response_id, perms.VIEW_ANSWERS)
-    return _response(request.user, located.response, with_score=_can_score(request.user, located))
+    located = policy.locate(request.user, Response, response_id, perms.VIEW_ANSWERS, entity=services.ENTITY)
+    return _response(located.row, with_score=located.access.can(perms.VIEW))
 
 
 @router.put("/responses/{response_id}/answers/{link_id}", response=ResponseOut, operation_id="answer_item")
 def answer_item(request: HttpRequest, response_id: str, link_id: str, payload: AnswerIn) -> dict[str, Any]:
-    response = services.answer(request.user, response_id, link_id, value=payload.value, skipped=payload.skipped)
-    return _response(request.user, response, with_score=False)
+    located = _answering(request, response_id)
+    answered = services.answer(located, link_id, value=payload.value, skipped=payload.skipped)
+    return _response(answered.response, with_score=False)
 
 
 @router.post("/responses/{response_id}/pause", response=ResponseOut, operation_id="pause_response")
 def pause_response(request: HttpRequest, response_id: str, payload: PauseIn) -> dict[str, Any]:
-    response = services.pause(request.user, response_id, payload.position)
-    return _response(request.user, response, with_score=False)
+    response = services.pause(_answering(request, response_id), payload.position)
+    return _response(response, with_score=False)
 
 
 @router.post("/responses/{response_id}/submit", response=ResponseOut, operation_id="submit_response")
 def submit_response(request: HttpRequest, response_id: str, payload: SubmitIn) -> dict[str, Any]:
+    located = _answering(request, response_id)
     try:
-        response = services.submit(request.user, response_id, payload.submission_id)
+        response = services.submit(located, payload.submission_id)
     except services.SubmissionConflict as exc:
         raise HttpError(422, str(exc)) from exc
-    located = services.locate(request.user, response.pk, perms.VIEW_ANSWERS)
-    return _response(request.user, response, with_score=_can_score(request.user, located))
+    return _response(response, with_score=located.access.can(perms.VIEW))
 
 
 @router.get("/clients/{client_id}/scores", response=list[ResponseOut], operation_id="list_scores")
 def list_scores(request: HttpRequest, client_id: str) -> list[dict[str, Any]]:
-    _access, completed = queries.scores_for(request.user, client_id)
-    return [_response(request.user, r, with_score=True) for r in completed]
+    access = policy.client(request.user, client_id, perms.VIEW)
+    return [_response(r, with_score=True) for r in queries.completed_for(access.client_id)]
 
 
 @router.get("/responses/{response_id}/fhir", response=dict, operation_id="response_fhir")
 def response_fhir(request: HttpRequest, response_id: str) -> dict[str, Any]:
     """A FHIR Bundle: the QuestionnaireResponse and an Observation for its score (care team only)."""
-    from attune.questionnaires import fhir
-
     # Scores and answers together: only for whoever may see both (the care team).
-    services.locate(request.user, response_id, perms.VIEW)
-    located = services.locate(request.user, response_id, perms.VIEW_ANSWERS)
-    return fhir.bundle(located.response)
+    located = policy.locate(request.user, Response, response_id, perms.VIEW, entity=services.ENTITY)
+    located.access.require(perms.VIEW_ANSWERS)
+    return fhir.bundle(located.row)
 
 
 @router.post("/clients/{client_id}/responses/fhir", response={201: ResponseOut}, operation_id="import_response_fhir")
@@ -215,7 +217,6 @@ def import_response_fhir(
     request: HttpRequest, client_id: str, payload: Body[dict[str, Any]]
 ) -> tuple[int, dict[str, Any]]:
     """Import a completed FHIR QuestionnaireResponse for one of the library's instruments."""
-    from attune.questionnaires import fhir
-
-    response = fhir.import_response(request.user, client_id, payload)
-    return 201, _response(request.user, response, with_score=True)
+    access = policy.client(request.user, client_id, perms.ASSIGN)
+    response = fhir.import_response(access, payload)
+    return 201, _response(response, with_score=True)

@@ -111,6 +111,23 @@ def neighbours(instrument: library.Instrument, link_id: str, values: Values) -> 
     return (order[index - 1] if index else None), (order[index + 1] if index + 1 < len(order) else None)
 
 
+def critical_thresholds(scoring: Mapping[str, Any]) -> dict[str, float]:
+    """linkId -> the lowest answer that is critical, from the scoring file's critical item flags."""
+    found: dict[str, float] = {}
+    for flag in (scoring.get("flags") or {}).values():
+        if flag.get("kind") == "item" and flag.get("critical"):
+            threshold = float(flag["at_least"])
+            found[flag["item"]] = min(threshold, found.get(flag["item"], threshold))
+    return found
+
+
+def is_critical(scoring: Mapping[str, Any], link_id: str, value: float | None) -> bool:
+    """An answer is critical when the instrument's scoring file has an item flag marked critical and the answer
+    is at or above its threshold (PHQ-9 item 9 above "Not at all"). "Prefer not to answer" never is."""
+    threshold = critical_thresholds(scoring).get(link_id)
+    return threshold is not None and value is not None and value >= threshold
+
+
 def administrable(instrument: library.Instrument) -> bool:
     """Instruments whose item text the practice has not loaded cannot be given yet."""
     return all(item["text"] for item in instrument.items) and bool(instrument.items)

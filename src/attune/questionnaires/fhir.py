@@ -15,11 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from attune.care.records import record_of
-from attune.core import policy
 from attune.core.models import AuditEvent
+from attune.core.policy import Access
 from attune.measures import library, scoring
-from attune.monitoring import services as monitoring
 from attune.questionnaires import engine, perms, services
 from attune.questionnaires.models import Answer, Response
 
@@ -145,9 +143,9 @@ def _value(instrument: library.Instrument, link_id: str, item: dict[str, Any]) -
     return match, False
 
 
-def import_response(actor: Any, client_id: Any, resource: dict[str, Any]) -> Response:
+def import_response(access: Access, resource: dict[str, Any]) -> Response:
     """Store a completed QuestionnaireResponse from another system as a scored response of this client."""
-    access = policy.get_client_for(actor, client_id, perms.ASSIGN)
+    access.require(perms.ASSIGN)
     if resource.get("resourceType") != "QuestionnaireResponse":
         raise ValidationError({"resourceType": "Expected a QuestionnaireResponse."})
     if resource.get("status") != "completed":
@@ -172,25 +170,19 @@ def import_response(actor: Any, client_id: Any, resource: dict[str, Any]) -> Res
     asked = set(engine.sequence(instrument, values))
     result = scoring.score(instrument, {k: v for k, v in values.items() if k in asked})
     with transaction.atomic():
-        response = Response.objects.create(
+        response = Response(
             client_id=access.client_id,
-            episode=services._current_episode(record_of(access)),
+            episode=services.current_episode(access.client_id),
             instrument=instrument.code,
             status=Response.Status.COMPLETED,
             mode=Response.Mode.IN_SESSION,
-            created_by=actor,
+            created_by_id=access.actor_id,
             started=authored,
             submitted=authored,
             submission_key=uuid.uuid4(),
-            total=result.total,
-            subscales=result.subscales,
-            band=result.band or "",
-            flags=result.flags,
-            answered=result.answered,
-            missing_rule=result.missing_rule,
-            scored=result.scored,
-            critical_items=result.critical_items,
         )
+        services.score_into(response, result)
+        response.save(force_insert=True)
         Answer.objects.bulk_create(
             [
                 Answer(
@@ -200,6 +192,6 @@ def import_response(actor: Any, client_id: Any, resource: dict[str, Any]) -> Res
             ]
         )
         # An imported response raises the same alerts as one answered here (critical items, deterioration).
-        monitoring.on_submit(response)
-        policy.record_access(actor, access, AuditEvent.Action.CREATE, services.ENTITY, str(response.pk), perms.ASSIGN)
+        services.published(response)
+        access.record(AuditEvent.Action.CREATE, services.ENTITY, response.pk, perms.ASSIGN)
     return response

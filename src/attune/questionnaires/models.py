@@ -38,7 +38,7 @@ class Response(models.Model):
     notice_seen = models.BooleanField(default=False)
     position = models.CharField(max_length=40, blank=True)
     submitted = models.DateTimeField(null=True, blank=True)
-    # The client set it aside: the portal shows it again from this date (monitoring.services.postpone).
+    # The client set it aside: the portal shows it again from this date (services.postpone).
     postponed_until = models.DateField(null=True, blank=True)
     submission_key = models.UUIDField(null=True, blank=True, unique=True)
     # The score, computed once at submission with the rules in force then.

@@ -1,28 +1,29 @@
-"""Every write to questionnaire responses: assign, start, answer, pause, submit.
+"""Every write to questionnaire responses: assign, start, answer, pause, submit, and the system's own writes for
+the capabilities above (issue a scheduled questionnaire, withdraw one never started, set one aside).
 
-Each one fetches through the access policy first (so a denial is audited even though nothing is written), then
-opens its transaction, writes, and records the audit event with the change.
+Callers reach the client or the response through the access policy first and pass the `Access` or `Located` on;
+each function opens its transaction, writes, and records the audit event with the change. Other apps react to
+answers and submissions through the events published here (`ResponseAnswered`, `ResponseSubmitted`), inside
+the same transaction, so the engine never knows who listens.
 """
 
 from __future__ import annotations
 
+import datetime
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.http import Http404
 from django.utils import timezone
 
 from attune.care.models import Episode
-from attune.care.records import record_of
-from attune.core import policy
+from attune.core import audit, events, policy
 from attune.core.models import AuditEvent
-from attune.core.policy import Relation
+from attune.core.policy import Access, Located
 from attune.measures import library, scoring
-from attune.monitoring import services as monitoring
-from attune.questionnaires import engine, perms
+from attune.questionnaires import engine, inputs, perms
 from attune.questionnaires.models import Answer, Response
 
 ENTITY = "QuestionnaireResponse"
@@ -33,13 +34,15 @@ class SubmissionConflict(Exception):
 
 
 @dataclass(frozen=True)
-class Located:
-    access: policy.Access
-    response: Response
+class Answered:
+    """An answer saved, and the engine's verdict on it: a critical answer shows the crisis resources at once."""
 
-    @property
-    def instrument(self) -> library.Instrument:
-        return library.load(self.response.instrument)
+    response: Response
+    critical: bool
+
+
+def instrument_of(response: Response) -> library.Instrument:
+    return library.load(response.instrument)
 
 
 def instrument_or_error(code: str) -> library.Instrument:
@@ -52,44 +55,30 @@ def instrument_or_error(code: str) -> library.Instrument:
     return instrument
 
 
-def _parse(value: Any) -> uuid.UUID | None:
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except (TypeError, ValueError):
-        return None
+def _mode_for(access: Access) -> str:
+    return Response.Mode.PORTAL if access.is_self else Response.Mode.IN_SESSION
 
 
-def locate(user: Any, response_id: Any, perm: policy.Perm) -> Located:
-    """A response through the policy: 404 unless its client is visible to the user; 403 without the permission.
-    A client answers their own portal responses; a clinician answers only responses given in session."""
-    pk = _parse(response_id)
-    row = (
-        Response.objects.filter(pk=pk, client__in=policy.visible_to(user)).only("id", "client_id").first()
-        if pk
-        else None
-    )
-    if row is None:
-        policy.deny_legacy(user, ENTITY, str(response_id)[:64], perm)
-        raise Http404("No such questionnaire")
-    access = policy.get_client_for(user, row.client_id, perm)
-    response = Response.objects.get(pk=row.pk)
-    if perm is perms.ANSWER:
-        expected = Response.Mode.PORTAL if access.relation is Relation.SELF else Response.Mode.IN_SESSION
-        if response.mode != expected:
-            policy.deny_legacy(
-                user, ENTITY, str(response.pk), perm, client_id=response.client_id, relation=access.relation
-            )
-            raise PermissionDenied("This questionnaire is answered by someone else")
+def answerable(access: Access, response: Response) -> bool:
+    """A client answers their own portal responses; a clinician answers only responses given in session (the
+    `allowed` rule of `policy.locate` for measures.answer)."""
+    return response.mode == _mode_for(access)
+
+
+def answering(access: Access, response: Response) -> Located[Response]:
+    """A response of a client already reached with measures.answer (an instrument given inside the intake)."""
+    if response.client_id != access.client_id or not answerable(access, response):
+        raise policy.PermissionDenied("This questionnaire is answered by someone else")
     return Located(access, response)
 
 
-def _current_episode(client: Any) -> Episode | None:
-    return Episode.objects.filter(client=client, closed__isnull=True).first()
+def current_episode(client_id: uuid.UUID) -> Episode | None:
+    return Episode.objects.filter(client_id=client_id, closed__isnull=True).first()
 
 
-def assign(actor: Any, client_id: Any, code: str) -> Response:
+def assign(access: Access, code: str) -> Response:
     """The care team sends a questionnaire to the client's portal."""
-    access = policy.get_client_for(actor, client_id, perms.ASSIGN)
+    access.require(perms.ASSIGN)
     instrument_or_error(code)
     waiting = Response.objects.filter(
         client_id=access.client_id, instrument=code, mode=Response.Mode.PORTAL, status=Response.Status.ASSIGNED
@@ -99,18 +88,21 @@ def assign(actor: Any, client_id: Any, code: str) -> Response:
         return waiting
     with transaction.atomic():
         response = Response.objects.create(
-            client_id=access.client_id, episode=_current_episode(record_of(access)), instrument=code, created_by=actor
+            client_id=access.client_id,
+            episode=current_episode(access.client_id),
+            instrument=code,
+            created_by_id=access.actor_id,
         )
-        policy.record_access(actor, access, AuditEvent.Action.CREATE, ENTITY, str(response.pk), perms.ASSIGN)
+        access.record(AuditEvent.Action.CREATE, ENTITY, response.pk, perms.ASSIGN)
     return response
 
 
-def start(actor: Any, client_id: Any, code: str, *, response_id: Any = None) -> Response:
+def start(access: Access, code: str, *, response_id: object = None) -> Response:
     """The client starts one in the portal, or a clinician gives one in session. Idempotent on response_id."""
-    access = policy.get_client_for(actor, client_id, perms.ANSWER)
+    access.require(perms.ANSWER)
     instrument_or_error(code)
-    mode = Response.Mode.PORTAL if access.relation is Relation.SELF else Response.Mode.IN_SESSION
-    pk = _parse(response_id) if response_id is not None else uuid.uuid4()
+    mode = _mode_for(access)
+    pk = policy.parse_uuid(response_id) if response_id is not None else uuid.uuid4()
     if pk is None:
         raise ValidationError({"id": "The response id must be a UUID."})
     existing = Response.objects.filter(pk=pk, client_id=access.client_id).first()
@@ -121,14 +113,14 @@ def start(actor: Any, client_id: Any, code: str, *, response_id: Any = None) -> 
             response = Response.objects.create(
                 id=pk,
                 client_id=access.client_id,
-                episode=_current_episode(record_of(access)),
+                episode=current_episode(access.client_id),
                 instrument=code,
                 mode=mode,
                 status=Response.Status.IN_PROGRESS,
                 started=timezone.now(),
-                created_by=actor,
+                created_by_id=access.actor_id,
             )
-            policy.record_access(actor, access, AuditEvent.Action.CREATE, ENTITY, str(pk), perms.ANSWER)
+            access.record(AuditEvent.Action.CREATE, ENTITY, pk, perms.ANSWER)
     except IntegrityError:
         # A retried or doubled "start" with the same id: the first one won, hand back the same response. An id
         # taken by someone else's response is simply refused, without saying whose.
@@ -139,7 +131,7 @@ def start(actor: Any, client_id: Any, code: str, *, response_id: Any = None) -> 
     return response
 
 
-def _same_start(existing: Response, access: policy.Access, code: str, mode: str) -> Response:
+def _same_start(existing: Response, access: Access, code: str, mode: str) -> Response:
     if existing.client_id != access.client_id or existing.instrument != code or existing.mode != mode:
         raise ValidationError({"id": "This id belongs to a different questionnaire."})
     return existing
@@ -151,82 +143,82 @@ def values_of(response: Response) -> tuple[dict[str, float | None], set[str]]:
     return {link: (None if skipped else value) for link, value, skipped in rows}, {link for link, _v, _s in rows}
 
 
-def answer(
-    actor: Any, response_id: Any, link_id: str, *, value: float | None = None, skipped: bool = False
-) -> Response:
-    located = locate(actor, response_id, perms.ANSWER)
-    response, instrument = located.response, located.instrument
-    if not response.is_open:
-        raise ValidationError("This questionnaire was already sent. Thank you.")
+def _checked_value(instrument: library.Instrument, link_id: str, value: float | None, skipped: bool) -> float | None:
     try:
         item = instrument.item(link_id)
     except KeyError as exc:
         raise ValidationError({"link_id": f"There is no question {link_id!r} here."}) from exc
-    if not skipped:
-        if value is None:
-            raise ValidationError({"value": "Choose an answer, or “Prefer not to answer”."})
-        if float(value) not in {option[0] for option in item["options"]}:
-            raise ValidationError({"value": "That is not one of the answers to this question."})
+    if skipped:
+        return None
+    if value is None:
+        raise ValidationError({"value": "Choose an answer, or “Prefer not to answer”."})
+    if float(value) not in {option[0] for option in item["options"]}:
+        raise ValidationError({"value": "That is not one of the answers to this question."})
+    return float(value)
+
+
+def answer(located: Located[Response], link_id: str, *, value: float | None = None, skipped: bool = False) -> Answered:
+    """Save one answer. The engine decides here, once, whether it is critical; subscribers hear it in this
+    transaction (monitoring raises the alert) and the caller gets the verdict (the portal shows support)."""
+    response, access = located.row, located.access
+    instrument = instrument_of(response)
+    if not response.is_open:
+        raise ValidationError("This questionnaire was already sent. Thank you.")
+    given = _checked_value(instrument, link_id, value, skipped)
+    critical = engine.is_critical(instrument.scoring, link_id, given)
     with transaction.atomic():
         Answer.objects.update_or_create(
             response=response,
             link_id=link_id,
             defaults={
                 "client_id": response.client_id,
-                "value": None if skipped else float(value),  # type: ignore[arg-type]
+                "value": given,
                 "skipped": skipped,
                 "answered_at": timezone.now(),
             },
         )
         values, _given = values_of(response)
-        following = engine.neighbours(instrument, link_id, values)[1]
-        response.position = following or ""
+        response.position = engine.neighbours(instrument, link_id, values)[1] or ""
         response.status = Response.Status.IN_PROGRESS
         response.started = response.started or timezone.now()
         response.updated = timezone.now()
         response.save(update_fields=["position", "status", "started", "updated"])
-        policy.record_access(actor, located.access, AuditEvent.Action.UPDATE, ENTITY, str(response.pk), perms.ANSWER)
-        monitoring.on_answer(response, link_id, None if skipped else float(value))  # type: ignore[arg-type]
-    return response
-
-
-def acknowledge_notice(actor: Any, response_id: Any) -> Response:
-    located = locate(actor, response_id, perms.ANSWER)
-    with transaction.atomic():
-        Response.objects.filter(pk=located.response.pk).update(notice_seen=True, updated=timezone.now())
-        policy.record_access(
-            actor, located.access, AuditEvent.Action.UPDATE, ENTITY, str(located.response.pk), perms.ANSWER
+        access.record(AuditEvent.Action.UPDATE, ENTITY, response.pk, perms.ANSWER)
+        events.publish(
+            events.ResponseAnswered(response.client_id, response.pk, response.instrument, link_id, given, critical)
         )
-    located.response.refresh_from_db()
-    return located.response
+    return Answered(response, critical)
 
 
-def pause(actor: Any, response_id: Any, position: str = "") -> Response:
+def acknowledge_notice(located: Located[Response]) -> Response:
+    with transaction.atomic():
+        Response.objects.filter(pk=located.row.pk).update(notice_seen=True, updated=timezone.now())
+        located.access.record(AuditEvent.Action.UPDATE, ENTITY, located.row.pk, perms.ANSWER)
+    located.row.refresh_from_db()
+    return located.row
+
+
+def pause(located: Located[Response], position: str = "") -> Response:
     """Remember where to continue. Answers are already saved; this only records the place."""
-    located = locate(actor, response_id, perms.ANSWER)
-    response = located.response
+    response = located.row
     if response.is_open and position:
-        instrument = located.instrument
-        if position not in {item["linkId"] for item in instrument.items}:
+        if position not in {item["linkId"] for item in instrument_of(response).items}:
             raise ValidationError({"position": "There is no such question here."})
         with transaction.atomic():
             Response.objects.filter(pk=response.pk).update(position=position, updated=timezone.now())
-            policy.record_access(
-                actor, located.access, AuditEvent.Action.UPDATE, ENTITY, str(response.pk), perms.ANSWER
-            )
+            located.access.record(AuditEvent.Action.UPDATE, ENTITY, response.pk, perms.ANSWER)
         response.refresh_from_db()
     return response
 
 
-def submit(actor: Any, response_id: Any, submission_key: Any) -> Response:
+def submit(located: Located[Response], submission_key: object) -> Response:
     """Score and complete. The same submission id again returns the original result; another id for a
     response already submitted is a conflict. Concurrent duplicates serialise on the row lock."""
-    key = _parse(submission_key)
+    key = policy.parse_uuid(submission_key)
     if key is None:
         raise ValidationError({"submission_id": "The submission id must be a UUID."})
-    located = locate(actor, response_id, perms.ANSWER)
     with transaction.atomic():
-        response = Response.objects.select_for_update().get(pk=located.response.pk)
+        response = Response.objects.select_for_update().get(pk=located.row.pk)
         if response.status == Response.Status.COMPLETED:
             if response.submission_key == key:
                 return response
@@ -235,23 +227,91 @@ def submit(actor: Any, response_id: Any, submission_key: Any) -> Response:
             raise ValidationError("This questionnaire was withdrawn.")
         if Response.objects.filter(submission_key=key).exists():
             raise SubmissionConflict("This submission id was already used for another questionnaire.")
-        instrument = located.instrument
-        values, _given = values_of(response)
-        asked = set(engine.sequence(instrument, values))
-        result = scoring.score(instrument, {k: v for k, v in values.items() if k in asked})
+        _score(response, instrument_of(response))
         response.status = Response.Status.COMPLETED
         response.submitted = response.updated = timezone.now()
         response.submission_key = key
-        response.total = result.total
-        response.subscales = result.subscales
-        response.band = result.band or ""
-        response.flags = result.flags
-        response.answered = result.answered
-        response.missing_rule = result.missing_rule
-        response.scored = result.scored
-        response.critical_items = result.critical_items
         response.position = ""
         response.save()
-        policy.record_access(actor, located.access, AuditEvent.Action.UPDATE, ENTITY, str(response.pk), perms.ANSWER)
-        monitoring.on_submit(response)  # alerts and changes for reviews, in the same transaction
+        located.access.record(AuditEvent.Action.UPDATE, ENTITY, response.pk, perms.ANSWER)
+        published(response)  # alerts and changes for reviews, in the same transaction
     return response
+
+
+def _score(response: Response, instrument: library.Instrument) -> None:
+    values, _given = values_of(response)
+    asked = set(engine.sequence(instrument, values))
+    score_into(response, scoring.score(instrument, {k: v for k, v in values.items() if k in asked}))
+
+
+def score_into(response: Response, result: scoring.ScoreResult) -> None:
+    """Copy a score onto the response (computed once, at submission, with the rules in force then)."""
+    response.total = result.total
+    response.subscales = result.subscales
+    response.band = result.band or ""
+    response.flags = result.flags
+    response.answered = result.answered
+    response.missing_rule = result.missing_rule
+    response.scored = result.scored
+    response.critical_items = result.critical_items
+
+
+def published(response: Response) -> None:
+    """Tell the subscribers a response was completed and scored (here, or by a FHIR import)."""
+    events.publish(
+        events.ResponseSubmitted(
+            response.client_id, response.pk, response.instrument, response.total, tuple(response.critical_items)
+        )
+    )
+
+
+# --- the system's writes, for the capabilities above --------------------------------------------------------
+
+
+def _system_audit(response: Response, reason: str) -> None:
+    audit.record(
+        audit.Entry(
+            action=AuditEvent.Action.CREATE,
+            outcome=AuditEvent.Outcome.SUCCESS,
+            agent_id=None,
+            agent_role="system",
+            entity_type=ENTITY,
+            entity_id=str(response.pk),
+            client_id=response.client_id,
+            purpose="TREAT",
+            reason=reason,
+        )
+    )
+
+
+def issue(client_id: uuid.UUID, code: str, created_by_id: int | None, reason: str) -> Response:
+    """Put a questionnaire in the client's portal on the system's behalf (a schedule that fell due). The
+    caller holds whatever lock keeps it from issuing twice; `reason` names why, in the audit trail."""
+    with transaction.atomic():
+        response = Response.objects.create(
+            client_id=client_id, episode=current_episode(client_id), instrument=code, created_by_id=created_by_id
+        )
+        _system_audit(response, reason)
+    return response
+
+
+def withdraw_untouched(response_ids: Iterable[uuid.UUID]) -> int:
+    """Take back questionnaires waiting in the portal that nobody started (a schedule ended, or the client
+    completed the instrument another way). A started one is never taken back."""
+    return Response.objects.filter(
+        pk__in=list(response_ids), status=Response.Status.ASSIGNED, answers__isnull=True
+    ).update(status=Response.Status.WITHDRAWN, updated=timezone.now())
+
+
+def postpone(located: Located[Response], days: int) -> Response:
+    """The client sets a waiting questionnaire aside: the portal shows it again after `days` days."""
+    if days not in inputs.POSTPONE_DAYS:
+        raise ValidationError({"days": "Choose when to be reminded."})
+    if not located.row.is_open:
+        raise ValidationError("This questionnaire was already sent. Thank you.")
+    until = timezone.localdate() + datetime.timedelta(days=days)
+    with transaction.atomic():
+        Response.objects.filter(pk=located.row.pk).update(postponed_until=until, updated=timezone.now())
+        located.access.record(AuditEvent.Action.UPDATE, ENTITY, located.row.pk, perms.ANSWER)
+    located.row.refresh_from_db()
+    return located.row

@@ -14,10 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from attune.care import crisis
 from attune.care.records import record_of
 from attune.core import policy
-from attune.monitoring import views as monitoring
-from attune.questionnaires import engine, perms, queries, services
+from attune.core.policy import Located
+from attune.measures import library
+from attune.questionnaires import engine, pages, perms, queries, services
 from attune.questionnaires.forms import AssignForm
 from attune.questionnaires.models import Response
 
@@ -38,9 +40,16 @@ def _base(surface: str) -> str:
     return "portal_base.html" if surface == "portal" else "staff_base.html"
 
 
+def _answering(request: HttpRequest, response_id: str) -> Located[Response]:
+    """The response, for its answerer: the client in the portal, a clinician in session (else 403)."""
+    return policy.locate(
+        request.user, Response, response_id, perms.ANSWER, entity=services.ENTITY, allowed=services.answerable
+    )
+
+
 def resume(request: HttpRequest, response_id: str, surface: str) -> HttpResponse:
-    located = services.locate(request.user, response_id, perms.ANSWER)
-    response, instrument = located.response, located.instrument
+    located = _answering(request, response_id)
+    response, instrument = located.row, services.instrument_of(located.row)
     if not response.is_open:
         return redirect(_finished_url(surface, response))
     if instrument.sensitive and not response.notice_seen:
@@ -54,13 +63,13 @@ def resume(request: HttpRequest, response_id: str, surface: str) -> HttpResponse
 
 @require_http_methods(["GET", "POST"])
 def notice(request: HttpRequest, response_id: str, surface: str) -> HttpResponse:
-    located = services.locate(request.user, response_id, perms.ANSWER)
+    located = _answering(request, response_id)
     if request.method == "POST":
-        services.acknowledge_notice(request.user, response_id)
-        return redirect(_url(surface, "resume", located.response))
+        services.acknowledge_notice(located)
+        return redirect(_url(surface, "resume", located.row))
     context = {
-        "response": located.response,
-        "instrument": located.instrument,
+        "response": located.row,
+        "instrument": services.instrument_of(located.row),
         "surface": surface,
         "base": _base(surface),
     }
@@ -69,15 +78,15 @@ def notice(request: HttpRequest, response_id: str, surface: str) -> HttpResponse
 
 @require_http_methods(["GET", "POST"])
 def item(request: HttpRequest, response_id: str, link_id: str, surface: str) -> HttpResponse:
-    located = services.locate(request.user, response_id, perms.ANSWER)
-    response, instrument = located.response, located.instrument
+    located = _answering(request, response_id)
+    response, instrument = located.row, services.instrument_of(located.row)
     if not response.is_open:
         return redirect(_finished_url(surface, response))
     error = ""
     if request.method == "POST":
         choice = request.POST.get("answer", "")
         if request.POST.get("action") == "later" and not choice:
-            services.pause(request.user, response.pk, link_id)
+            services.pause(located, link_id)
             return _later(request, surface, response)
         if request.POST.get("action") == "back" and not choice:
             # Going back never requires an answer here first.
@@ -88,19 +97,19 @@ def item(request: HttpRequest, response_id: str, link_id: str, surface: str) -> 
             )
         try:
             if choice == PREFER_NOT:
-                response = services.answer(request.user, response.pk, link_id, skipped=True)
+                answered = services.answer(located, link_id, skipped=True)
             else:
-                response = services.answer(request.user, response.pk, link_id, value=float(choice) if choice else None)
+                answered = services.answer(located, link_id, value=float(choice) if choice else None)
         except (ValidationError, ValueError) as exc:
             error = " ".join(exc.messages) if isinstance(exc, ValidationError) else "Choose one of the answers."
         else:
             if request.headers.get("X-Attune-Autosave"):
                 return HttpResponse(status=204)
-            if surface == "portal" and monitoring.shows_support(instrument, link_id, choice):
+            if surface == "portal" and answered.critical:
                 # Safety first: the crisis resources come before the next question.
                 return redirect("monitoring:support", response_id=response.pk)
             if request.POST.get("action") == "later":
-                services.pause(request.user, response.pk, response.position or link_id)
+                services.pause(located, response.position or link_id)
                 return _later(request, surface, response)
             if request.POST.get("action") == "back":
                 values, _given = services.values_of(response)
@@ -139,11 +148,11 @@ def _later(request: HttpRequest, surface: str, response: Response) -> HttpRespon
 
 @require_http_methods(["GET", "POST"])
 def review(request: HttpRequest, response_id: str, surface: str) -> HttpResponse:
-    located = services.locate(request.user, response_id, perms.ANSWER)
-    response, instrument = located.response, located.instrument
+    located = _answering(request, response_id)
+    response, instrument = located.row, services.instrument_of(located.row)
     if request.method == "POST":
         try:
-            response = services.submit(request.user, response.pk, request.POST.get("submission_id"))
+            response = services.submit(located, request.POST.get("submission_id"))
         except services.SubmissionConflict:
             pass  # already sent, perhaps from another tab: show the result of that submission
         except ValidationError as exc:
@@ -176,74 +185,73 @@ def review(request: HttpRequest, response_id: str, surface: str) -> HttpResponse
 
 def portal_done(request: HttpRequest, response_id: str) -> HttpResponse:
     # The thank-you page belongs to the person who answered in the portal.
-    located = services.locate(request.user, response_id, perms.ANSWER)
-    context = {"response": located.response, "instrument": located.instrument}
-    if located.response.critical:
-        context["crisis_resources"] = monitoring.crisis_resources_for(record_of(located.access))
+    located = _answering(request, response_id)
+    context: dict[str, Any] = {"response": located.row, "instrument": services.instrument_of(located.row)}
+    if located.row.critical:
+        context["crisis_resources"] = crisis.resources_for(located.access.client.practice_id)
     return render(request, "questionnaires/done.html", context)
 
 
 def portal_list(request: HttpRequest) -> HttpResponse:
-    own = policy.visible_to(request.user, relations=[policy.Relation.SELF]).first()
-    if own is None:
-        policy.deny_legacy(request.user, "QuestionnaireResponse", "portal", perms.ANSWER, relation="staff")
-        raise policy.PermissionDenied("Questionnaires are for clients")
-    access = policy.get_client_for(request.user, own.pk, perms.VIEW_ANSWERS)
-    open_ones = list(queries.portal_open(record_of(access)))
-    done = list(queries.completed_for(record_of(access)).filter(mode=Response.Mode.PORTAL)[:20])
+    try:
+        access = policy.own(request.user, perms.VIEW_ANSWERS)
+    except policy.Http404:
+        raise policy.PermissionDenied("Questionnaires are for clients") from None  # staff have no portal: 403
+    open_ones = list(queries.portal_open(access.client_id))
+    done = list(queries.completed_for(access.client_id).filter(mode=Response.Mode.PORTAL)[:20])
     return render(request, "questionnaires/portal_list.html", {"open": open_ones, "done": done, "titles": _titles()})
 
 
 def _titles() -> dict[str, str]:
-    from attune.measures import library
-
     return {i.code: i.title for i in library.all_instruments()}
 
 
 @require_http_methods(["GET"])
 def client_measures(request: HttpRequest, client_id: str) -> HttpResponse:
-    access, completed = queries.scores_for(request.user, client_id)
-    can_assign = policy.allows(access, perms.ASSIGN, request.user)
-    # First: it puts scheduled questionnaires that are due in the portal, so "open" below includes them.
-    panel = monitoring.measures_panel(request, access)
-    context = {
+    access = policy.client(request.user, client_id, perms.VIEW)
+    can_assign = access.can(perms.ASSIGN)
+    panels = pages.measures_panels(access)
+    context: dict[str, Any] = {
         "client": record_of(access),
-        "completed": completed,
-        "open": list(queries.open_for(record_of(access))),
+        "completed": list(queries.completed_for(access.client_id)),
+        "open": list(queries.open_for(access.client_id)),
         "can_assign": can_assign,
-        "can_answers": policy.allows(access, perms.VIEW_ANSWERS, request.user),
+        "can_answers": access.can(perms.VIEW_ANSWERS),
         "form": AssignForm() if can_assign else None,
         "titles": _titles(),
-        **panel,
+        "panels_top": [p.top for p in panels if p.top],
+        "panels_bottom": [p.bottom for p in panels if p.bottom],
     }
+    for panel in panels:
+        context.update(panel.context)
     return render(request, "questionnaires/client_measures.html", context)
 
 
 @require_POST
 def assign(request: HttpRequest, client_id: str) -> HttpResponse:
+    access = policy.client(request.user, client_id, perms.ASSIGN)
     form = AssignForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose a questionnaire.")
     else:
         code = form.cleaned_data["instrument"]
         if request.POST.get("action") == "in-session":
-            response = services.start(request.user, client_id, code)
+            response = services.start(access, code)
             return redirect("questionnaires:session_resume", response_id=response.pk)
         asked_at = timezone.now()
-        response = services.assign(request.user, client_id, code)
+        response = services.assign(access, code)
         if response.created < asked_at:
             messages.info(request, "This questionnaire is already waiting on the client's portal home, unstarted.")
         else:
             messages.success(request, "Sent. It will be waiting on the client's portal home.")
-    return redirect("questionnaires:client_measures", client_id=client_id)
+    return redirect("questionnaires:client_measures", client_id=access.client_id)
 
 
 def response_detail(request: HttpRequest, client_id: str, response_id: str) -> HttpResponse:
-    located = services.locate(request.user, response_id, perms.VIEW)
-    if str(located.response.client_id) != str(client_id):
-        raise policy.Http404("No such questionnaire")
-    response, instrument = located.response, located.instrument
-    show_answers = policy.allows(located.access, perms.VIEW_ANSWERS, request.user)
+    access = policy.client(request.user, client_id, perms.VIEW)
+    response = policy.row_of(access, Response.objects.all(), response_id, perms.VIEW, entity=services.ENTITY)
+    instrument = services.instrument_of(response)
+    show_answers = access.can(perms.VIEW_ANSWERS)
     rows = []
     if show_answers:
         answers = {a.link_id: a for a in response.answers.all()}
@@ -254,7 +262,7 @@ def response_detail(request: HttpRequest, client_id: str, response_id: str) -> H
             asked = engine.enabled(instrument, entry["linkId"], values)
             rows.append({"item": entry, "answer": given, "label": label, "asked": asked})
     context = {
-        "client": record_of(located.access),
+        "client": record_of(access),
         "response": response,
         "instrument": instrument,
         "rows": rows,
