@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from attune.core.models import AuditEvent
 from attune.intake import services
-from tests.intake.support import post, reach, send
+from tests.intake.support import csrf, post, reach, send
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +96,13 @@ def test_before_sending_the_care_team_does_not_see_which_parts_are_kept_for_the_
     services.keep_for_session(reach(cast.eli, intake), "coercion")
     page = client_for(cast.bob).get(reverse("intake:summary", args=[cast.client("eli").pk])).content.decode()
     assert "To talk about in person</span>" not in page and "For the session" not in page
+
+
+def test_an_outsider_posting_an_invalid_note_is_refused_before_the_form_is_read(cast, client_for) -> None:
+    dana_intake = send(cast, "dana", "alice")
+    url = reverse("intake:discuss", args=[cast.client("dana").pk, dana_intake.pk, "coercion"])
+    bob = client_for(cast.bob)
+    token = csrf(bob)  # fetching the token is a refused visit of its own
+    before = AuditEvent.objects.filter(outcome=AuditEvent.Outcome.DENIED, agent_id=cast.bob.pk).count()
+    assert bob.post(url, {"note": "x" * 5000, **token}).status_code == 404
+    assert AuditEvent.objects.filter(outcome=AuditEvent.Outcome.DENIED, agent_id=cast.bob.pk).count() == before + 1

@@ -8,6 +8,7 @@ import json
 import pytest
 from django.urls import reverse
 
+from attune.core import events
 from attune.core.models import AuditEvent
 from attune.intake import services
 from attune.monitoring.models import Alert
@@ -83,3 +84,21 @@ def test_the_api_returns_the_crisis_resources_with_a_safety_answer(cast, api_for
     body = response.json()
     assert response.status_code == 200 and body["safety_concern"] is True
     assert [r["name"] for r in body["crisis_resources"]] == ["Quiet Harbour Line"]
+
+
+def test_a_safety_answer_is_published_as_a_concern_in_the_answers_transaction(cast, monkeypatch) -> None:
+    heard: list[events.SafetyConcern] = []
+    monkeypatch.setitem(events._handlers, events.SafetyConcern, [heard.append])
+    intake = send(cast)
+    services.answer(reach(cast.eli, intake), "safety-afraid", codes=["yes"])
+    services.answer(reach(cast.eli, intake), "safety-feel", codes=["mostly"])
+    assert heard == [
+        events.SafetyConcern(
+            client_id=cast.client("eli").pk,
+            source="intake",
+            source_id=intake.pk,
+            item="safety-afraid",
+            since=intake.created,
+        )
+    ]
+    assert not Alert.objects.filter(client=cast.client("eli")).exists()  # nobody else listened
