@@ -156,9 +156,8 @@ def _embedded_answers(intake: Intake) -> list[dict[str, Any]]:
     if intake.screen_id is None:
         return []
     rows = []
-    for answer in Answer.objects.filter(response_id=intake.screen_id, client_id=intake.client_id).select_related(
-        "response"
-    ):
+    answers = Answer.objects.filter(response_id=intake.screen_id, client_id=intake.client_id)
+    for answer in answers.select_related("response"):
         options = library.load(answer.response.instrument).item(answer.link_id)["options"]
         codes = [c for o, _d, c in options if not answer.skipped and o == answer.value]
         rows.append({"link_id": answer.link_id, "codes": codes, "text": "", "skipped": answer.skipped})
