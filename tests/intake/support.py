@@ -7,7 +7,9 @@ from typing import Any
 from django.urls import reverse
 
 from attune.care.models import CrisisResource
-from attune.intake import services
+from attune.core import policy
+from attune.core.policy import Located, Perm
+from attune.intake import perms, services
 from attune.intake.models import Intake
 
 # Every free-text item of the intake definition (tests/intake/test_definition.py keeps this list complete).
@@ -21,7 +23,12 @@ def csrf(browser: Any) -> dict[str, str]:
 
 
 def send(cast: Any, name: str = "eli", by: str = "bob") -> Intake:
-    return services.send(getattr(cast, by), cast.client(name).pk)
+    return services.send(policy.client(getattr(cast, by), cast.client(name).pk, perms.SEND))
+
+
+def reach(user: Any, intake: Intake, perm: Perm = perms.ANSWER) -> Located[Intake]:
+    """The intake as a view reaches it before calling a service (the client's write permission by default)."""
+    return policy.locate(user, Intake, intake.pk, perm, entity=services.ENTITY)
 
 
 def post(browser: Any, url: str, data: dict[str, Any] | None = None, **headers: Any) -> Any:

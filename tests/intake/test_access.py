@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from attune.core.models import AuditEvent
 from attune.intake import services
-from tests.intake.support import post, send
+from tests.intake.support import csrf, post, reach, send
 
 pytestmark = pytest.mark.django_db
 
@@ -19,9 +19,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def sent_intake(cast):
     intake = send(cast)
-    services.answer(cast.eli, intake.pk, "about-hopes", text="Feel steadier day to day.")
-    services.keep_for_session(cast.eli, intake.pk, "coercion")
-    services.submit(cast.eli, intake.pk, uuid.uuid4())
+    services.answer(reach(cast.eli, intake), "about-hopes", text="Feel steadier day to day.")
+    services.keep_for_session(reach(cast.eli, intake), "coercion")
+    services.submit(reach(cast.eli, intake), uuid.uuid4())
     return intake
 
 
@@ -93,6 +93,16 @@ def test_sending_is_offered_once_per_episode(cast, client_for) -> None:
 
 def test_before_sending_the_care_team_does_not_see_which_parts_are_kept_for_the_session(cast, client_for) -> None:
     intake = send(cast)
-    services.keep_for_session(cast.eli, intake.pk, "coercion")
+    services.keep_for_session(reach(cast.eli, intake), "coercion")
     page = client_for(cast.bob).get(reverse("intake:summary", args=[cast.client("eli").pk])).content.decode()
     assert "To talk about in person</span>" not in page and "For the session" not in page
+
+
+def test_an_outsider_posting_an_invalid_note_is_refused_before_the_form_is_read(cast, client_for) -> None:
+    dana_intake = send(cast, "dana", "alice")
+    url = reverse("intake:discuss", args=[cast.client("dana").pk, dana_intake.pk, "coercion"])
+    bob = client_for(cast.bob)
+    token = csrf(bob)  # fetching the token is a refused visit of its own
+    before = AuditEvent.objects.filter(outcome=AuditEvent.Outcome.DENIED, agent_id=cast.bob.pk).count()
+    assert bob.post(url, {"note": "x" * 5000, **token}).status_code == 404
+    assert AuditEvent.objects.filter(outcome=AuditEvent.Outcome.DENIED, agent_id=cast.bob.pk).count() == before + 1

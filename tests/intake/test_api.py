@@ -120,9 +120,10 @@ def test_the_definition_is_a_fhir_questionnaire(cast, api_for) -> None:
 def test_a_second_intake_in_the_same_episode_is_refused(cast) -> None:
     from django.core.exceptions import ValidationError
 
-    from attune.intake import services
+    from attune.core import policy
+    from attune.intake import perms, services
 
-    services.send(cast.bob, cast.client("eli").pk)
+    services.send(policy.client(cast.bob, cast.client("eli").pk, perms.SEND))
     with pytest.raises(ValidationError):
-        services.send(cast.bob, cast.client("eli").pk)
+        services.send(policy.client(cast.bob, cast.client("eli").pk, perms.SEND))
     assert Intake.objects.filter(client=cast.client("eli")).count() == 1

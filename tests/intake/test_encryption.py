@@ -13,10 +13,10 @@ from django.db import connection
 from django.urls import reverse
 
 from attune.core.fields import EncryptedTextField
-from attune.intake import definition, services
+from attune.intake import definition, perms, services
 from attune.intake.models import Intake, IntakeAnswer
 from tests.cast import CANARIES, Cast, canary
-from tests.intake.support import FREE_TEXT, send
+from tests.intake.support import FREE_TEXT, reach, send
 
 pytestmark = pytest.mark.django_db
 
@@ -32,10 +32,10 @@ class World:
 def _fill(cast: Cast, who: str, intake: Intake) -> list[str]:
     planted = []
     user = getattr(cast, who)
-    services.answer(user, intake.pk, "coer-any", codes=["yes"])  # so that the coercion note is asked
+    services.answer(reach(user, intake), "coer-any", codes=["yes"])  # so that the coercion note is asked
     for link_id in FREE_TEXT:
         value = canary("intakeanswer", "text")
-        services.answer(user, intake.pk, link_id, text=value)
+        services.answer(reach(user, intake), link_id, text=value)
         planted.append(value)
     return planted
 
@@ -44,9 +44,9 @@ def _fill(cast: Cast, who: str, intake: Intake) -> list[str]:
 def world(cast: Cast) -> World:
     sent = send(cast, "dana", "alice")
     planted = _fill(cast, "dana", sent)
-    services.submit(cast.dana, sent.pk, uuid.uuid4())
+    services.submit(reach(cast.dana, sent), uuid.uuid4())
     note = canary("intakesection", "note")
-    services.record_discussion(cast.alice, sent.pk, "coercion", discussed=True, note=note)
+    services.record_discussion(reach(cast.alice, sent, perms.DISCUSS), "coercion", discussed=True, note=note)
     still_open = send(cast, "eli", "bob")
     planted += [*_fill(cast, "eli", still_open), note]
     return World(cast, sent, still_open, planted)
@@ -130,7 +130,7 @@ def test_the_owner_and_the_care_team_read_the_free_text(world: World, client_for
 def test_no_canary_in_the_logs(cast: Cast, captured_logs: list[str]) -> None:
     intake = send(cast)
     value = canary("intakeanswer", "text")
-    services.answer(cast.eli, intake.pk, "about-hopes", text=value)
+    services.answer(reach(cast.eli, intake), "about-hopes", text=value)
     with pytest.raises(PermissionDenied):  # Bob reads the intake; he never answers it
-        services.answer(cast.bob, intake.pk, "about-signs", text=value)
+        services.answer(reach(cast.bob, intake), "about-signs", text=value)
     assert not [line for line in captured_logs if value in line]

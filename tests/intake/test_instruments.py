@@ -11,7 +11,7 @@ from django.urls import reverse
 from attune.intake import services
 from attune.intake.models import Intake
 from attune.questionnaires.models import Response
-from tests.intake.support import item_url, post, resume, send
+from tests.intake.support import item_url, post, reach, resume, send
 
 pytestmark = pytest.mark.django_db
 
@@ -19,8 +19,8 @@ pytestmark = pytest.mark.django_db
 def test_the_screen_is_answered_inside_the_intake_and_scored_when_it_is_sent(cast, client_for) -> None:
     intake = send(cast)
     eli = client_for(cast.eli)
-    services.begin(cast.eli, intake.pk)
-    services.open_section(cast.eli, intake.pk, "body")
+    services.begin(reach(cast.eli, intake))
+    services.open_section(reach(cast.eli, intake), "body")
     post(eli, item_url(intake, "body-screen"), {"codes": ["now"], "action": "next"})
     intake.refresh_from_db()
     screen = Response.objects.get(pk=intake.screen_id)
@@ -39,10 +39,10 @@ def test_the_screen_is_answered_inside_the_intake_and_scored_when_it_is_sent(cas
     baseline = Response.objects.get(pk=intake.baseline_id)
     assert baseline.instrument == "pcl5" and baseline.is_open and baseline.mode == "portal"
     # Asked twice (a retry, a second tab): still one baseline.
-    services.answer(cast.eli, intake.pk, "body-pcl5", codes=["yes"])
+    services.answer(reach(cast.eli, intake), "body-pcl5", codes=["yes"])
     assert Response.objects.filter(client=cast.client("eli"), instrument="pcl5").count() == 1
 
-    services.submit(cast.eli, intake.pk, uuid.uuid4())
+    services.submit(reach(cast.eli, intake), uuid.uuid4())
     screen.refresh_from_db()
     assert screen.status == "completed" and screen.flags.get("positive_screen") is True
     summary = client_for(cast.bob).get(reverse("intake:summary", args=[cast.client("eli").pk])).content.decode()
@@ -55,17 +55,17 @@ def test_the_screen_is_answered_inside_the_intake_and_scored_when_it_is_sent(cas
 
 def test_a_screen_started_and_left_empty_is_taken_back_when_the_intake_is_sent(cast) -> None:
     intake = send(cast)
-    services.answer(cast.eli, intake.pk, "body-screen", codes=["now"])
-    services.answer(cast.eli, intake.pk, "body-screen", codes=["not-now"])
-    services.submit(cast.eli, intake.pk, uuid.uuid4())
+    services.answer(reach(cast.eli, intake), "body-screen", codes=["now"])
+    services.answer(reach(cast.eli, intake), "body-screen", codes=["not-now"])
+    services.submit(reach(cast.eli, intake), uuid.uuid4())
     intake = Intake.objects.get(pk=intake.pk)
     assert Response.objects.get(pk=intake.screen_id).status == Response.Status.WITHDRAWN
 
 
 def test_the_embedded_answers_go_through_the_questionnaire_engine(cast) -> None:
     intake = send(cast)
-    services.answer(cast.eli, intake.pk, "body-screen", codes=["now"])
-    services.answer(cast.eli, intake.pk, "pcptsd5-exposure", codes=["LA32-8"])
+    services.answer(reach(cast.eli, intake), "body-screen", codes=["now"])
+    services.answer(reach(cast.eli, intake), "pcptsd5-exposure", codes=["LA32-8"])
     intake.refresh_from_db()
     answers = list(Response.objects.get(pk=intake.screen_id).answers.values_list("link_id", "value"))
     assert answers == [("pcptsd5-exposure", 0.0)]

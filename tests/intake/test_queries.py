@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from attune.intake import definition, engine, services
 from attune.intake.models import Intake
-from tests.intake.support import send
+from tests.intake.support import reach, send
 
 pytestmark = pytest.mark.django_db
 
@@ -23,15 +23,15 @@ def _queries(browser, url: str) -> int:
 
 
 def _answer_everything(cast, intake) -> None:
-    services.answer(cast.eli, intake.pk, "coer-any", codes=["yes"])
+    services.answer(reach(cast.eli, intake), "coer-any", codes=["yes"])
     for question in definition.load().questions:
         if not engine.enabled(question, services.answers_of(intake)):
             continue
         if question.kind == "text":
-            services.answer(cast.eli, intake.pk, question.link_id, text="a few words")
+            services.answer(reach(cast.eli, intake), question.link_id, text="a few words")
         elif question.kind in {"single", "multi"} and question.link_id not in {"body-screen", "coer-any"}:
             safe = next(o.code for o in question.options if not o.concern)
-            services.answer(cast.eli, intake.pk, question.link_id, codes=[safe])
+            services.answer(reach(cast.eli, intake), question.link_id, codes=[safe])
 
 
 def test_summary_and_overview_do_not_grow_with_the_answers(cast, client_for) -> None:
@@ -39,16 +39,16 @@ def test_summary_and_overview_do_not_grow_with_the_answers(cast, client_for) -> 
     eli_id = cast.client("eli").pk
     urls = [reverse("intake:summary", args=[eli_id]), reverse("workspace:client", args=[eli_id])]
     few = send(cast)
-    services.answer(cast.eli, few.pk, "about-hopes", text="one answer")
-    services.answer(cast.eli, few.pk, "body-pcl5", codes=["yes"])  # the heavy one adds the baseline too
-    services.submit(cast.eli, few.pk, uuid.uuid4())
+    services.answer(reach(cast.eli, few), "about-hopes", text="one answer")
+    services.answer(reach(cast.eli, few), "body-pcl5", codes=["yes"])  # the heavy one adds the baseline too
+    services.submit(reach(cast.eli, few), uuid.uuid4())
     bob.get(urls[0])  # warm the session
     light = [_queries(bob, url) for url in urls]
     # The same client, with a fully answered intake in place of the first.
     Intake.objects.filter(pk=few.pk).delete()
     many = send(cast)
     _answer_everything(cast, many)
-    services.submit(cast.eli, many.pk, uuid.uuid4())
+    services.submit(reach(cast.eli, many), uuid.uuid4())
     heavy = [_queries(bob, url) for url in urls]
     assert heavy == light, (light, heavy)
     assert light[0] <= 35 and light[1] <= 45, light

@@ -8,10 +8,11 @@ import json
 import pytest
 from django.urls import reverse
 
+from attune.core import events
 from attune.core.models import AuditEvent
 from attune.intake import services
 from attune.monitoring.models import Alert
-from tests.intake.support import crisis_line, item_url, post, send
+from tests.intake.support import crisis_line, item_url, post, reach, send
 
 pytestmark = pytest.mark.django_db
 
@@ -20,8 +21,8 @@ def test_a_safety_answer_shows_support_at_once_and_alerts_the_care_team(cast, cl
     crisis_line(cast)
     intake = send(cast)
     eli, bob = client_for(cast.eli), client_for(cast.bob)
-    services.begin(cast.eli, intake.pk)
-    services.answer(cast.eli, intake.pk, "about-hopes", text="Private hopes, not for the alert")
+    services.begin(reach(cast.eli, intake))
+    services.answer(reach(cast.eli, intake), "about-hopes", text="Private hopes, not for the alert")
     # The autosave saves the answer as it is chosen, then Next moves on: one alert either way.
     saved = post(eli, item_url(intake, "safety-afraid"), {"codes": ["yes"]}, HTTP_X_ATTUNE_AUTOSAVE="1")
     assert saved.status_code == 204
@@ -66,8 +67,8 @@ def test_safe_answers_raise_nothing(cast, client_for) -> None:
 
 def test_coercion_still_happening_is_a_safety_answer_too(cast) -> None:
     intake = send(cast)
-    services.answer(cast.eli, intake.pk, "coer-any", codes=["yes"])
-    answered = services.answer(cast.eli, intake.pk, "coer-when", codes=["adult", "ongoing"])
+    services.answer(reach(cast.eli, intake), "coer-any", codes=["yes"])
+    answered = services.answer(reach(cast.eli, intake), "coer-when", codes=["adult", "ongoing"])
     assert answered.concern
     assert Alert.objects.filter(client=cast.client("eli"), item="coer-when").count() == 1
 
@@ -83,3 +84,21 @@ def test_the_api_returns_the_crisis_resources_with_a_safety_answer(cast, api_for
     body = response.json()
     assert response.status_code == 200 and body["safety_concern"] is True
     assert [r["name"] for r in body["crisis_resources"]] == ["Quiet Harbour Line"]
+
+
+def test_a_safety_answer_is_published_as_a_concern_in_the_answers_transaction(cast, monkeypatch) -> None:
+    heard: list[events.SafetyConcern] = []
+    monkeypatch.setitem(events._handlers, events.SafetyConcern, [heard.append])
+    intake = send(cast)
+    services.answer(reach(cast.eli, intake), "safety-afraid", codes=["yes"])
+    services.answer(reach(cast.eli, intake), "safety-feel", codes=["mostly"])
+    assert heard == [
+        events.SafetyConcern(
+            client_id=cast.client("eli").pk,
+            source="intake",
+            source_id=intake.pk,
+            item="safety-afraid",
+            since=intake.created,
+        )
+    ]
+    assert not Alert.objects.filter(client=cast.client("eli")).exists()  # nobody else listened

@@ -12,13 +12,15 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
 
+from attune.care import crisis
 from attune.care.records import record_of
 from attune.core import policy
-from attune.core.models import AuditEvent
+from attune.core.policy import Located
 from attune.intake import definition as definitions
-from attune.intake import engine, perms, services, summary
+from attune.intake import engine, inputs, perms, queries, services, summary
 from attune.intake.models import Intake
-from attune.monitoring import views as monitoring
+from attune.measures import library
+from attune.questionnaires.models import Answer
 
 router = Router(tags=["intake"])
 
@@ -71,8 +73,8 @@ class AnsweredOut(IntakeOut):
 
 
 class AnswerIn(Schema):
-    codes: list[str] = Field(default_factory=list, max_length=20, description="answerOption codes")
-    text: str = Field(default="", max_length=definitions.MAX_TEXT)
+    codes: list[str] = Field(default_factory=list, max_length=inputs.MAX_CODES, description="answerOption codes")
+    text: str = Field(default="", max_length=inputs.MAX_TEXT)
     skipped: bool = Field(default=False, description="True for “prefer not to answer”")
 
 
@@ -81,7 +83,7 @@ class InPersonIn(Schema):
 
 
 class PauseIn(Schema):
-    position: str = Field(default="", max_length=40)
+    position: str = Field(default="", max_length=inputs.MAX_LINK_ID)
 
 
 class SubmitIn(Schema):
@@ -90,7 +92,7 @@ class SubmitIn(Schema):
 
 class DiscussIn(Schema):
     discussed: bool
-    note: str = Field(default="", max_length=definitions.MAX_TEXT, description="Only the care team can read it")
+    note: str = Field(default="", max_length=inputs.MAX_TEXT, description="Only the care team can read it")
 
 
 class SectionOut(Schema):
@@ -153,21 +155,23 @@ def _status(intake: Intake) -> dict[str, Any]:
 def _embedded_answers(intake: Intake) -> list[dict[str, Any]]:
     if intake.screen_id is None:
         return []
-    from attune.measures import library
-    from attune.questionnaires.models import Answer
-
     rows = []
-    for answer in Answer.objects.filter(response_id=intake.screen_id).select_related("response"):
+    answers = Answer.objects.filter(response_id=intake.screen_id, client_id=intake.client_id)
+    for answer in answers.select_related("response"):
         options = library.load(answer.response.instrument).item(answer.link_id)["options"]
         codes = [c for o, _d, c in options if not answer.skipped and o == answer.value]
         rows.append({"link_id": answer.link_id, "codes": codes, "text": "", "skipped": answer.skipped})
     return rows
 
 
-def _intake(located: services.Located) -> dict[str, Any]:
-    intake = located.intake
+def _located(request: HttpRequest, intake_id: object, perm: policy.Perm) -> Located[Intake]:
+    return policy.locate(request.user, Intake, intake_id, perm, entity=services.ENTITY)
+
+
+def _intake(intake: Intake) -> dict[str, Any]:
+    definition = services.definition_of(intake)
     state = services.state_of(intake)
-    steps = engine.sequence(located.definition, state)
+    steps = engine.sequence(definition, state)
     target = engine.resume_at(steps, state, intake.position) if intake.is_open else None
     step = engine.find(steps, target) if target else None
     answers = [
@@ -179,7 +183,7 @@ def _intake(located: services.Located) -> dict[str, Any]:
         "answers": answers + _embedded_answers(intake),
         "sections": [
             {"link_id": s.link_id, "title": s.title, "in_person": s.link_id in state.in_person}
-            for s in located.definition.sections
+            for s in definition.sections
         ],
     }
 
@@ -196,39 +200,28 @@ def intake_definition(request: HttpRequest) -> dict[str, Any]:
 
 @router.post("/clients/{client_id}/intakes", response={201: StatusOut}, operation_id="send_intake")
 def send_intake(request: HttpRequest, client_id: str) -> tuple[int, dict[str, Any]]:
-    return 201, _status(services.send(request.user, client_id))
+    return 201, _status(services.send(policy.client(request.user, client_id, perms.SEND)))
 
 
 @router.get("/clients/{client_id}/intakes", response=list[StatusOut], operation_id="list_intakes")
 def list_intakes(request: HttpRequest, client_id: str) -> list[dict[str, Any]]:
     """That the client has intakes, their status and dates: for the client, the care team and supervisors."""
-    access = policy.get_client_for(request.user, client_id, perms.STATUS)
-    return [_status(i) for i in Intake.objects.filter(client_id=access.client_id)]
+    access = policy.client(request.user, client_id, perms.STATUS)
+    return [_status(i) for i in queries.statuses(access)]
 
 
 @router.get("/intakes/{intake_id}", response=IntakeOut, operation_id="get_intake")
 def get_intake(request: HttpRequest, intake_id: str) -> dict[str, Any]:
-    located = services.locate(request.user, intake_id, perms.ANSWER)
-    policy.record_access(
-        request.user,
-        located.access,
-        AuditEvent.Action.READ,
-        services.ENTITY,
-        str(located.intake.pk),
-        perms.ANSWER,
-    )
-    return _intake(located)
+    return _intake(queries.shown_to_client(_located(request, intake_id, perms.ANSWER)))
 
 
 @router.put("/intakes/{intake_id}/answers/{link_id}", response=AnsweredOut, operation_id="answer_intake_item")
 def answer_intake_item(request: HttpRequest, intake_id: str, link_id: str, payload: AnswerIn) -> dict[str, Any]:
-    answered = services.answer(
-        request.user, intake_id, link_id, codes=payload.codes, text=payload.text, skipped=payload.skipped
-    )
-    located = services.locate(request.user, answered.intake.pk, perms.ANSWER)
-    resources = monitoring.crisis_resources_for(record_of(located.access)) if answered.concern else []
+    located = _located(request, intake_id, perms.ANSWER)
+    answered = services.answer(located, link_id, codes=payload.codes, text=payload.text, skipped=payload.skipped)
+    resources = crisis.resources_for(located.access.client.practice_id) if answered.concern else []
     return {
-        **_intake(located),
+        **_intake(answered.intake),
         "safety_concern": answered.concern,
         "crisis_resources": [
             {f: getattr(r, f) for f in ("name", "phone", "text_line", "web_url", "hours")} for r in resources
@@ -241,34 +234,34 @@ def answer_intake_item(request: HttpRequest, intake_id: str, link_id: str, paylo
 )
 def keep_intake_section(request: HttpRequest, intake_id: str, section_id: str, payload: InPersonIn) -> dict[str, Any]:
     """“I'd rather talk about this in person”: the section is left for the session (in_person=false undoes it)."""
-    intake = services.keep_for_session(request.user, intake_id, section_id, payload.in_person)
-    return _intake(services.locate(request.user, intake.pk, perms.ANSWER))
+    located = _located(request, intake_id, perms.ANSWER)
+    return _intake(services.keep_for_session(located, section_id, payload.in_person))
 
 
 @router.post("/intakes/{intake_id}/pause", response=IntakeOut, operation_id="pause_intake")
 def pause_intake(request: HttpRequest, intake_id: str, payload: PauseIn) -> dict[str, Any]:
-    intake = services.pause(request.user, intake_id, payload.position)
-    return _intake(services.locate(request.user, intake.pk, perms.ANSWER))
+    return _intake(services.pause(_located(request, intake_id, perms.ANSWER), payload.position))
 
 
 @router.post("/intakes/{intake_id}/submit", response=IntakeOut, operation_id="submit_intake")
 def submit_intake(request: HttpRequest, intake_id: str, payload: SubmitIn) -> dict[str, Any]:
     """Send to the care team. The same submission id again returns the original; another id once sent is 422."""
+    located = _located(request, intake_id, perms.ANSWER)
     try:
-        intake = services.submit(request.user, intake_id, payload.submission_id)
+        intake = services.submit(located, payload.submission_id)
     except services.SubmissionConflict as exc:
         raise HttpError(422, str(exc)) from exc
-    return _intake(services.locate(request.user, intake.pk, perms.ANSWER))
+    return _intake(intake)
 
 
 @router.get("/clients/{client_id}/intake/summary", response=SummaryOut, operation_id="intake_summary")
 def intake_summary(request: HttpRequest, client_id: str) -> dict[str, Any]:
     """The care team's summary of the latest intake. Before the client sends it, only safety flags show."""
-    access, intake = services.latest_for(request.user, client_id, perms.VIEW)
+    access = policy.client(request.user, client_id, perms.VIEW)
+    intake = queries.latest_for_care_team(access)
     if intake is None:
         raise HttpError(404, "Not found.")
-    policy.record_access(request.user, access, AuditEvent.Action.READ, services.ENTITY, str(intake.pk), perms.VIEW)
-    built = summary.for_care_team(intake, record_of(access))
+    built = summary.for_care_team(intake, record_of(access).preferred_name)
     return {
         **_status(intake),
         "goals": [_row(r) for r in built.goals],
@@ -301,7 +294,6 @@ def intake_summary(request: HttpRequest, client_id: str) -> dict[str, Any]:
     "/intakes/{intake_id}/sections/{section_id}/discussion", response=SectionOut, operation_id="discuss_intake_section"
 )
 def discuss_intake_section(request: HttpRequest, intake_id: str, section_id: str, payload: DiscussIn) -> dict[str, Any]:
-    row = services.record_discussion(
-        request.user, intake_id, section_id, discussed=payload.discussed, note=payload.note
-    )
+    located = _located(request, intake_id, perms.DISCUSS)
+    row = services.record_discussion(located, section_id, discussed=payload.discussed, note=payload.note)
     return {"link_id": row.link_id, "discussed": row.discussed, "note": row.note}

@@ -30,6 +30,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from attune.intake.inputs import MAX_LINK_ID, MAX_TEXT
+
 DEFINITIONS_DIR = Path(__file__).resolve().parent / "definitions"
 EXT = "urn:attune:fhir:StructureDefinition:"
 SDC = "http://hl7.org/fhir/uv/sdc/StructureDefinition/"
@@ -42,7 +44,6 @@ ITEM_CONTROL_URL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemCo
 INSTRUMENT_PREFIX = "urn:attune:fhir:Questionnaire:"
 OPERATORS = {"=", "!=", "exists"}
 ACCEPT = "yes"  # the answer code that accepts an offered instrument
-MAX_TEXT = 2000
 
 
 class DefinitionError(ValueError):
@@ -256,8 +257,8 @@ def _check(definition: Definition) -> None:
         where = f"item {question.link_id!r}"
         if not question.link_id or question.link_id in seen or question.link_id in section_ids:
             raise DefinitionError(f"{where}: every linkId must be present and unique")
-        if len(question.link_id) > 40:
-            raise DefinitionError(f"{where}: linkIds are at most 40 characters")
+        if len(question.link_id) > MAX_LINK_ID:
+            raise DefinitionError(f"{where}: linkIds are at most {MAX_LINK_ID} characters")
         if question.behavior not in {"all", "any"}:
             raise DefinitionError(f"{where}: enableBehavior must be all or any")
         if (question.offers and question.kind != "single") or (question.offers and not question.option(ACCEPT)):

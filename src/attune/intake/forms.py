@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from attune.intake.definition import MAX_TEXT
+from attune.intake.inputs import MAX_TEXT
 
 
 class DiscussForm(forms.Form):

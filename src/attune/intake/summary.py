@@ -8,11 +8,15 @@ included, are a separate, deliberate step on the summary page.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Q
+from django.utils import timezone
+
 from attune.intake import definition as definitions
-from attune.intake import engine, rules
+from attune.intake import engine, rules, services
 from attune.intake.models import Intake, IntakeSection
 from attune.measures import library
 from attune.questionnaires import engine as questionnaire_engine
@@ -24,6 +28,9 @@ RELATIONSHIP_STATUS, NOT_IN_RELATIONSHIP = "rel-status", "not-now"
 RELATIONSHIP_GOALS, WORK_TOGETHER = "rel-goals", "together"
 SUPPORT, NO_ONE = "support-who", "no-one"
 SAFETY_SECTION = "safety"
+PCL5 = "pcl5"
+# A PCL-5 completed this recently means it is being followed (a monthly schedule, a late answer, a week's grace).
+FOLLOWED_WITHIN = datetime.timedelta(weeks=6)
 
 
 @dataclass(frozen=True)
@@ -223,24 +230,27 @@ def build(
     return summary
 
 
-def _pcl5_schedule(client: Any) -> bool:
-    from attune.monitoring import queries as monitoring_queries
+def pcl5_followed(intake: Intake) -> bool:
+    """Whether the PCL-5 is already followed over time, apart from the baseline the intake itself added: one is
+    waiting in the client's portal, or one was completed in the last few weeks (a live PCL-5 schedule shows up
+    as the copies it issues). The intake reads the questionnaire engine's own responses for this: whether a
+    schedule exists is monitoring's to know, and a capability does not ask another."""
+    recent = Q(status=Response.Status.COMPLETED, submitted__gte=timezone.now() - FOLLOWED_WITHIN)
+    waiting = Q(status__in=[Response.Status.ASSIGNED, Response.Status.IN_PROGRESS])
+    pcl5 = Response.objects.filter(client_id=intake.client_id, instrument=PCL5).filter(waiting | recent)
+    return pcl5.exclude(pk=intake.baseline_id).exists() if intake.baseline_id else pcl5.exists()
 
-    states = monitoring_queries.due_for([client.pk]).get(client.pk, [])
-    return any(s.schedule.instrument == "pcl5" for s in states)
 
-
-def for_care_team(intake: Intake, client: Any) -> Summary:
-    """The summary as the care team sees it: everything once sent; before that, only the safety flags."""
-    from attune.intake import services
-
+def for_care_team(intake: Intake, name: str) -> Summary:
+    """The summary as the care team sees it: everything once sent; before that, only the safety flags. `name`
+    is the client's preferred name, for the suggested next steps."""
     records = services.sections_of(intake)
     return build(
         intake,
         services.state_of(intake, sections=records),
         records,
-        name=client.preferred_name,
-        pcl5_schedule=_pcl5_schedule(client),
+        name=name,
+        pcl5_schedule=pcl5_followed(intake),
         full=intake.status == Intake.Status.SUBMITTED,
     )
 

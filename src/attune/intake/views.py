@@ -14,34 +14,23 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from attune.care import crisis
 from attune.care import queries as care_queries
 from attune.care.records import record_of
 from attune.core import policy
-from attune.core.models import AuditEvent
+from attune.core.policy import ClientRecord, Located
 from attune.intake import definition as definitions
-from attune.intake import engine, perms, services, summary
+from attune.intake import engine, perms, queries, services, summary
 from attune.intake.models import Intake
 from attune.measures import library
-from attune.monitoring import views as monitoring
 from attune.questionnaires import engine as questionnaire_engine
 from attune.questionnaires.models import Response
 
 
-def _located(request: HttpRequest, intake_id: Any) -> services.Located:
-    return services.locate(request.user, intake_id, perms.ANSWER)
-
-
-def _read(request: HttpRequest, located: services.Located) -> None:
-    # The pages are fetched with the client's write permission (so a refusal is audited as one); showing the
-    # client their own answers is recorded as a read here.
-    policy.record_access(
-        request.user,
-        located.access,
-        AuditEvent.Action.READ,
-        services.ENTITY,
-        str(located.intake.pk),
-        perms.ANSWER,
-    )
+def _located(request: HttpRequest, intake_id: object) -> Located[Intake]:
+    """The client's intake, reached once per request before anything else: only its client answers it."""
+    rows = Intake.objects.select_related("sent_by")
+    return policy.locate(request.user, rows, intake_id, perms.ANSWER, entity=services.ENTITY)
 
 
 def _step_url(intake: Intake, step: engine.Step) -> str:
@@ -62,13 +51,13 @@ def _sent(intake: Intake) -> HttpResponse:
 @require_GET
 def resume(request: HttpRequest, intake_id: str) -> HttpResponse:
     located = _located(request, intake_id)
-    intake = located.intake
+    intake = located.row
     if not intake.is_open:
         return _sent(intake)
     if not intake.welcome_seen:
         return redirect("intake:portal_welcome", intake_id=intake.pk)
     state = services.state_of(intake)
-    steps = engine.sequence(located.definition, state)
+    steps = engine.sequence(services.definition_of(intake), state)
     target = engine.resume_at(steps, state, intake.position)
     step = engine.find(steps, target) if target else None
     if step is None:
@@ -79,20 +68,19 @@ def resume(request: HttpRequest, intake_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def welcome(request: HttpRequest, intake_id: str) -> HttpResponse:
     located = _located(request, intake_id)
-    if not located.intake.is_open:
-        return _sent(located.intake)
+    if not located.row.is_open:
+        return _sent(located.row)
     if request.method == "POST":
         if request.POST.get("action") == "later":
             return _later(request)
-        services.begin(request.user, located.intake.pk)
-        return redirect("intake:portal_resume", intake_id=located.intake.pk)
-    _read(request, located)
-    client = record_of(located.access)
+        services.begin(located)
+        return redirect("intake:portal_resume", intake_id=located.row.pk)
+    intake = queries.shown_to_client(located)
     context = {
-        "intake": located.intake,
-        "definition": located.definition,
-        "team": care_queries.care_team(client),
-        "resources": monitoring.crisis_resources_for(client),
+        "intake": intake,
+        "definition": services.definition_of(intake),
+        "team": care_queries.care_team(record_of(located.access)),
+        "resources": crisis.resources_for(located.access.client.practice_id),
     }
     return render(request, "intake/welcome.html", context)
 
@@ -100,9 +88,10 @@ def welcome(request: HttpRequest, intake_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def section(request: HttpRequest, intake_id: str, section_id: str) -> HttpResponse:
     located = _located(request, intake_id)
-    intake = located.intake
+    intake = located.row
+    definition = services.definition_of(intake)
     try:
-        current = located.definition.section(section_id)
+        current = definition.section(section_id)
     except KeyError as exc:
         raise Http404("No such part of the intake") from exc
     if not intake.is_open:
@@ -110,24 +99,24 @@ def section(request: HttpRequest, intake_id: str, section_id: str) -> HttpRespon
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "in-person":
-            services.keep_for_session(request.user, intake.pk, section_id)
+            services.keep_for_session(located, section_id)
             messages.success(request, f"“{current.title}” is kept for your session. Thank you for letting us know.")
         elif action == "answer-now":
-            services.keep_for_session(request.user, intake.pk, section_id, in_person=False)
+            services.keep_for_session(located, section_id, in_person=False)
         elif action == "later":
-            services.pause(request.user, intake.pk, section_id)
+            services.pause(located, section_id)
             return _later(request)
         else:
-            services.open_section(request.user, intake.pk, section_id)
+            services.open_section(located, section_id)
         return redirect("intake:portal_resume", intake_id=intake.pk)
-    _read(request, located)
+    queries.shown_to_client(located)
     state = services.state_of(intake)
-    number = [s.link_id for s in located.definition.sections].index(section_id) + 1
+    number = [s.link_id for s in definition.sections].index(section_id) + 1
     context = {
         "intake": intake,
         "section": current,
         "number": number,
-        "of": len(located.definition.sections),
+        "of": len(definition.sections),
         "in_person": section_id in state.in_person,
         # The most it could ask: conditional questions and the PC-PTSD-5's follow-ups included.
         "asked": sum(len(library.load(q.instrument).items) if q.instrument else 1 for q in current.questions),
@@ -139,17 +128,17 @@ def _given(request: HttpRequest) -> tuple[list[str], str]:
     return request.POST.getlist("codes"), request.POST.get("text", "")
 
 
-def _save(request: HttpRequest, intake: Intake, link_id: str) -> services.Answered:
+def _save(request: HttpRequest, located: Located[Intake], link_id: str) -> services.Answered:
     if request.POST.get("action") == "skip":
-        return services.answer(request.user, intake.pk, link_id, skipped=True)
+        return services.answer(located, link_id, skipped=True)
     codes, text = _given(request)
-    return services.answer(request.user, intake.pk, link_id, codes=codes, text=text)
+    return services.answer(located, link_id, codes=codes, text=text)
 
 
 @require_http_methods(["GET", "POST"])
 def item(request: HttpRequest, intake_id: str, link_id: str) -> HttpResponse:
     located = _located(request, intake_id)
-    intake = located.intake
+    intake = located.row
     if not intake.is_open:
         return _sent(intake)
     question = _question_or_404(located, link_id)
@@ -157,16 +146,16 @@ def item(request: HttpRequest, intake_id: str, link_id: str) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action", "next")
         if action == "in-person":
-            services.keep_for_session(request.user, intake.pk, question.section)
-            title = located.definition.section(question.section).title
+            services.keep_for_session(located, question.section)
+            title = services.definition_of(intake).section(question.section).title
             messages.success(request, f"“{title}” is kept for your session. Thank you for letting us know.")
             return redirect("intake:portal_resume", intake_id=intake.pk)
         codes, text = _given(request)
         if action == "later" and not (codes or text.strip()):
-            services.pause(request.user, intake.pk, link_id)
+            services.pause(located, link_id)
             return _later(request)
         try:
-            answered = _save(request, intake, link_id)
+            answered = _save(request, located, link_id)
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:
@@ -177,7 +166,7 @@ def item(request: HttpRequest, intake_id: str, link_id: str) -> HttpResponse:
                 return redirect("intake:portal_support", intake_id=intake.pk)
             if action == "later":
                 # Coming back lands on this very question, with the answer just given.
-                services.pause(request.user, intake.pk, link_id)
+                services.pause(located, link_id)
                 return _later(request)
             if action == "back":
                 return _back(located, link_id)
@@ -185,36 +174,36 @@ def item(request: HttpRequest, intake_id: str, link_id: str) -> HttpResponse:
     return _item_page(request, located, question, link_id, error)
 
 
-def _question_or_404(located: services.Located, link_id: str) -> definitions.Question:
+def _question_or_404(located: Located[Intake], link_id: str) -> definitions.Question:
     try:
-        return services.question_for(located, link_id)
+        return services.question_for(located.row, link_id)
     except ValidationError as exc:
         raise Http404("No such question") from exc
 
 
-def _back(located: services.Located, link_id: str) -> HttpResponse:
-    intake = Intake.objects.get(pk=located.intake.pk)
-    steps = engine.sequence(located.definition, services.state_of(intake))
+def _back(located: Located[Intake], link_id: str) -> HttpResponse:
+    intake = Intake.objects.get(pk=located.row.pk)
+    steps = engine.sequence(services.definition_of(intake), services.state_of(intake))
     previous = engine.neighbours(steps, link_id)[0]
     step = engine.find(steps, previous) if previous else None
     return redirect(_step_url(intake, step) if step else reverse("intake:portal_resume", args=[intake.pk]))
 
 
 def _item_page(
-    request: HttpRequest, located: services.Located, question: definitions.Question, link_id: str, error: str
+    request: HttpRequest, located: Located[Intake], question: definitions.Question, link_id: str, error: str
 ) -> HttpResponse:
-    intake = Intake.objects.get(pk=located.intake.pk)
+    intake = Intake.objects.get(pk=located.row.pk)
+    definition = services.definition_of(intake)
     state = services.state_of(intake)
-    steps = engine.sequence(located.definition, state)
+    steps = engine.sequence(definition, state)
     step = engine.find(steps, link_id)
     if step is None:
         return redirect("intake:portal_resume", intake_id=intake.pk)
-    _read(request, located)
-    current = located.definition.section(question.section)
+    queries.shown_to_client(located)
     context: dict[str, Any] = {
         "intake": intake,
-        "section": current,
-        "place": engine.place(located.definition, state, step),
+        "section": definition.section(question.section),
+        "place": engine.place(definition, state, step),
         "previous": engine.neighbours(steps, link_id)[0],
         "error": error,
         **(_embedded(intake, question, link_id, state) if question.kind == "embedded" else _own(question, state)),
@@ -271,18 +260,20 @@ def _intro(instrument: library.Instrument) -> str:
 @require_GET
 def support(request: HttpRequest, intake_id: str) -> HttpResponse:
     located = _located(request, intake_id)
-    _read(request, located)
-    context = {"intake": located.intake, "resources": monitoring.crisis_resources_for(record_of(located.access))}
+    context = {
+        "intake": queries.shown_to_client(located),
+        "resources": crisis.resources_for(located.access.client.practice_id),
+    }
     return render(request, "intake/support.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 def review(request: HttpRequest, intake_id: str) -> HttpResponse:
     located = _located(request, intake_id)
-    intake = located.intake
+    intake = located.row
     if request.method == "POST":
         try:
-            intake = services.submit(request.user, intake.pk, request.POST.get("submission_id"))
+            intake = services.submit(located, request.POST.get("submission_id"))
         except services.SubmissionConflict:
             pass  # already sent, perhaps from another tab: show what was sent
         except ValidationError as exc:
@@ -291,7 +282,7 @@ def review(request: HttpRequest, intake_id: str) -> HttpResponse:
         return _sent(intake)
     if not intake.is_open:
         return _sent(intake)
-    _read(request, located)
+    queries.shown_to_client(located)
     built = summary.build(intake, services.state_of(intake), services.sections_of(intake))
     context = {"intake": intake, "summary": built, "submission_id": uuid.uuid4()}
     return render(request, "intake/review.html", context)
@@ -300,12 +291,16 @@ def review(request: HttpRequest, intake_id: str) -> HttpResponse:
 @require_GET
 def sent(request: HttpRequest, intake_id: str) -> HttpResponse:
     located = _located(request, intake_id)
-    intake = located.intake
+    intake = located.row
     if intake.is_open:
         return redirect("intake:portal_resume", intake_id=intake.pk)
-    _read(request, located)
+    queries.shown_to_client(located)
     records = services.sections_of(intake)
-    kept = [s.title for s in located.definition.sections if records.get(s.link_id) and records[s.link_id].in_person]
+    kept = [
+        s.title
+        for s in services.definition_of(intake).sections
+        if s.link_id in records and records[s.link_id].in_person
+    ]
     context = {"intake": intake, "kept": kept, "team": care_queries.care_team(record_of(located.access))}
     return render(request, "intake/sent.html", context)
 
@@ -313,7 +308,6 @@ def sent(request: HttpRequest, intake_id: str) -> HttpResponse:
 # --- used by other apps' pages ----------------------------------------------------------------------------
 
 
-def portal_panel(client: Any) -> dict[str, Any]:
+def portal_panel(client: ClientRecord) -> dict[str, Any]:
     """For the portal home (workspace.views.portal): an intake waiting for the client, if there is one."""
-    waiting = Intake.objects.filter(client=client).exclude(status=Intake.Status.SUBMITTED).select_related("sent_by")
-    return {"intake_waiting": waiting.first()}
+    return {"intake_waiting": queries.waiting_for(client)}

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from typing import Protocol
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -350,17 +349,3 @@ def _change_event(response: Response, finding: rules.Finding, rule: rules.Change
     )
     if created:
         _system(AuditEvent.Action.CREATE, CHANGE, event.pk, response.client_id, f"change:{event.kind}")
-
-
-# --- transitional ------------------------------------------------------------------------------------------
-
-
-class _IntakeRow(Protocol):
-    pk: uuid.UUID
-    client_id: uuid.UUID
-    created: datetime.datetime
-
-
-def on_intake_concern(intake: _IntakeRow, link_id: str) -> Alert:
-    """Transitional, for the intake until it publishes `SafetyConcern` itself (then delete this)."""
-    return on_safety_concern(events.SafetyConcern(intake.client_id, "intake", intake.pk, link_id, intake.created))

@@ -55,11 +55,6 @@ def error_text(exc: ValidationError) -> str:
 # --- used by other apps' pages ----------------------------------------------------------------------------
 
 
-def crisis_resources_for(client: Client) -> list[Any]:
-    """Transitional, for the intake until it reads care.crisis itself (then delete this)."""
-    return list(crisis.resources_for(client.practice_id))
-
-
 def estimates(codes: Any) -> dict[str, int]:
     """Minutes each questionnaire takes, roughly, by instrument code."""
     return {code: rules.minutes_for(len(library.load(code).items)) for code in set(codes) if code in library.codes()}

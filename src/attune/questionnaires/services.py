@@ -315,3 +315,16 @@ def postpone(located: Located[Response], days: int) -> Response:
         located.access.record(AuditEvent.Action.UPDATE, ENTITY, located.row.pk, perms.ANSWER)
     located.row.refresh_from_db()
     return located.row
+
+
+def withdraw_unanswered(access: policy.Access, response_id: uuid.UUID, perm: policy.Perm) -> bool:
+    """Take back an open response of this client that has no answer (the screen of an intake sent without it),
+    rather than leave an empty questionnaire waiting. `perm` is the caller's, for the audit trail."""
+    open_statuses = [Response.Status.ASSIGNED, Response.Status.IN_PROGRESS]
+    with transaction.atomic():
+        taken = Response.objects.filter(
+            pk=response_id, client_id=access.client_id, status__in=open_statuses, answers__isnull=True
+        ).update(status=Response.Status.WITHDRAWN, updated=timezone.now())
+        if taken:
+            access.record(AuditEvent.Action.UPDATE, ENTITY, response_id, perm)
+    return bool(taken)
