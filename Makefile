@@ -52,7 +52,7 @@ test-suite: install
 	$(BIN)/pytest -q -n $(PYTEST_WORKERS) -m "not browser"
 	$(BIN)/pytest -q -m browser
 
-test: lint types test-suite
+test: lint imports types test-suite
 
 clean:
 	rm -rf $(VENV) node_modules var test-artifacts
