@@ -18,8 +18,8 @@ builds("consent:shared_with_me", "GET")(lambda c: Req("GET", page("consent:share
 
 TABLE = """
 endpoint                        method target    dana eli alice bob carol frank sam ada rita anon
-consent:sharing                 GET    -          200 200   403 403   403   403 403 403  403  302
-consent:change                  POST   -          302 302   403 403   403   403 403 403  403  302
+consent:sharing                 GET    -          200 200   404 404   404   404 404 404  404  302
+consent:change                  POST   -          302 302   404 404   404   404 404 404  404  302
 consent:shared_with_me          GET    own        403 404   403 404   404   200 403 403  404  302
 consent:shared_with_me          GET    other      404 403   404 403   404   404 403 403  404  302
 consent:shared_with_me          GET    shared     403 404   403 404   404   200 403 403  404  302

@@ -57,7 +57,7 @@ monitoring:support              GET    own        200 404  403  404  404   403  
 monitoring:support              GET    other      404 200  404  403  404   404  403 403  404  302
 monitoring:postpone             POST   own        302 404  403  404  404   403  403 403  404  302
 monitoring:postpone             POST   other      404 302  404  403  404   404  403 403  404  302
-monitoring:my_results           GET    -          200 200  403  403  403   403  403 403  403  302
+monitoring:my_results           GET    -          200 200  404  404  404   404  404 404  404  302
 # --- monitoring: API --------------------------------------------------------------------------------------
 api:list_schedules              GET    own        403 404  200  404  404   403  200 403  404  401
 api:list_schedules              GET    other      404 403  404  200  404   404  200 403  404  401

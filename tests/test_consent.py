@@ -32,7 +32,8 @@ def test_dana_shares_with_frank_and_withdrawing_is_immediate(cast, client_for) -
 
 
 def test_only_the_client_changes_sharing_and_only_partners_read_it(cast, client_for) -> None:
-    for who, expected in [("alice", 403), ("frank", 403), ("ada", 403)]:
+    # Sharing settings are a client's own page: without a record of their own, it does not exist for them.
+    for who, expected in [("alice", 404), ("frank", 404), ("ada", 404)]:
         assert client_for(getattr(cast, who)).get(reverse("consent:sharing")).status_code == expected
     shared_page = reverse("consent:shared_with_me", args=[cast.client("dana").pk])
     for who, expected in [("eli", 404), ("carol", 404), ("bob", 404), ("alice", 403), ("sam", 403), ("dana", 403)]:

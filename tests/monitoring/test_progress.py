@@ -156,7 +156,7 @@ def test_progress_pages_refuse_others(cast: Cast, client_for: Any, three_pcl5: l
         assert page.status_code == status, who
     assert client_for(cast.alice).get(reverse("monitoring:progress", args=[dana.pk, "nope"])).status_code == 404
     assert client_for(None).get(reverse("monitoring:my_results")).status_code == 302
-    assert client_for(cast.alice).get(reverse("monitoring:my_results")).status_code == 403
+    assert client_for(cast.alice).get(reverse("monitoring:my_results")).status_code == 404
 
 
 def test_session_dates_show_as_markers(cast: Cast, client_for: Any, three_pcl5: list[Any]) -> None:

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -11,24 +11,15 @@ from attune.consent import perms, queries, services
 from attune.core import policy
 
 
-def _own(request: HttpRequest) -> policy.Access:
-    try:
-        return policy.own(request.user, perms.MANAGE_GRANTS)
-    except Http404:
-        # Sharing settings are every client's own page, so there is nothing to hide from anyone else: they are
-        # told it is not for them (403), after the policy has audited the refusal.
-        raise PermissionDenied("Sharing settings belong to clients") from None
-
-
 def sharing(request: HttpRequest) -> HttpResponse:
-    access = _own(request)
+    access = policy.own(request.user, perms.MANAGE_GRANTS)
     rows, history = queries.sharing_rows(access)
     return render(request, "consent/sharing.html", {"rows": rows, "history": history, "client": record_of(access)})
 
 
 @require_POST
 def change(request: HttpRequest) -> HttpResponse:
-    access = _own(request)
+    access = policy.own(request.user, perms.MANAGE_GRANTS)
     partner, category = request.POST.get("partner", ""), request.POST.get("category", "")
     # Not a user id at all is no linked partner either: sharing refuses it, stopping finds nothing to stop.
     partner_id = int(partner) if partner.isdigit() and len(partner) < 19 else 0

@@ -4,7 +4,7 @@ and the client's own results (only what their clinician chose to show them, in p
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -64,10 +64,7 @@ def postpone(request: HttpRequest, response_id: str) -> HttpResponse:
 
 @require_GET
 def my_results(request: HttpRequest) -> HttpResponse:
-    try:
-        access = policy.own(request.user, perms.VIEW_OWN_RESULTS)
-    except Http404:
-        raise PermissionDenied("This page is for clients") from None  # staff have no portal: 403, as before
+    access = policy.own(request.user, perms.VIEW_OWN_RESULTS)
     visible = queries.visible_instruments(access.client_id)
     sessions = queries.session_dates(access.client_id)
     shown = []
