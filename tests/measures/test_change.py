@@ -72,10 +72,12 @@ def test_phq9_published_change(before: int, after: int, category: str) -> None:
     assert "NHS Talking Therapies" in result.source
 
 
-def test_pcl5_published_change_uses_the_national_center_for_ptsd_values() -> None:
-    assert published_change("pcl5", 50, 46).category == "no reliable change"
-    assert published_change("pcl5", 50, 45).category == "reliable improvement"
-    assert published_change("pcl5", 40, 30).category == "clinically significant improvement"
+def test_pcl5_published_change_uses_pcl5_evidence() -> None:
+    # Marx et al. (2022): 15 points reliable; clinically significant when ending at 28 or below.
+    assert published_change("pcl5", 50, 36).category == "no reliable change"  # 14: the old 5-point rule said yes
+    assert published_change("pcl5", 50, 35).category == "reliable improvement"  # 15, but still above 28
+    assert published_change("pcl5", 43, 28).category == "clinically significant improvement"  # 15, ends at 28
+    assert published_change("pcl5", 40, 30).category == "no reliable change"  # 10: "clinically meaningful" no more
     assert published_change("gad7", 12, 8).threshold == 4
 
 

@@ -36,6 +36,7 @@ A malformed definition raises `DefinitionError` naming the file and what is wron
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cache
@@ -139,6 +140,7 @@ def build(code: str, questionnaire: dict[str, Any], scoring: dict[str, Any]) -> 
     for item in items:
         item["scored"] = item["linkId"] in item_ids
     _check_references(where, scoring, set(item_ids))
+    _check_change(where, scoring)
     return Instrument(
         code=code,
         title=questionnaire.get("title", code),
@@ -227,3 +229,96 @@ def _check_references(where: str, scoring: dict[str, Any], item_ids: set[str]) -
     missing = sorted(set(named) - item_ids)
     if missing:
         raise DefinitionError(f"{where}: rules name items that are not scored items: {missing}")
+
+
+_DIRECTIONS = {"lower_is_better", "higher_is_better"}
+_FUNCTIONAL_BOUND = {"lower_is_better": "functional_at_or_below", "higher_is_better": "functional_at_or_above"}
+
+
+def _check_change(where: str, scoring: dict[str, Any]) -> None:
+    """The `change` section: published thresholds, SD, reliability and norms must be usable numbers.
+
+    Every field is optional (an instrument may publish none); what is there must make sense, so a bad value is
+    refused when the file is loaded rather than giving a wrong reliable-change threshold later. Accepted forms,
+    all backward compatible with the readers in scoring.change and monitoring.rules:
+
+        direction                     "lower_is_better" (default) or "higher_is_better"
+        reliable_change.points        a positive number, or a published range [low, high]
+        clinical_cutoff.value         a number
+        clinically_significant        {"functional_at_or_below": x} (or _at_or_above when higher is better)
+        sd                            a positive number or {"value": x, "source": ...}: the published SD that
+                                      Jacobson & Truax's threshold uses
+        reliability.alpha / .test_retest   a number in [0, 1) or a published range of them
+        norms.clinical / .functional  {"mean": m, "sd": s > 0, "source": ...}: criterion c needs both
+    """
+    spec = scoring.get("change")
+    if spec is None:
+        return
+    if not isinstance(spec, dict):
+        raise DefinitionError(f"{where}: change must be an object")
+    here = f"{where}: change"
+    direction = spec.get("direction", "lower_is_better")
+    if direction not in _DIRECTIONS:
+        raise DefinitionError(f"{here}.direction must be one of {sorted(_DIRECTIONS)}, not {direction!r}")
+    if "reliable_change" in spec:
+        published = _object(spec["reliable_change"], f"{here}.reliable_change")
+        if "points" in published:
+            _numbers(published["points"], f"{here}.reliable_change.points", positive=True)
+        if "range" in published:
+            _numbers(published["range"], f"{here}.reliable_change.range", positive=True)
+        _source(published, f"{here}.reliable_change")
+    if "clinical_cutoff" in spec:
+        cutoff = _object(spec["clinical_cutoff"], f"{here}.clinical_cutoff")
+        _numbers(cutoff.get("value"), f"{here}.clinical_cutoff.value")
+    if "clinically_significant" in spec:
+        significant = _object(spec["clinically_significant"], f"{here}.clinically_significant")
+        bound = _FUNCTIONAL_BOUND[direction]
+        if bound not in significant:
+            raise DefinitionError(f"{here}.clinically_significant needs {bound} for a scale where {direction}")
+        _numbers(significant[bound], f"{here}.clinically_significant.{bound}")
+        _source(significant, f"{here}.clinically_significant")
+    if "sd" in spec:
+        sd = spec["sd"]
+        if isinstance(sd, dict):
+            _source(sd, f"{here}.sd")
+            sd = sd.get("value")
+        _numbers(sd, f"{here}.sd", positive=True)
+    if "reliability" in spec:
+        reliability = _object(spec["reliability"], f"{here}.reliability")
+        for kind in ("alpha", "test_retest"):
+            if kind in reliability:
+                _numbers(reliability[kind], f"{here}.reliability.{kind}", unit=True)
+    if "norms" in spec:
+        norms = _object(spec["norms"], f"{here}.norms")
+        for population in ("clinical", "functional"):
+            if population not in norms:
+                raise DefinitionError(f"{here}.norms needs both clinical and functional norms for criterion c")
+            norm = _object(norms[population], f"{here}.norms.{population}")
+            _numbers(norm.get("mean"), f"{here}.norms.{population}.mean")
+            _numbers(norm.get("sd"), f"{here}.norms.{population}.sd", positive=True)
+            _source(norm, f"{here}.norms.{population}")
+
+
+def _object(value: Any, path: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise DefinitionError(f"{path} must be an object")
+    return value
+
+
+def _source(value: dict[str, Any], path: str) -> None:
+    if not isinstance(value.get("source"), str) or not value["source"].strip():
+        raise DefinitionError(f"{path} needs a source: published values are cited")
+
+
+def _numbers(value: Any, path: str, *, positive: bool = False, unit: bool = False) -> None:
+    """A finite number, or a non-empty list of them (a published range), within the bounds asked for."""
+    values = value if isinstance(value, list) else [value]
+    if not values:
+        raise DefinitionError(f"{path} must not be an empty list")
+    for number in values:
+        if isinstance(number, bool) or not isinstance(number, int | float) or not math.isfinite(number):
+            raise DefinitionError(f"{path} must be a number or a list of numbers, not {number!r}")
+        if positive and number <= 0:
+            raise DefinitionError(f"{path} must be greater than 0, not {number!r}")
+        if unit and not 0 <= number < 1:
+            raise DefinitionError(f"{path} must be a reliability in [0, 1), not {number!r}")

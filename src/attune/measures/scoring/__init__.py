@@ -38,7 +38,9 @@ that could not be scored compares the sum of the answered items (a floor, as ski
 CSV files: `csvfile.score_csv(code, source, target)` (the `attune score` command).
 
 Change over time and goal attainment (see `change`): reliable_change, reliable_change_threshold,
-clinical_cutoffs, change_category, published_change, gas_t_score.
+clinical_cutoffs, change_category, change_spec (what a scoring file says about change: the published threshold,
+Jacobson & Truax's threshold from a published SD and reliability, criterion c from published norms),
+published_change, instrument_change, gas_t_score.
 """
 
 from __future__ import annotations
@@ -52,10 +54,13 @@ import numpy.typing as npt
 from attune.measures import library
 from attune.measures.scoring.change import (
     ChangeResult,
+    ChangeSpec,
     Cutoffs,
     change_category,
+    change_spec,
     clinical_cutoffs,
     gas_t_score,
+    instrument_change,
     published_change,
     reliable_change,
     reliable_change_threshold,
@@ -65,13 +70,16 @@ from attune.measures.scoring.plan import Plan, compile_plan, plan_for
 
 __all__ = [
     "ChangeResult",
+    "ChangeSpec",
     "Columns",
     "Cutoffs",
     "InvalidAnswer",
     "ScoreResult",
     "change_category",
+    "change_spec",
     "clinical_cutoffs",
     "gas_t_score",
+    "instrument_change",
     "published_change",
     "reliable_change",
     "reliable_change_threshold",
