@@ -6,8 +6,10 @@ from attune.notify.inputs import LABEL_MAX, QUIET_BOTH
 
 
 class PreferencesForm(forms.Form):
+    """The page's part of PreferencesInput. Push has no field until push delivery exists: the page offers
+    nothing the system does not do."""
+
     email = forms.BooleanField(label="Email me", required=False)
-    push = forms.BooleanField(label="Notifications on this device, once you turn them on here", required=False)
     quiet_start = forms.TimeField(label="Quiet from", required=False, widget=forms.TimeInput(attrs={"type": "time"}))
     quiet_end = forms.TimeField(label="Quiet until", required=False, widget=forms.TimeInput(attrs={"type": "time"}))
     label = forms.CharField(

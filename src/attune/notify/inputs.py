@@ -20,7 +20,8 @@ class PreferencesInput(BaseModel):
     paused: bool = False
     quiet_start: datetime.time | None = None
     quiet_end: datetime.time | None = None
-    label: str = Field(default="", max_length=LABEL_MAX)
+    # None keeps the label as it is, so that an app which does not know about it cannot clear it by accident.
+    label: str | None = Field(default=None, max_length=LABEL_MAX)
 
     @model_validator(mode="after")
     def quiet_hours_have_both_ends(self) -> PreferencesInput:

@@ -143,7 +143,7 @@ def save_preferences(user: User, data: PreferencesInput) -> NotificationPreferen
                 entity_id=str(user.pk),
             )
         )
-        if data.label.strip() != user.discreet_name:
+        if data.label is not None and data.label.strip() != user.discreet_name:
             account_services.set_discreet_name(user, data.label)
         if data.paused:
             _cancel_waiting(user.pk)

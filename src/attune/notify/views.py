@@ -37,7 +37,9 @@ def preferences(request: HttpRequest) -> HttpResponse:
         return redirect("notify:preferences")
     form = PreferencesForm(request.POST or None, initial={**services.current(user).model_dump()})
     if request.method == "POST" and form.is_valid():
-        services.save_preferences(user, PreferencesInput(paused=services.current(user).paused, **form.cleaned_data))
+        services.save_preferences(
+            user, PreferencesInput(**{**services.current(user).model_dump(), **form.cleaned_data})
+        )
         messages.success(request, "Saved.")
         return redirect("notify:preferences")
     return render(request, "notify/preferences.html", {"form": form, "paused": services.current(user).paused})
