@@ -14,14 +14,13 @@ from attune.core import policy
 from attune.notify import perms, queries, services
 from attune.notify.forms import PreferencesForm
 from attune.notify.inputs import PreferencesInput
-from attune.notify.models import Notification
 
 
 @require_GET
 def open_message(request: HttpRequest, notification_id: uuid.UUID) -> HttpResponse:
     """The link in a message: only its recipient is sent on to what it is about; anyone else sees 404."""
     user = roles.user_of(request)
-    row = Notification.objects.filter(pk=notification_id, recipient=user).only("target").first()
+    row = user.notifications.filter(pk=notification_id).only("target").first()
     if row is None or not url_has_allowed_host_and_scheme(row.target, allowed_hosts=None):
         raise policy.deny(user, "Communication", str(notification_id), perms.OPEN_MESSAGE)
     return redirect(row.target)
