@@ -1,4 +1,5 @@
-# Attune: `make demo` serves a seeded demo on http://127.0.0.1:8000; `make test` runs the whole suite.
+# Attune: `make demo` serves a seeded demo on http://127.0.0.1:8000 with its background worker; `make test` runs
+# the whole suite.
 SHELL := /bin/bash
 PY ?= python3.11
 VENV := .venv
@@ -32,8 +33,10 @@ demo: install
 	$(BIN)/attune migrate --no-input -v 0
 	$(BIN)/attune demo
 	@echo ""
-	@echo "Serving Attune on http://127.0.0.1:$(PORT)  (Ctrl-C to stop)"
-	$(BIN)/attune runserver 127.0.0.1:$(PORT) --skip-checks
+	@echo "Serving Attune on http://127.0.0.1:$(PORT) with a background worker  (Ctrl-C stops both)"
+	@echo "Mail the demo sends is written to var/mail/ and shown to staff at http://127.0.0.1:$(PORT)/demo/mail/"
+	@# honcho gives each process its own PORT (the worker's is PORT+100), so links are pinned to the web one.
+	PORT=$(PORT) ATTUNE_SITE_URL=$${ATTUNE_SITE_URL:-http://127.0.0.1:$(PORT)} PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho -f Procfile start
 
 lint: install
 	$(BIN)/ruff check src tests bench

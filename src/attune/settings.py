@@ -138,8 +138,11 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks",
+    "django_tasks_db",
     "attune.core",
     "attune.accounts",
+    "attune.notify",
     "attune.care",
     "attune.questionnaires",
     "attune.consent",
@@ -286,7 +289,8 @@ if PRODUCTION:
 
 ATTUNE_QUICK_EXIT_URL = _env("ATTUNE_QUICK_EXIT_URL", "https://www.bbc.co.uk/weather")
 ATTUNE_INVITATION_DAYS = _env_int("ATTUNE_INVITATION_DAYS", 7)
-ATTUNE_SITE_URL = _env("ATTUNE_SITE_URL", "" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
+# In development the server listens on $PORT (make demo), so links in messages follow it.
+ATTUNE_SITE_URL = _env("ATTUNE_SITE_URL", "" if PRODUCTION else f"http://127.0.0.1:{_env('PORT', '8000')}").rstrip("/")
 if PRODUCTION and not ATTUNE_SITE_URL.startswith("https://"):
     raise ImproperlyConfigured("ATTUNE_SITE_URL must be the https:// address of this service in production")
 ATTUNE_PAGE_SIZE = 25
@@ -307,6 +311,42 @@ EMAIL_BACKEND = _env(
 EMAIL_HOST = _env("ATTUNE_EMAIL_HOST", "localhost")
 EMAIL_PORT = _env_int("ATTUNE_EMAIL_PORT", 25)
 EMAIL_USE_TLS = _env_bool("ATTUNE_EMAIL_TLS", PRODUCTION)
+EMAIL_HOST_USER = _env("ATTUNE_EMAIL_USER")
+EMAIL_HOST_PASSWORD = _secret_from_env_or_file("ATTUNE_EMAIL_PASSWORD")
+# A send that hangs must end well inside a delivery's lease (ATTUNE_NOTIFY_LEASE_SECONDS).
+EMAIL_TIMEOUT = _env_int("ATTUNE_EMAIL_TIMEOUT", 30)
+# In development the outbox writes each message to a file here instead (one per notification, so a delivery
+# repeated after a crash overwrites its file); the demo's "Mail sent by the demo" page lists them.
+_mail_dir = _env("ATTUNE_MAIL_DIR")
+if PRODUCTION and _mail_dir:
+    raise ImproperlyConfigured("ATTUNE_MAIL_DIR is for development; production sends mail by SMTP")
+ATTUNE_MAIL_DIR: Path | None = None if PRODUCTION else Path(_mail_dir or VAR_DIR / "mail")
+
+# --- Background jobs and the tick (docs/architecture.md) -----------------------------------------------------
+
+# Django's Tasks API (the django-tasks backport). The database backend needs no other server: `attune worker`
+# runs the jobs and the tick. Under pytest (which sets PYTEST_VERSION) jobs are only recorded, so that tests run
+# delivery explicitly. ATTUNE_TASKS_BACKEND swaps in another backend of the same API (RQ, Celery).
+TASKS = {
+    "default": {
+        "BACKEND": _env(
+            "ATTUNE_TASKS_BACKEND",
+            "django_tasks.backends.dummy.DummyBackend"
+            if os.environ.get("PYTEST_VERSION")
+            else "django_tasks_db.backend.DatabaseBackend",
+        )
+    }
+}
+# The tick runs once per slot of this many seconds across all workers (a minute; tests shorten it).
+ATTUNE_TICK_SECONDS = _env_int("ATTUNE_TICK_SECONDS", 60)
+# Delivery: a worker holds a notification for the lease; a worker that dies is replaced after it expires.
+# Failed sends are retried after a backoff that doubles from BACKOFF up to BACKOFF_CAP, MAX_ATTEMPTS times.
+ATTUNE_NOTIFY_LEASE_SECONDS = _env_int("ATTUNE_NOTIFY_LEASE_SECONDS", 120)
+ATTUNE_NOTIFY_MAX_ATTEMPTS = _env_int("ATTUNE_NOTIFY_MAX_ATTEMPTS", 8)
+ATTUNE_NOTIFY_BACKOFF_SECONDS = _env_int("ATTUNE_NOTIFY_BACKOFF_SECONDS", 30)
+ATTUNE_NOTIFY_BACKOFF_CAP_SECONDS = _env_int("ATTUNE_NOTIFY_BACKOFF_CAP_SECONDS", 60 * 60)
+if PRODUCTION and ATTUNE_NOTIFY_LEASE_SECONDS <= EMAIL_TIMEOUT:
+    raise ImproperlyConfigured("ATTUNE_NOTIFY_LEASE_SECONDS must be longer than ATTUNE_EMAIL_TIMEOUT")
 
 # --- Static files -----------------------------------------------------------------------------------------
 

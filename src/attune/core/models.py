@@ -1,4 +1,4 @@
-"""The kernel's tables: client data keys, the audit trail and sharing grants (consent)."""
+"""The kernel's tables: client data keys, the audit trail, sharing grants (consent) and the tick's claims."""
 
 from __future__ import annotations
 
@@ -144,3 +144,17 @@ class SharingGrant(models.Model):
     def in_force(self, at: Any = None) -> bool:
         at = at or timezone.now()
         return self.revoked is None and self.start <= at and (self.end is None or at < self.end)
+
+
+class TickRun(models.Model):
+    """One slot of the periodic tick (a minute by default), claimed by the first worker that reaches it.
+
+    The unique slot is the whole coordination: several workers on several hosts try to insert the same slot and
+    exactly one succeeds, so each slot's tick runs once without a lock server.
+    """
+
+    slot = models.DateTimeField(unique=True)
+    started = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"tick {self.slot:%Y-%m-%d %H:%M:%S}"
