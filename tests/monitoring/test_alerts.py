@@ -139,10 +139,12 @@ def test_improvement_and_crossing_the_cutoff_are_recorded_for_reviews(cast: Cast
     pcl5(cast.dana, dana, 48, days_ago=42)
     second = pcl5(cast.dana, dana, 42, days_ago=28)
     third = pcl5(cast.dana, dana, 31, days_ago=14)
-    assert [(e.kind, e.before, e.after) for e in ChangeEvent.objects.filter(response=second)] == [
-        ("improvement", 48, 42)
+    # 6 points is within the PCL-5's 15-point reliable-change threshold; 17 points, and below 33, are not.
+    assert [(e.kind, e.before, e.after) for e in ChangeEvent.objects.filter(response=second)] == []
+    assert [(e.kind, e.direction, e.before, e.after) for e in ChangeEvent.objects.filter(response=third)] == [
+        ("improvement", "", 48, 31),
+        ("cutoff", "out", 42, 31),
     ]
-    assert [(e.kind, e.direction) for e in ChangeEvent.objects.filter(response=third)] == [("cutoff", "out")]
     assert not Alert.objects.filter(client=dana).exists()
 
 

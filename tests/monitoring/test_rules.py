@@ -71,8 +71,9 @@ def test_the_lowest_of_a_published_reliability_range_is_used() -> None:
 
 def test_a_published_threshold_wins_and_is_recorded_with_its_source() -> None:
     rule = rules.change_rule(library.load("pcl5").scoring)
-    assert (rule.method, rule.threshold, rule.cutoff) == ("published", 5.0, 33.0)
-    assert "National Center for PTSD" in rule.source
+    # PCL-5 evidence (Marx et al. 2022), not the DSM-IV PCL's 5 points.
+    assert (rule.method, rule.threshold, rule.cutoff) == ("published", 15.0, 33.0)
+    assert "Marx et al. (2022)" in rule.source
     assert phq9().threshold == 6 and phq9().cutoff == 10
 
 
@@ -169,7 +170,7 @@ def test_deterioration_is_never_raised_for_a_change_below_the_threshold(earlier:
 
 
 def test_the_band_is_the_threshold_either_side_of_the_baseline() -> None:
-    assert rules.band_around(40, rules.change_rule(library.load("pcl5").scoring)) == (35, 45)
+    assert rules.band_around(40, rules.change_rule(library.load("pcl5").scoring)) == (25, 55)
     assert rules.band_around(20, rules.change_rule(library.load("ders16").scoring)) is None
 
 
