@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -11,10 +12,24 @@ from django.utils import timezone
 from attune.core.fields import EncryptedTextField
 
 
+def _weekdays() -> list[int]:
+    return [0, 1, 2, 3, 4]
+
+
 class Practice(models.Model):
+    """A practice (tenant). Its country decides which crisis resources its clients see; its working hours and
+    escalation time decide when an unacknowledged safety alert goes to more of the care team, and what a client
+    is told about when the team will see what they said."""
+
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=60, unique=True)
     created = models.DateTimeField(default=timezone.now)
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 code, e.g. GB")
+    time_zone = models.CharField(max_length=64, default="Europe/London")
+    working_days = models.JSONField(default=_weekdays, help_text="0 = Monday ... 6 = Sunday")
+    day_starts = models.TimeField(default=datetime.time(9, 0))
+    day_ends = models.TimeField(default=datetime.time(17, 0))
+    escalation_minutes = models.PositiveSmallIntegerField(default=30)
 
     def __str__(self) -> str:
         return self.name
@@ -159,3 +174,21 @@ class CrisisResource(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SafeContact(models.Model):
+    """How the care team may safely reach a client, in the client's own words: which channels are safe, a
+    phone number, whether a message may be left, and times to avoid. Recorded by the client (in the intake or
+    their settings); shown first on a safety alert. Unknown (None) is not the same as no."""
+
+    client = models.OneToOneField(Client, on_delete=models.CASCADE, primary_key=True, related_name="safe_contact")
+    email_ok = models.BooleanField(null=True, blank=True)
+    push_ok = models.BooleanField(null=True, blank=True)
+    phone_ok = models.BooleanField(null=True, blank=True)
+    phone = EncryptedTextField()
+    may_leave_message = models.BooleanField(null=True, blank=True)
+    times_to_avoid = EncryptedTextField()
+    updated = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return "safe contact"

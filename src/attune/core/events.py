@@ -41,6 +41,10 @@ class ResponseAnswered(Event):
     link_id: str
     value: float | None
     critical: bool
+    # The item is one whose answer can be critical (PHQ-9 item 9), and it was skipped: its answer is not known,
+    # which is never "no risk" (monitoring asks the clinician to check in, gently, rather than raise an alarm).
+    critical_item: bool = False
+    skipped: bool = False
 
 
 @dataclass(frozen=True)
