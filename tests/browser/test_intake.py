@@ -2,7 +2,7 @@
 
 Eli, a client, has an intake from Bob, their clinician, waiting (the demo seeds it). On a phone, Eli reads what will
 happen, starts, answers the first parts (a few words of their own, a skipped question, several choices) and stops
-halfway, in part 3 of 6, with "Continue later" just after answering a question. In a new browser at desktop width
+halfway, in part 3 of 7, with "Continue later" just after answering a question. In a new browser at desktop width
 they come back exactly there, with that answer still chosen; they keep the whole coercion section for the session
 with "I'd rather talk about this in person", finish, check and send. Bob then finds a clear summary on Eli's
 overview and the intake summary page, with that section marked for the session.
@@ -28,6 +28,7 @@ PARTS = (
     "About you and what you hope for",
     "Relationships now",
     "Safety now",
+    "Getting in touch safely",
     COERCION,
     "Body and distress",
     "Support",
@@ -127,7 +128,7 @@ def test_eli_keeps_a_section_for_the_session_pauses_and_resumes_on_another_scree
     shot(phone, 3, "part-1-notice")
     press(phone, "Begin this part")
     at_question(phone, "about-hopes")
-    expect(phone.get_by_text("Part 1 of 6 · About you and what you hope for · question 1 of 3")).to_be_visible()
+    expect(phone.get_by_text("Part 1 of 7 · About you and what you hope for · question 1 of 3")).to_be_visible()
     with autosaved(phone):
         phone.get_by_role("textbox", name=re.compile("What would you like to be different")).fill(ELI_HOPES)
     expect(phone.locator("#intake-saved")).to_have_text("Saved.")
@@ -155,7 +156,7 @@ def test_eli_keeps_a_section_for_the_session_pauses_and_resumes_on_another_scree
     press(phone, "Next")
     skip(phone, "rel-goals-words")
 
-    # Part 3 of 6, halfway: Eli answers a question and stops there.
+    # Part 3 of 7, halfway: Eli answers a question and stops there.
     at_part(phone, 3)
     shot(phone, 7, "part-3-notice")
     press(phone, "Begin this part")
@@ -172,15 +173,34 @@ def test_eli_keeps_a_section_for_the_session_pauses_and_resumes_on_another_scree
     sign_in(desktop, "eli")
     open_intake_from_home(desktop, "Continue where you left off")
     at_question(desktop, PAUSED_AT)
-    expect(desktop.get_by_text(re.compile(r"^Part 3 of 6 · Safety now · question 1 of \d$"))).to_be_visible()
+    expect(desktop.get_by_text(re.compile(r"^Part 3 of 7 · Safety now · question 1 of \d$"))).to_be_visible()
     expect(desktop.get_by_role("radio", name="No", exact=True)).to_be_checked()
     shot(desktop, 9, "resumed")
     press(desktop, "Next")
     choose(desktop, "safety-harm", "No")
     press(desktop, "Next")
+    choose(desktop, "safety-self-harm", "No")
+    press(desktop, "Next")
+
+    # Safe ways to be reached: the number is asked once phone calls are safe.
+    at_part(desktop, 4)
+    press(desktop, "Begin this part")
+    choose(desktop, "contact-email", "Yes")
+    press(desktop, "Next")
+    skip(desktop, "contact-push")
+    choose(desktop, "contact-phone", "Yes")
+    press(desktop, "Next")
+    at_question(desktop, "contact-number")
+    desktop.locator("#intake-text").fill("07700 900123")
+    press(desktop, "Next")
+    choose(desktop, "contact-message", "No")
+    press(desktop, "Next")
+    at_question(desktop, "contact-avoid")
+    desktop.locator("#intake-text").fill("Not after 6 pm")
+    press(desktop, "Next")
 
     # The coercion section: kept, whole, for the session.
-    at_part(desktop, 4)
+    at_part(desktop, 5)
     expect(desktop.get_by_role("main")).to_contain_text("You will not be asked to describe what happened.")
     shot(desktop, 10, "coercion-notice")
     with desktop.expect_navigation():
@@ -188,14 +208,14 @@ def test_eli_keeps_a_section_for_the_session_pauses_and_resumes_on_another_scree
     expect(desktop.get_by_role("status")).to_have_text(
         f"“{COERCION}” is kept for your session. Thank you for letting us know."
     )
-    at_part(desktop, 5)
+    at_part(desktop, 6)
     shot(desktop, 11, "kept-for-session")
     press(desktop, "Begin this part")
     choose(desktop, "body-screen", "Not now")
     press(desktop, "Next")
     choose(desktop, "body-pcl5", "Not now")
     press(desktop, "Next")
-    at_part(desktop, 6)
+    at_part(desktop, 7)
     press(desktop, "Begin this part")
     choose(desktop, "support-who", "Friends")
     press(desktop, "Next")
@@ -213,7 +233,7 @@ def test_eli_keeps_a_section_for_the_session_pauses_and_resumes_on_another_scree
     about = desktop.locator("#review-about")
     expect(about).to_contain_text(ELI_HOPES)
     expect(about.get_by_role("listitem").nth(1)).to_contain_text("Prefer not to answer")
-    expect(desktop.locator("#review-safety").get_by_role("listitem")).to_have_count(2)
+    expect(desktop.locator("#review-safety").get_by_role("listitem")).to_have_count(3)
     expect(desktop.get_by_text("No answer yet")).to_have_count(0)
     shot(desktop, 12, "review")
     with desktop.expect_navigation():

@@ -13,7 +13,17 @@ from attune.intake import perms, services
 from attune.intake.models import Intake
 
 # Every free-text item of the intake definition (tests/intake/test_definition.py keeps this list complete).
-FREE_TEXT = ("about-hopes", "about-signs", "rel-good", "rel-hard", "rel-goals-words", "coer-words", "support-helps")
+FREE_TEXT = (
+    "about-hopes",
+    "about-signs",
+    "rel-good",
+    "rel-hard",
+    "rel-goals-words",
+    "contact-number",
+    "contact-avoid",
+    "coer-words",
+    "support-helps",
+)
 
 
 def csrf(browser: Any) -> dict[str, str]:

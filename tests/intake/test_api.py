@@ -38,6 +38,7 @@ def test_the_whole_intake_through_the_api(cast, api_for) -> None:
         "about",
         "relationships",
         "safety",
+        "contact",
         "coercion",
         "body",
         "support",

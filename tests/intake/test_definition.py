@@ -21,7 +21,15 @@ def test_the_file_is_a_valid_fhir_r4_questionnaire() -> None:
 
 def test_sections_each_open_with_a_notice_and_every_question_can_be_skipped() -> None:
     loaded = definition.load()
-    assert [s.link_id for s in loaded.sections] == ["about", "relationships", "safety", "coercion", "body", "support"]
+    assert [s.link_id for s in loaded.sections] == [
+        "about",
+        "relationships",
+        "safety",
+        "contact",
+        "coercion",
+        "body",
+        "support",
+    ]
     assert all(s.notice for s in loaded.sections)
     assert all(
         item.get("required") is False

@@ -29,12 +29,20 @@ class World:
     planted: list[str]
 
 
+def _short_canary() -> str:
+    value = f"CANARY-{uuid.uuid4().hex[:20]}"
+    CANARIES.append(value)
+    return value
+
+
 def _fill(cast: Cast, who: str, intake: Intake) -> list[str]:
     planted = []
     user = getattr(cast, who)
     services.answer(reach(user, intake), "coer-any", codes=["yes"])  # so that the coercion note is asked
+    services.answer(reach(user, intake), "contact-phone", codes=["yes"])  # so that the number is asked
     for link_id in FREE_TEXT:
-        value = canary("intakeanswer", "text")
+        # A phone number is at most 40 characters: its canary is a shorter one.
+        value = _short_canary() if link_id == "contact-number" else canary("intakeanswer", "text")
         services.answer(reach(user, intake), link_id, text=value)
         planted.append(value)
     return planted

@@ -73,7 +73,8 @@ def test_resume_is_none_when_every_step_is_taken() -> None:
 
 def test_after_section_skips_sections_already_kept() -> None:
     state = State(in_person=frozenset({"coercion"}))
-    assert engine.after_section(DEFN, "safety", state) == "body"
+    assert engine.after_section(DEFN, "safety", state) == "contact"
+    assert engine.after_section(DEFN, "contact", state) == "body"
     assert engine.after_section(DEFN, "support", state) is None
 
 
@@ -84,7 +85,7 @@ def test_neighbours_and_place() -> None:
     assert engine.neighbours(steps, "about") == (None, "about-hopes")
     assert engine.neighbours(steps, "nowhere") == (None, None)
     place = engine.place(DEFN, state, engine.find(steps, "about-signs"))  # type: ignore[arg-type]
-    assert (place.section_number, place.sections, place.number, place.of) == (1, 6, 2, 3)
+    assert (place.section_number, place.sections, place.number, place.of) == (1, 7, 2, 3)
 
 
 def test_concern() -> None:

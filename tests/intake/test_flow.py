@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from attune.care.models import SafeContact
 from attune.intake.models import Intake, IntakeAnswer, IntakeSection
 from tests.intake.support import crisis_line, item_url, post, resume, section_url
 
@@ -71,6 +72,14 @@ def test_eli_keeps_a_section_for_the_session_pauses_resumes_and_sends(
     for link_id, code in [("safety-feel", "yes"), ("safety-afraid", "no"), ("safety-harm", "no")]:
         _answer(phone, intake, link_id, codes=[code])
     _answer(phone, intake, "safety-pressure", codes=["no"])
+    _answer(phone, intake, "safety-self-harm", codes=["no"])
+    # Safe ways to be reached: the number is asked once phone calls are safe.
+    assert _begin(phone, intake, "contact").endswith("/q/contact-email/")
+    for link_id, code in [("contact-email", "yes"), ("contact-push", "no"), ("contact-phone", "yes")]:
+        _answer(phone, intake, link_id, codes=[code])
+    _answer(phone, intake, "contact-number", text="07700 900123")
+    post(phone, item_url(intake, "contact-message"), {"action": "skip"})
+    _answer(phone, intake, "contact-avoid", text="Not after 6 pm.")
 
     # The coercion section: "I'd rather talk about this in person", from its notice.
     assert resume(phone, intake).endswith("/part/coercion/")
@@ -95,6 +104,10 @@ def test_eli_keeps_a_section_for_the_session_pauses_resumes_and_sends(
     assert again["Location"] == done["Location"]
     intake.refresh_from_db()
     assert intake.status == "submitted" and str(intake.submission_key) == key
+    # Sent: the record knows how to reach eli safely; the skipped question says nothing.
+    contact = SafeContact.objects.get(client=cast.client("eli"))
+    assert (contact.email_ok, contact.push_ok, contact.phone_ok, contact.may_leave_message) == (True, False, True, None)
+    assert (contact.phone, contact.times_to_avoid) == ("07700 900123", "Not after 6 pm.")
     thanks = phone.get(done["Location"]).content.decode()
     assert "Experiences of pressure or coercion" in thanks
 
@@ -119,7 +132,7 @@ def test_eli_keeps_a_section_for_the_session_pauses_resumes_and_sends(
     assert row.discussed and row.discussed_by == cast.bob and row.note == "Went slowly; agreed to come back to it."
     after = bob.get(reverse("intake:summary", args=[cast.client("eli").pk])).content.decode()
     assert "Discussed" in after and "Went slowly; agreed to come back to it." in after
-    assert IntakeAnswer.objects.filter(intake=intake).count() == 16
+    assert IntakeAnswer.objects.filter(intake=intake).count() == 23
 
 
 def test_a_section_can_be_kept_for_the_session_from_any_of_its_questions(cast, client_for) -> None:

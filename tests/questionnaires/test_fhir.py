@@ -93,3 +93,84 @@ def test_bad_imports_are_refused_with_a_clear_message(cast, resource, message) -
 
     with pytest.raises(ValidationError, match=message):
         acting.import_response(cast.alice, cast.client("dana").pk, resource)
+
+
+def _phq9_response(answers: list[dict]) -> dict:
+    return {
+        "resourceType": "QuestionnaireResponse",
+        "status": "completed",
+        "questionnaire": "urn:attune:fhir:Questionnaire:phq9",
+        "item": answers,
+    }
+
+
+def test_an_item_answered_twice_is_refused_naming_the_item(cast, api_for) -> None:
+    twice = [
+        {"linkId": "phq9-9", "answer": [{"valueInteger": 0}]},
+        {"linkId": "phq9-9", "answer": [{"valueInteger": 3}]},
+    ]
+    before = Response.objects.count()
+    answered = api_for(cast.alice).post(
+        f"/api/v1/clients/{cast.client('dana').pk}/responses/fhir",
+        data=_phq9_response([{"linkId": "phq9-1", "answer": [{"valueInteger": 1}]}, *twice]),
+        content_type="application/json",
+    )
+    assert answered.status_code == 422, answered.content
+    assert "phq9-9" in answered.content.decode() and "more than once" in answered.content.decode()
+    assert Response.objects.count() == before
+
+
+def test_a_completed_response_with_no_answers_is_refused(cast, api_for) -> None:
+    for items in ([], [{"linkId": "phq9-1"}]):
+        refused = api_for(cast.alice).post(
+            f"/api/v1/clients/{cast.client('dana').pk}/responses/fhir",
+            data=_phq9_response(items),
+            content_type="application/json",
+        )
+        assert refused.status_code == 422, refused.content
+        assert "no" in refused.json()["detail"].lower() or "none" in refused.content.decode()
+
+
+def test_a_total_in_the_bundle_is_never_trusted(cast, api_for) -> None:
+    values: dict[str, float | None] = {f"phq9-{n}": 1.0 for n in range(1, 10)}
+    original = _completed(cast, "phq9", values)
+    document = fhir.bundle(original)
+    observation = document["entry"][1]["resource"]
+    observation["valueQuantity"]["value"] = 2.0  # wrong: the answers add up to 9
+    document["entry"][0]["resource"]["id"] = str(uuid.uuid4())
+    imported = api_for(cast.alice).post(
+        f"/api/v1/clients/{cast.client('dana').pk}/responses/fhir", data=document, content_type="application/json"
+    )
+    assert imported.status_code == 201, imported.content
+    body = imported.json()
+    assert body["score"]["total"] == 9.0 == Response.objects.get(pk=body["id"]).total
+
+
+def test_an_import_raises_the_same_alert_and_check_in_signals(cast) -> None:
+    from attune.core import events
+
+    heard: list[events.ResponseAnswered] = []
+    events.subscribe(events.ResponseAnswered, heard.append)
+    try:
+        critical = acting.import_response(
+            cast.alice,
+            cast.client("dana").pk,
+            _phq9_response([{"linkId": f"phq9-{n}", "answer": [{"valueInteger": 1}]} for n in range(1, 10)]),
+        )
+        declined = acting.import_response(
+            cast.alice,
+            cast.client("dana").pk,
+            _phq9_response(
+                [{"linkId": f"phq9-{n}", "answer": [{"valueInteger": 0}]} for n in range(1, 9)]
+                + [{"linkId": "phq9-9", "extension": [fhir.DECLINED]}]
+            ),
+        )
+    finally:
+        events._handlers[events.ResponseAnswered].remove(heard.append)
+    assert critical.critical_items == ["phq9-9"]
+    nine = {e.response_id: e for e in heard if e.link_id == "phq9-9"}
+    assert nine[critical.pk].critical and nine[critical.pk].critical_item
+    assert not nine[declined.pk].critical and nine[declined.pk].skipped and nine[declined.pk].critical_item
+    from attune.monitoring.models import Alert
+
+    assert Alert.objects.filter(response_id=critical.pk, kind=Alert.Kind.CRITICAL).exists()

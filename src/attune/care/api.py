@@ -11,7 +11,7 @@ from ninja.schema import DjangoGetter
 from pydantic import ConfigDict, Field, model_validator
 
 from attune.care import inputs, perms, queries, services
-from attune.care.models import CareTeamMember, Client, Episode
+from attune.care.models import CareTeamMember, Client, Episode, SafeContact
 from attune.care.records import record_of
 from attune.core import policy
 
@@ -99,6 +99,33 @@ class EpisodeOpen(JsonObject):
 class EpisodeClose(JsonObject):
     closed: datetime.date
     reason: str = Field(pattern="^(" + "|".join(inputs.CLOSE_REASONS.values) + ")$")
+
+
+class SafeContactIn(JsonObject):
+    """The whole of the client's safe contact (PUT replaces it): a choice left null is "not said"."""
+
+    email_ok: bool | None = None
+    push_ok: bool | None = None
+    phone_ok: bool | None = None
+    phone: str = Field(default="", max_length=inputs.PHONE_MAX)
+    may_leave_message: bool | None = None
+    times_to_avoid: str = Field(default="", max_length=inputs.TIMES_TO_AVOID_MAX)
+
+
+class SafeContactOut(Schema):
+    email_ok: bool | None = Field(description="null: not said (never read as yes)")
+    push_ok: bool | None
+    phone_ok: bool | None
+    phone: str
+    may_leave_message: bool | None
+    times_to_avoid: str
+    updated: datetime.datetime | None = Field(description="null: the client has not said anything yet")
+
+
+def _safe_contact(row: SafeContact | None) -> dict[str, Any]:
+    if row is None:
+        return {**dict.fromkeys(inputs.SAFE_CONTACT_CHOICES), "phone": "", "times_to_avoid": "", "updated": None}
+    return {name: getattr(row, name) for name in (*inputs.SAFE_CONTACT_FIELDS, "updated")}
 
 
 def _member(m: CareTeamMember) -> dict[str, Any]:
@@ -197,3 +224,17 @@ def open_episode(request: HttpRequest, client_id: str, payload: EpisodeOpen) -> 
 def close_episode(request: HttpRequest, client_id: str, payload: EpisodeClose) -> dict[str, Any] | None:
     access = policy.client(request.user, client_id, perms.MANAGE_EPISODES)
     return _episode(services.close_episode(access, closed=payload.closed, reason=payload.reason))
+
+
+@router.get("/clients/{client_id}/safe-contact", response=SafeContactOut, operation_id="get_safe_contact")
+def get_safe_contact(request: HttpRequest, client_id: str) -> dict[str, Any]:
+    """Which ways of reaching the client are safe: for the client and their care team."""
+    access = policy.client(request.user, client_id, perms.VIEW_CONTACT)
+    return _safe_contact(queries.safe_contact(access))
+
+
+@router.put("/clients/{client_id}/safe-contact", response=SafeContactOut, operation_id="update_safe_contact")
+def update_safe_contact(request: HttpRequest, client_id: str, payload: SafeContactIn) -> dict[str, Any]:
+    """The client says which ways of reaching them are safe (only the client)."""
+    access = policy.client(request.user, client_id, perms.MANAGE_CONTACT, shows=perms.VIEW_CONTACT)
+    return _safe_contact(services.record_safe_contact(access, payload.dict()))

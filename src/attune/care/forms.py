@@ -84,3 +84,59 @@ class CrisisResourceForm(forms.Form):
 
     def clean_position(self) -> int:
         return self.cleaned_data.get("position") or 0
+
+
+YES_NO_UNSAID = [("", "I'd rather not say"), ("yes", "Yes"), ("no", "No")]
+
+
+def _yes_no(value: str) -> bool | None:
+    return {"yes": True, "no": False}.get(value)
+
+
+class SafeContactForm(forms.Form):
+    """The client's safe ways of contact. Each choice may be left unsaid: that is "not known", never yes."""
+
+    email_ok = forms.TypedChoiceField(
+        label="Is it safe for us to email you?", choices=YES_NO_UNSAID, coerce=_yes_no, empty_value=None, required=False
+    )
+    push_ok = forms.TypedChoiceField(
+        label="Is it safe for us to send notifications to your phone or browser?",
+        choices=YES_NO_UNSAID,
+        coerce=_yes_no,
+        empty_value=None,
+        required=False,
+    )
+    phone_ok = forms.TypedChoiceField(
+        label="Is it safe for us to phone you?", choices=YES_NO_UNSAID, coerce=_yes_no, empty_value=None, required=False
+    )
+    phone = forms.CharField(
+        label="Which number should we use?",
+        max_length=inputs.PHONE_MAX,
+        required=False,
+        help_text="Only your care team can see it. It is stored encrypted.",
+    )
+    may_leave_message = forms.TypedChoiceField(
+        label="May we leave a message if you don't answer?",
+        choices=YES_NO_UNSAID,
+        coerce=_yes_no,
+        empty_value=None,
+        required=False,
+    )
+    times_to_avoid = forms.CharField(
+        label="Are there times when it's better that we don't get in touch?",
+        max_length=inputs.TIMES_TO_AVOID_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: not after 6 pm, or not at weekends.",
+    )
+
+    @staticmethod
+    def initial_from(row: object | None) -> dict[str, str]:
+        def said(value: object) -> str:
+            return "" if value is None else ("yes" if value else "no")
+
+        if row is None:
+            return {}
+        initial = {name: said(getattr(row, name)) for name in inputs.SAFE_CONTACT_CHOICES}
+        initial.update({name: str(getattr(row, name) or "") for name in inputs.SAFE_CONTACT_TEXT})
+        return initial

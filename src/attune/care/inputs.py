@@ -15,3 +15,10 @@ EDITABLE_FIELDS = ("preferred_name", "pronouns", "referral_reason")
 
 CLOSE_REASONS = Episode.CloseReason
 CASELOAD_STATUSES = (("active", "Active"), ("discharged", "Discharged"))
+
+# Safe contact: which ways of reaching the client are safe, in their words (SafeContact).
+SAFE_CONTACT_CHOICES = ("email_ok", "push_ok", "phone_ok", "may_leave_message")  # yes, no or not said (None)
+SAFE_CONTACT_TEXT = ("phone", "times_to_avoid")
+SAFE_CONTACT_FIELDS = SAFE_CONTACT_CHOICES + SAFE_CONTACT_TEXT
+PHONE_MAX = 40
+TIMES_TO_AVOID_MAX = 500

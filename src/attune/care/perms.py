@@ -20,3 +20,11 @@ MANAGE_TEAM = declare("careteam.manage", {R.ADMIN}, write=True)
 VIEW_EPISODES = declare("episode.view", OUTLINE)
 MANAGE_EPISODES = declare("episode.manage", {R.CARE_TEAM}, write=True)
 INVITE_CLIENT = declare("client.invite", {R.ADMIN}, write=True, doc="invite the client or a partner to the portal")
+VIEW_CONTACT = declare(
+    "contact.view",
+    {R.SELF, R.CARE_TEAM},
+    doc="the client's safe ways of contact (channels, phone, times to avoid): the client and their care team",
+)
+MANAGE_CONTACT = declare(
+    "contact.manage", {R.SELF}, write=True, doc="only the client says which ways of reaching them are safe"
+)

@@ -7,7 +7,8 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 
 from attune.accounts.models import Membership, User
-from attune.care.models import CareTeamMember, Client, Episode
+from attune.care import perms
+from attune.care.models import CareTeamMember, Client, Episode, SafeContact
 from attune.core import policy
 
 SORTS = {"name": ("preferred_name", "id"), "-name": ("-preferred_name", "-id"), "newest": ("-created", "id")}
@@ -56,3 +57,10 @@ def clinician_choices(practice_id: int) -> list[tuple[int, str]]:
         memberships__active=True,
     ).order_by("display_name")
     return [(u.pk, u.display_name) for u in clinicians]
+
+
+def safe_contact(access: policy.Access) -> SafeContact | None:
+    """The client's safe ways of contact (None: nothing said yet), for whoever holds contact.view. The read is
+    audited where the record was reached (reach it with contact.view, or `shows=` it)."""
+    access.require(perms.VIEW_CONTACT, "Patient", str(access.client_id))
+    return SafeContact.objects.filter(client_id=access.client_id).first()

@@ -15,7 +15,7 @@ from django.utils import timezone
 from attune.accounts.inputs import PORTAL_KINDS
 from attune.accounts.models import Invitation, Membership, User
 from attune.care import inputs, perms
-from attune.care.models import CareTeamMember, Client, Episode, PartnerLink
+from attune.care.models import CareTeamMember, Client, Episode, PartnerLink, SafeContact
 from attune.core import events
 from attune.core.models import AuditEvent
 from attune.core.policy import Access, PracticeAccess
@@ -157,6 +157,44 @@ def close_episode(access: Access, *, closed: datetime.date, reason: str) -> Epis
         episode.save(update_fields=["closed", "close_reason"])
         access.record(AuditEvent.Action.UPDATE, "EpisodeOfCare", episode.pk, perms.MANAGE_EPISODES)
     return episode
+
+
+SafeContactValue = bool | str | None
+TEXT_LIMITS = {"phone": inputs.PHONE_MAX, "times_to_avoid": inputs.TIMES_TO_AVOID_MAX}
+
+
+def _checked_contact(changes: Mapping[str, SafeContactValue]) -> dict[str, SafeContactValue]:
+    unknown = set(changes) - set(inputs.SAFE_CONTACT_FIELDS)
+    if unknown:
+        raise ValidationError({name: "This is not part of safe contact." for name in sorted(unknown)})
+    checked: dict[str, SafeContactValue] = {}
+    for name, value in changes.items():
+        if name in inputs.SAFE_CONTACT_CHOICES:
+            if value is not None and not isinstance(value, bool):
+                raise ValidationError({name: "Yes, no, or not said."})
+            checked[name] = value
+        else:
+            text = str(value or "").strip()
+            if len(text) > TEXT_LIMITS[name]:
+                raise ValidationError({name: f"Please keep this to {TEXT_LIMITS[name]} characters."})
+            checked[name] = text
+    return checked
+
+
+def record_safe_contact(access: Access, changes: Mapping[str, SafeContactValue]) -> SafeContact:
+    """The client says which ways of reaching them are safe (in their settings, or by answering the intake):
+    only the fields given change; a choice left as None is "not said", which is never read as yes."""
+    access.require(perms.MANAGE_CONTACT, "Patient", str(access.client_id))
+    checked = _checked_contact(changes)
+    with transaction.atomic():
+        row, created = SafeContact.objects.select_for_update().get_or_create(client_id=access.client_id)
+        for name, value in checked.items():
+            setattr(row, name, value)
+        row.updated = timezone.now()
+        row.save()
+        action = AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE
+        access.record(action, "Patient", access.client_id, perms.MANAGE_CONTACT)
+    return row
 
 
 def link_invited_account(event: events.InvitationAccepted) -> bool:

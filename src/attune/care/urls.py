@@ -14,4 +14,5 @@ urlpatterns = [
         name="care_team_remove",
     ),
     path("clients/<uuid:client_id>/invite/", views.invite_to_portal, name="invite_to_portal"),
+    path("portal/safe-contact/", views.safe_contact, name="safe_contact"),
 ]

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from attune.accounts import services as account_services
 from attune.accounts.forms import PortalInviteForm
 from attune.care import perms, queries, services
-from attune.care.forms import CareTeamForm, ClientForm, CloseEpisodeForm
+from attune.care.forms import CareTeamForm, ClientForm, CloseEpisodeForm, SafeContactForm
 from attune.care.records import record_of
 from attune.core import policy
 
@@ -109,3 +109,20 @@ def invite_to_portal(request: HttpRequest, client_id: str) -> HttpResponse:
     else:
         messages.error(request, "Please enter a valid email address.")
     return redirect("workspace:client", client_id=access.client_id)
+
+
+@require_http_methods(["GET", "POST"])
+def safe_contact(request: HttpRequest) -> HttpResponse:
+    """The client's own page: which ways of reaching them are safe. Only the client changes it; their care team
+    sees it (first, on a safety alert)."""
+    access = policy.own(request.user, perms.MANAGE_CONTACT, shows=perms.VIEW_CONTACT)
+    form = SafeContactForm(request.POST or None, initial=SafeContactForm.initial_from(queries.safe_contact(access)))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_safe_contact(access, form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Saved. Your care team will keep to this when they get in touch.")
+            return redirect("care:safe_contact")
+    return render(request, "care/safe_contact.html", {"form": form})

@@ -16,6 +16,9 @@ Its shape:
     ...:intake-in-their-words                the clinician's summary shows this free-text answer as written
     ...:intake-offers-instrument             answering "yes" adds that instrument (e.g. the PCL-5) to the
                                              client's questionnaires
+    ...:intake-safe-contact (valueCode)      when the intake is sent, this answer is written to the client's
+                                             safe contact (email_ok, push_ok, phone_ok, may_leave_message:
+                                             a yes/no choice; phone, times_to_avoid: text)
     sdc-questionnaire-subQuestionnaire (on a `display` item)  an instrument of the library (e.g. the PC-PTSD-5)
                                              given inside the intake through the questionnaire engine
 
@@ -38,6 +41,10 @@ SDC = "http://hl7.org/fhir/uv/sdc/StructureDefinition/"
 CONCERN_URL = EXT + "intake-safety-concern"
 VERBATIM_URL = EXT + "intake-in-their-words"
 OFFERS_URL = EXT + "intake-offers-instrument"
+SAFE_CONTACT_URL = EXT + "intake-safe-contact"
+# The parts of a client's safe contact an answer may say: yes/no choices, and free text.
+SAFE_CONTACT_CHOICES = frozenset({"email_ok", "push_ok", "phone_ok", "may_leave_message"})
+SAFE_CONTACT_TEXT = frozenset({"phone", "times_to_avoid"})
 SHORT_TEXT_URL = SDC + "sdc-questionnaire-shortText"
 SUB_QUESTIONNAIRE_URL = SDC + "sdc-questionnaire-subQuestionnaire"
 ITEM_CONTROL_URL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
@@ -80,6 +87,7 @@ class Question:
     max_length: int = MAX_TEXT
     instrument: str = ""  # "embedded": the instrument given here
     offers: str = ""  # the instrument added to the client's questionnaires when the answer is ACCEPT
+    safe_contact: str = ""  # the part of the client's safe contact this answer says, when the intake is sent
 
     def option(self, code: str) -> Option | None:
         return next((o for o in self.options if o.code == code), None)
@@ -221,6 +229,7 @@ def _question(item: dict[str, Any], section: str) -> Question:
         max_length=min(int(item.get("maxLength") or MAX_TEXT), MAX_TEXT),
         instrument=_instrument_code(sub, where) if sub is not None else "",
         offers=_instrument_code(offers, where) if offers is not None else "",
+        safe_contact=str(_extension(item, SAFE_CONTACT_URL) or ""),
     )
 
 
@@ -263,6 +272,7 @@ def _check(definition: Definition) -> None:
             raise DefinitionError(f"{where}: enableBehavior must be all or any")
         if (question.offers and question.kind != "single") or (question.offers and not question.option(ACCEPT)):
             raise DefinitionError(f"{where}: an offer is a single choice with a {ACCEPT!r} answer")
+        _check_safe_contact(question, where)
         for condition in question.conditions:
             source = seen.get(condition.question)
             if source is None or source.kind not in {"single", "multi"}:
@@ -270,3 +280,16 @@ def _check(definition: Definition) -> None:
             if condition.code is not None and source.option(condition.code) is None:
                 raise DefinitionError(f"{where}: {condition.question!r} has no answer {condition.code!r}")
         seen[question.link_id] = question
+
+
+def _check_safe_contact(question: Question, where: str) -> None:
+    if not question.safe_contact:
+        return
+    if question.safe_contact in SAFE_CONTACT_CHOICES:
+        if question.kind != "single" or {o.code for o in question.options} != {"yes", "no"}:
+            raise DefinitionError(f"{where}: {question.safe_contact} is a single choice of 'yes' or 'no'")
+    elif question.safe_contact in SAFE_CONTACT_TEXT:
+        if question.kind != "text":
+            raise DefinitionError(f"{where}: {question.safe_contact} is a text answer")
+    else:
+        raise DefinitionError(f"{where}: there is no part of safe contact called {question.safe_contact!r}")

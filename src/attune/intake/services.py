@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from attune.care import services as care
 from attune.care.models import Episode
 from attune.care.records import record_of
 from attune.core import events, policy
@@ -420,7 +421,33 @@ def submit(located: Located[Intake], submission_key: object) -> Intake:
         intake.submitted = intake.updated = timezone.now()
         intake.save(update_fields=["status", "submission_key", "position", "submitted", "updated"])
         _answered(located, intake)
+        _record_safe_contact(located.access, intake)
     return intake
+
+
+def safe_contact_said(intake: Intake) -> dict[str, bool | str]:
+    """What the client's answers say about safe ways of contact: only the questions they answered (a skip, an
+    empty text or a question not asked says nothing, and leaves what the record holds as it is)."""
+    definition = definition_of(intake)
+    answers = answers_of(intake)
+    said: dict[str, bool | str] = {}
+    for question in definition.questions:
+        given = answers.get(question.link_id)
+        if not question.safe_contact or given is None or given.skipped or not engine.enabled(question, answers):
+            continue
+        if question.safe_contact in definitions.SAFE_CONTACT_TEXT:
+            if given.text.strip():
+                said[question.safe_contact] = given.text.strip()
+        elif given.codes in (("yes",), ("no",)):
+            said[question.safe_contact] = given.codes == ("yes",)
+    return said
+
+
+def _record_safe_contact(access: Access, intake: Intake) -> None:
+    """Sent: the record learns the client's safe ways of contact, in this transaction, through its own service."""
+    said = safe_contact_said(intake)
+    if said:
+        care.record_safe_contact(access, said)
 
 
 # --- the clinician ------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from ninja import Body, Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
 
+from attune.care import crisis
 from attune.core import policy
 from attune.core.policy import Located
 from attune.measures import library
@@ -69,11 +70,16 @@ class ScoreOut(Schema):
     total: float | None
     subscales: dict[str, float | None]
     band: str
-    flags: dict[str, bool]
+    flags: dict[str, bool | None] = Field(
+        description="null when not known: the item the flag reads was skipped (never the same as false)"
+    )
     answered: int
     missing_rule: str
     scored: bool
     critical_items: list[str]
+    critical_unknown: list[str] = Field(
+        description="Items whose answer can be critical that were skipped: the risk is not known, not absent"
+    )
 
 
 class ResponseOut(Schema):
@@ -87,6 +93,22 @@ class ResponseOut(Schema):
     next_item: str | None
     answers: list[AnswerOut]
     score: ScoreOut | None = Field(description="Present for the care team once submitted")
+
+
+class QuestionnaireCrisisResourceOut(Schema):
+    name: str
+    phone: str
+    text_line: str
+    web_url: str
+    hours: str
+
+
+class AnswerSavedOut(ResponseOut):
+    safety_concern: bool = Field(description="Show the crisis resources now, before the next question")
+    critical_unknown: bool = Field(
+        description="A question whose answer can be critical was skipped: its answer is not known, not “no risk”"
+    )
+    crisis_resources: list[QuestionnaireCrisisResourceOut]
 
 
 def _instrument(i: library.Instrument) -> dict[str, Any]:
@@ -113,15 +135,17 @@ def _response(response: Response, *, with_score: bool) -> dict[str, Any]:
     answers = [{"link_id": a.link_id, "value": a.value, "skipped": a.skipped} for a in response.answers.all()]
     score = None
     if with_score and response.status == Response.Status.COMPLETED:
+        unknown = services.unknown_critical(response, instrument, values)
         score = {
             "total": response.total,
             "subscales": response.subscales,
             "band": response.band,
-            "flags": response.flags,
+            "flags": services.flags_shown(response, instrument, unknown),
             "answered": response.answered,
             "missing_rule": response.missing_rule,
             "scored": response.scored,
             "critical_items": response.critical_items,
+            "critical_unknown": unknown,
         }
     return {
         "id": response.pk,
@@ -174,11 +198,21 @@ def get_response(request: HttpRequest, response_id: str) -> dict[str, Any]:
     return _response(located.row, with_score=located.access.can(perms.VIEW))
 
 
-@router.put("/responses/{response_id}/answers/{link_id}", response=ResponseOut, operation_id="answer_item")
+@router.put("/responses/{response_id}/answers/{link_id}", response=AnswerSavedOut, operation_id="answer_item")
 def answer_item(request: HttpRequest, response_id: str, link_id: str, payload: AnswerIn) -> dict[str, Any]:
+    """Save one answer. The engine's verdict comes back with it (the same rule as the portal and the intake): a
+    critical answer carries the practice's crisis resources, to show before the next question."""
     located = _answering(request, response_id)
     answered = services.answer(located, link_id, value=payload.value, skipped=payload.skipped)
-    return _response(answered.response, with_score=False)
+    resources = crisis.resources_for(located.access.client.practice_id) if answered.critical else []
+    return {
+        **_response(answered.response, with_score=False),
+        "safety_concern": answered.critical,
+        "critical_unknown": answered.unknown,
+        "crisis_resources": [
+            {f: getattr(r, f) for f in ("name", "phone", "text_line", "web_url", "hours")} for r in resources
+        ],
+    }
 
 
 @router.post("/responses/{response_id}/pause", response=ResponseOut, operation_id="pause_response")

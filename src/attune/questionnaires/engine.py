@@ -121,6 +121,17 @@ def critical_thresholds(scoring: Mapping[str, Any]) -> dict[str, float]:
     return found
 
 
+def can_be_critical(scoring: Mapping[str, Any], link_id: str) -> bool:
+    """The item is one whose answer can be critical (PHQ-9 item 9): skipping it leaves the risk not known."""
+    return link_id in critical_thresholds(scoring)
+
+
+def unknown_critical(scoring: Mapping[str, Any], values: Values, asked: set[str]) -> list[str]:
+    """Items whose answer can be critical that were asked but have no answer (skipped or left): their risk is
+    not known, which is never the same as no risk."""
+    return [link_id for link_id in critical_thresholds(scoring) if link_id in asked and values.get(link_id) is None]
+
+
 def is_critical(scoring: Mapping[str, Any], link_id: str, value: float | None) -> bool:
     """An answer is critical when the instrument's scoring file has an item flag marked critical and the answer
     is at or above its threshold (PHQ-9 item 9 above "Not at all"). "Prefer not to answer" never is."""

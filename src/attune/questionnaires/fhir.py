@@ -143,15 +143,24 @@ def _value(instrument: library.Instrument, link_id: str, item: dict[str, Any]) -
     return match, False
 
 
-def import_response(access: Access, resource: dict[str, Any]) -> Response:
-    """Store a completed QuestionnaireResponse from another system as a scored response of this client."""
-    access.require(perms.ASSIGN)
+def _questionnaire_response(resource: dict[str, Any]) -> dict[str, Any]:
+    """The QuestionnaireResponse itself, or the one inside a Bundle. A Bundle's Observations (a total computed
+    elsewhere) are not read: scores are always computed here, from the answers, with the library's rules."""
+    if resource.get("resourceType") == "Bundle":
+        found = [
+            entry.get("resource") or {}
+            for entry in resource.get("entry") or []
+            if isinstance(entry, dict) and (entry.get("resource") or {}).get("resourceType") == "QuestionnaireResponse"
+        ]
+        if len(found) != 1:
+            raise ValidationError({"entry": "A Bundle to import holds exactly one QuestionnaireResponse."})
+        return dict(found[0])
     if resource.get("resourceType") != "QuestionnaireResponse":
         raise ValidationError({"resourceType": "Expected a QuestionnaireResponse."})
-    if resource.get("status") != "completed":
-        raise ValidationError({"status": "Only completed responses can be imported."})
-    instrument = _instrument_for(str(resource.get("questionnaire", "")))
-    known = {i["linkId"] for i in instrument.items}
+    return resource
+
+
+def _answered_items(resource: dict[str, Any]) -> list[dict[str, Any]]:
     flat: list[dict[str, Any]] = []
     stack = list(resource.get("item", []))
     while stack:
@@ -159,12 +168,36 @@ def import_response(access: Access, resource: dict[str, Any]) -> Response:
         stack[0:0] = item.get("item", [])
         if "answer" in item or "extension" in item:
             flat.append(item)
+    return flat
+
+
+def _parsed(instrument: library.Instrument, flat: list[dict[str, Any]]) -> dict[str, tuple[float | None, bool]]:
+    """Each item's answer, once. An item answered twice is refused rather than one of its answers picked: the
+    other system's record is ambiguous, and the wrong pick could hide a critical answer."""
+    known = {i["linkId"] for i in instrument.items}
     parsed: dict[str, tuple[float | None, bool]] = {}
     for item in flat:
         link_id = str(item.get("linkId"))
         if link_id not in known:
             raise ValidationError({"item": f"{instrument.code} has no item {link_id!r}."})
+        if link_id in parsed:
+            raise ValidationError({"item": f"Item {link_id} is answered more than once."})
         parsed[link_id] = _value(instrument, link_id, item)
+    if not parsed:
+        raise ValidationError({"item": "A completed response needs at least one answered item; this one has none."})
+    return parsed
+
+
+def import_response(access: Access, resource: dict[str, Any]) -> Response:
+    """Store a completed QuestionnaireResponse from another system (alone or in a Bundle) as a scored response of
+    this client. Totals it carries are never trusted: the score is computed here from its answers, and the
+    response raises the same alerts as one answered here."""
+    access.require(perms.ASSIGN)
+    resource = _questionnaire_response(resource)
+    if resource.get("status") != "completed":
+        raise ValidationError({"status": "Only completed responses can be imported."})
+    instrument = _instrument_for(str(resource.get("questionnaire", "")))
+    parsed = _parsed(instrument, _answered_items(resource))
     authored = parse_datetime(str(resource.get("authored", ""))) or timezone.now()
     values = {k: v for k, (v, _s) in parsed.items()}
     asked = set(engine.sequence(instrument, values))
@@ -191,7 +224,10 @@ def import_response(access: Access, resource: dict[str, Any]) -> Response:
                 for k, (v, s) in parsed.items()
             ]
         )
-        # An imported response raises the same alerts as one answered here (critical items, deterioration).
+        # An imported response raises the same alerts as one answered here: each answer is heard as if given here
+        # (a critical one, or a critical item declined: not known), then the submission (deterioration).
+        for link_id, (value, skipped) in parsed.items():
+            services.answered_event(response, instrument, link_id, value, skipped)
         services.published(response)
         access.record(AuditEvent.Action.CREATE, services.ENTITY, response.pk, perms.ASSIGN)
     return response

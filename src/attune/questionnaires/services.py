@@ -39,6 +39,7 @@ class Answered:
 
     response: Response
     critical: bool
+    unknown: bool = False  # a critical item skipped: its answer is not known, never "no risk"
 
 
 def instrument_of(response: Response) -> library.Instrument:
@@ -143,6 +144,29 @@ def values_of(response: Response) -> tuple[dict[str, float | None], set[str]]:
     return {link: (None if skipped else value) for link, value, skipped in rows}, {link for link, _v, _s in rows}
 
 
+def unknown_critical(
+    response: Response, instrument: library.Instrument, values: dict[str, float | None] | None = None
+) -> list[str]:
+    """The items of this response whose answer can be critical and that were asked but not answered (skipped, or
+    left when it was sent): "not known", which pages and the API never show as "no risk"."""
+    if values is None:
+        values, _given = values_of(response)
+    return engine.unknown_critical(instrument.scoring, values, set(engine.sequence(instrument, values)))
+
+
+def flags_shown(response: Response, instrument: library.Instrument, unknown: list[str]) -> dict[str, bool | None]:
+    """The response's flags, with an item flag whose item is not known shown as None (not known), never False."""
+    item_of = {
+        name: flag.get("item")
+        for name, flag in (instrument.scoring.get("flags") or {}).items()
+        if flag.get("kind") == "item"
+    }
+    shown: dict[str, bool | None] = {}
+    for name, on in response.flags.items():
+        shown[name] = None if not on and item_of.get(name) in unknown else bool(on)
+    return shown
+
+
 def _checked_value(instrument: library.Instrument, link_id: str, value: float | None, skipped: bool) -> float | None:
     try:
         item = instrument.item(link_id)
@@ -165,7 +189,6 @@ def answer(located: Located[Response], link_id: str, *, value: float | None = No
     if not response.is_open:
         raise ValidationError("This questionnaire was already sent. Thank you.")
     given = _checked_value(instrument, link_id, value, skipped)
-    critical = engine.is_critical(instrument.scoring, link_id, given)
     with transaction.atomic():
         Answer.objects.update_or_create(
             response=response,
@@ -184,10 +207,31 @@ def answer(located: Located[Response], link_id: str, *, value: float | None = No
         response.updated = timezone.now()
         response.save(update_fields=["position", "status", "started", "updated"])
         access.record(AuditEvent.Action.UPDATE, ENTITY, response.pk, perms.ANSWER)
-        events.publish(
-            events.ResponseAnswered(response.client_id, response.pk, response.instrument, link_id, given, critical)
+        verdict = answered_event(response, instrument, link_id, given, skipped)
+    return verdict
+
+
+def answered_event(
+    response: Response, instrument: library.Instrument, link_id: str, given: float | None, skipped: bool
+) -> Answered:
+    """The engine's verdict on one saved answer, published to the subscribers in the caller's transaction. Every
+    path (a page's Next, autosave, the API, in session, the intake's screen, a FHIR import) comes through here,
+    so every subscriber hears the same verdict: critical, or a critical item skipped (its answer not known)."""
+    critical = engine.is_critical(instrument.scoring, link_id, given)
+    critical_item = engine.can_be_critical(instrument.scoring, link_id)
+    events.publish(
+        events.ResponseAnswered(
+            response.client_id,
+            response.pk,
+            response.instrument,
+            link_id,
+            given,
+            critical,
+            critical_item=critical_item,
+            skipped=skipped,
         )
-    return Answered(response, critical)
+    )
+    return Answered(response, critical, critical_item and skipped)
 
 
 def acknowledge_notice(located: Located[Response]) -> Response:
@@ -257,7 +301,13 @@ def score_into(response: Response, result: scoring.ScoreResult) -> None:
 
 
 def published(response: Response) -> None:
-    """Tell the subscribers a response was completed and scored (here, or by a FHIR import)."""
+    """Tell the subscribers a response was completed and scored (here, or by a FHIR import). A critical item
+    asked but left without any answer is heard first as skipped: sent without it, its answer is not known."""
+    instrument = instrument_of(response)
+    values, given = values_of(response)
+    for link_id in unknown_critical(response, instrument, values):
+        if link_id not in given:
+            answered_event(response, instrument, link_id, None, True)
     events.publish(
         events.ResponseSubmitted(
             response.client_id, response.pk, response.instrument, response.total, tuple(response.critical_items)

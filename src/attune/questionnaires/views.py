@@ -208,9 +208,12 @@ def client_measures(request: HttpRequest, client_id: str) -> HttpResponse:
     access = policy.client(request.user, client_id, perms.VIEW)
     can_assign = access.can(perms.ASSIGN)
     panels = pages.measures_panels(access)
+    completed = list(queries.completed_for(access.client_id))
     context: dict[str, Any] = {
         "client": record_of(access),
-        "completed": list(queries.completed_for(access.client_id)),
+        "completed": completed,
+        # A skipped critical item is "not known", shown as such beside the score, never read as "no risk".
+        "not_known": {r.pk: services.unknown_critical(r, services.instrument_of(r)) for r in completed},
         "open": list(queries.open_for(access.client_id)),
         "can_assign": can_assign,
         "can_answers": access.can(perms.VIEW_ANSWERS),
@@ -257,12 +260,16 @@ def response_detail(request: HttpRequest, client_id: str, response_id: str) -> H
             given = answers.get(entry["linkId"])
             label = next((d for o, d, _c in entry["options"] if given and o == given.value), "")
             asked = engine.enabled(instrument, entry["linkId"], values)
-            rows.append({"item": entry, "answer": given, "label": label, "asked": asked})
+            critical_item = engine.can_be_critical(instrument.scoring, entry["linkId"])
+            rows.append(
+                {"item": entry, "answer": given, "label": label, "asked": asked, "critical_item": critical_item}
+            )
     context = {
         "client": record_of(access),
         "response": response,
         "instrument": instrument,
         "rows": rows,
         "show_answers": show_answers,
+        "not_known": services.unknown_critical(response, instrument) if not response.is_open else [],
     }
     return render(request, "questionnaires/response_detail.html", context)
