@@ -56,8 +56,9 @@ def test_a_refused_permission_leaves_the_switch_off(phone_page: Page) -> None:
     page.goto(PREFERENCES)
     page.context.clear_permissions()
     page.evaluate("() => navigator.serviceWorker.ready")
-    # Headless Chromium answers the permission prompt at once: not granted.
-    page.get_by_label(TOGGLE).check()
+    # Headless Chromium answers the permission prompt at once: not granted. (click, not check: the switch may
+    # already be back off by the time Playwright would look at it.)
+    page.get_by_label(TOGGLE).click()
     expect(page.locator("#device-push-status")).to_contain_text("block notifications")
     expect(page.get_by_label(TOGGLE)).not_to_be_checked()
     expect(page.get_by_label(TOGGLE)).to_be_enabled()
@@ -72,7 +73,7 @@ def test_a_subscription_that_fails_offline_says_so_and_stores_nothing(desktop_pa
     page.evaluate("() => navigator.serviceWorker.ready")
     posted: list[str] = []
     page.on("request", lambda r: posted.append(r.method) if "/push-subscriptions" in r.url else None)
-    page.get_by_label(TOGGLE).check()
+    page.get_by_label(TOGGLE).click()
     # Chromium cannot reach its push service from here, so subscribe() rejects and nothing is sent to Attune.
     expect(page.locator("#device-push-status")).to_contain_text("did not work", timeout=30_000)
     expect(page.get_by_label(TOGGLE)).not_to_be_checked()
