@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 import dj_database_url
@@ -50,8 +51,9 @@ if ENV not in {"production", "development"}:
 PRODUCTION = ENV == "production"
 
 
-def _dev_key_file(name: str, nbytes: int) -> Path:
-    """A random key kept under var/ for development only, created atomically on first use.
+def _dev_key_file(name: str, nbytes: int, make: Callable[[], str] | None = None) -> Path:
+    """A random key kept under var/ for development only, created atomically on first use: `nbytes` random
+    bytes in base64, or what `make` returns (a PEM key).
 
     Several processes (test workers, the dev server) may start together; writing to a temporary file and
     linking it into place means exactly one wins and nobody reads a half-written key.
@@ -63,7 +65,7 @@ def _dev_key_file(name: str, nbytes: int) -> Path:
         return path
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(base64.b64encode(secrets.token_bytes(nbytes)).decode() + "\n")
+    tmp.write_text(make() if make is not None else base64.b64encode(secrets.token_bytes(nbytes)).decode() + "\n")
     tmp.chmod(0o600)
     try:
         os.link(tmp, path)
@@ -347,6 +349,78 @@ ATTUNE_NOTIFY_BACKOFF_SECONDS = _env_int("ATTUNE_NOTIFY_BACKOFF_SECONDS", 30)
 ATTUNE_NOTIFY_BACKOFF_CAP_SECONDS = _env_int("ATTUNE_NOTIFY_BACKOFF_CAP_SECONDS", 60 * 60)
 if PRODUCTION and ATTUNE_NOTIFY_LEASE_SECONDS <= EMAIL_TIMEOUT:
     raise ImproperlyConfigured("ATTUNE_NOTIFY_LEASE_SECONDS must be longer than ATTUNE_EMAIL_TIMEOUT")
+
+# --- Web Push (VAPID, RFC 8292) ---------------------------------------------------------------------------------
+
+# A second channel of the outbox, for people who turn on "Notifications on this device". The private key signs
+# every request to a push service; the public key (derived from it, so the two cannot disagree) is what browsers
+# subscribe with. Production needs a key file outside var/ only when push is on; development makes one.
+ATTUNE_PUSH_ENABLED = _env_bool("ATTUNE_PUSH_ENABLED", not PRODUCTION)
+ATTUNE_VAPID_SUBJECT = _env("ATTUNE_VAPID_SUBJECT", "" if PRODUCTION else "mailto:no-reply@attune.invalid")
+ATTUNE_VAPID_PRIVATE_KEY_FILE: Path | None = None
+ATTUNE_VAPID_PUBLIC_KEY = ""
+# How long a push service keeps a message for a device that is offline, and how long a send may take (well
+# inside a delivery's lease).
+ATTUNE_PUSH_TTL_SECONDS = _env_int("ATTUNE_PUSH_TTL_SECONDS", 24 * 60 * 60)
+ATTUNE_PUSH_TIMEOUT = _env_int("ATTUNE_PUSH_TIMEOUT", 30)
+# The push services a subscription may point at (a host or a parent domain): the worker posts to the endpoint a
+# browser gave, so an endpoint elsewhere (an address inside the network) is refused when it is saved.
+ATTUNE_PUSH_SERVICES = [
+    h.strip().lower()
+    for h in _env(
+        "ATTUNE_PUSH_SERVICES",
+        "fcm.googleapis.com,updates.push.services.mozilla.com,push.services.mozilla.com,notify.windows.com,"
+        "push.apple.com",
+    ).split(",")
+    if h.strip()
+]
+
+
+def _vapid_pem() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+
+
+def _vapid_public_key(path: Path) -> str:
+    """The application server key browsers subscribe with: the P-256 public point, base64url without padding."""
+    import base64
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    try:
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    except (OSError, ValueError, TypeError) as exc:
+        raise ImproperlyConfigured(f"ATTUNE_VAPID_PRIVATE_KEY_FILE is not a PEM private key: {exc}") from exc
+    if not isinstance(key, ec.EllipticCurvePrivateKey) or not isinstance(key.curve, ec.SECP256R1):
+        raise ImproperlyConfigured("ATTUNE_VAPID_PRIVATE_KEY_FILE must hold a P-256 (prime256v1) key")
+    point = key.public_key().public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    return base64.urlsafe_b64encode(point).rstrip(b"=").decode()
+
+
+if ATTUNE_PUSH_ENABLED:
+    _vapid_file = _env("ATTUNE_VAPID_PRIVATE_KEY_FILE")
+    if _vapid_file:
+        ATTUNE_VAPID_PRIVATE_KEY_FILE = Path(_vapid_file)
+    elif PRODUCTION:
+        raise ImproperlyConfigured("ATTUNE_VAPID_PRIVATE_KEY_FILE must be set in production when push is on")
+    else:
+        ATTUNE_VAPID_PRIVATE_KEY_FILE = _dev_key_file("vapid-private.pem", 0, _vapid_pem)
+    if PRODUCTION and VAR_DIR.resolve() in ATTUNE_VAPID_PRIVATE_KEY_FILE.resolve().parents:
+        raise ImproperlyConfigured(
+            f"{ATTUNE_VAPID_PRIVATE_KEY_FILE} is a development key; production keys live outside var/"
+        )
+    ATTUNE_VAPID_PUBLIC_KEY = _vapid_public_key(ATTUNE_VAPID_PRIVATE_KEY_FILE)
+    # Push services contact this address when a sender misbehaves (RFC 8292 section 2.1).
+    if not ATTUNE_VAPID_SUBJECT.startswith(("mailto:", "https://")):
+        raise ImproperlyConfigured("ATTUNE_VAPID_SUBJECT must be a mailto: or https:// address when push is on")
+    if PRODUCTION and ATTUNE_PUSH_TIMEOUT >= ATTUNE_NOTIFY_LEASE_SECONDS:
+        raise ImproperlyConfigured("ATTUNE_NOTIFY_LEASE_SECONDS must be longer than ATTUNE_PUSH_TIMEOUT")
 
 # --- Static files -----------------------------------------------------------------------------------------
 

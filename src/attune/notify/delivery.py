@@ -66,6 +66,9 @@ def deliver(notification_id: uuid.UUID) -> str:
         return Status.CANCELLED
     try:
         channels.SENDERS[Notification.Channel(row.channel)](row)
+    except channels.Undeliverable:
+        held.update(status=Status.CANCELLED, lease_until=None)
+        return Status.CANCELLED
     except Exception as exc:
         return _failed(row, exc)
     # Only the holder of this lease marks it; if the lease ran out and another worker took over, theirs stands.
@@ -73,7 +76,9 @@ def deliver(notification_id: uuid.UUID) -> str:
     return Status.SENT
 
 
-def _reason(exc: Exception) -> str:
+def _reason(row: Notification, exc: Exception) -> str:
+    if row.channel == Notification.Channel.PUSH:
+        return "the push service refused the message or could not be reached"
     if isinstance(exc, smtplib.SMTPException):
         return "the mail server refused or dropped the message"
     if isinstance(exc, OSError):
@@ -82,7 +87,7 @@ def _reason(exc: Exception) -> str:
 
 
 def _failed(row: Notification, exc: Exception) -> str:
-    error = f"{type(exc).__name__}: {_reason(exc)}"[:120]
+    error = f"{type(exc).__name__}: {_reason(row, exc)}"[:120]
     logger.warning("delivery of %s failed (attempt %s): %s", row.pk, row.attempts, type(exc).__name__)
     held = Notification.objects.filter(pk=row.pk, status=Status.SENDING, lease_until=row.lease_until)
     if row.attempts >= settings.ATTUNE_NOTIFY_MAX_ATTEMPTS:

@@ -6,8 +6,8 @@ from attune.notify.inputs import LABEL_MAX, QUIET_BOTH
 
 
 class PreferencesForm(forms.Form):
-    """The page's part of PreferencesInput. Push has no field until push delivery exists: the page offers
-    nothing the system does not do."""
+    """The page's part of PreferencesInput. Push is not a field here: the page turns it on per device
+    ("Notifications on this device", which also turns the account's push back on), and saving keeps it as is."""
 
     email = forms.BooleanField(label="Email me", required=False)
     quiet_start = forms.TimeField(label="Quiet from", required=False, widget=forms.TimeInput(attrs={"type": "time"}))

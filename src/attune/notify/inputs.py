@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Field, model_validator
+from django.conf import settings
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from attune.accounts.models import User
 
@@ -28,3 +32,69 @@ class PreferencesInput(BaseModel):
         if (self.quiet_start is None) != (self.quiet_end is None):
             raise ValueError(QUIET_BOTH)
         return self
+
+
+# --- Web Push subscriptions ------------------------------------------------------------------------------------
+
+ENDPOINT_MAX = 500  # PushSubscription.endpoint
+UNSUPPORTED_SERVICE = "This browser's push service is not one Attune sends to."
+
+
+def _b64url_bytes(value: str) -> bytes:
+    try:
+        return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+    except (binascii.Error, ValueError) as exc:
+        raise ValueError("must be base64url") from exc
+
+
+def check_endpoint(endpoint: str, services: list[str], *, allow_http: bool = False) -> str:
+    """The endpoint a browser gave, if it is an https address of a push service Attune sends to.
+
+    The worker posts to this address, so anything else (an address inside the network, another site) would let
+    a signed-in person make the server send requests where they like."""
+    parts = urlsplit(endpoint)
+    host = (parts.hostname or "").lower()
+    if parts.scheme != "https" and not (allow_http and parts.scheme == "http"):
+        raise ValueError(UNSUPPORTED_SERVICE)
+    if parts.username or parts.password or not any(host == s or host.endswith("." + s) for s in services):
+        raise ValueError(UNSUPPORTED_SERVICE)
+    return endpoint
+
+
+class PushKeys(BaseModel):
+    # The browser's P-256 public key (65 bytes, uncompressed) and its 16-byte authentication secret (RFC 8291).
+    p256dh: str = Field(max_length=120)
+    auth: str = Field(max_length=40)
+
+    @field_validator("p256dh")
+    @classmethod
+    def is_a_p256_point(cls, value: str) -> str:
+        raw = _b64url_bytes(value)
+        if len(raw) != 65 or raw[0] != 4:
+            raise ValueError("must be an uncompressed P-256 public key")
+        return value
+
+    @field_validator("auth")
+    @classmethod
+    def is_sixteen_bytes(cls, value: str) -> str:
+        if len(_b64url_bytes(value)) != 16:
+            raise ValueError("must be 16 bytes")
+        return value
+
+
+class PushSubscriptionInput(BaseModel):
+    """What PushSubscription.toJSON() gives in a browser (expirationTime is ignored)."""
+
+    endpoint: str = Field(max_length=ENDPOINT_MAX)
+    keys: PushKeys
+
+    @field_validator("endpoint")
+    @classmethod
+    def is_a_push_service(cls, value: str) -> str:
+        return check_endpoint(value, settings.ATTUNE_PUSH_SERVICES, allow_http=not settings.PRODUCTION)
+
+
+class PushEndpointInput(BaseModel):
+    """Which device to turn off: its endpoint, as the browser knows it."""
+
+    endpoint: str = Field(max_length=ENDPOINT_MAX)

@@ -26,7 +26,8 @@ class Notification(models.Model):
         SENDING = "sending", "Sending"  # a worker holds it until lease_until
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"  # gave up after the last attempt
-        CANCELLED = "cancelled", "Cancelled"  # the recipient turned notifications off before it went
+        # the recipient turned notifications off (or removed every device, for push) before it went
+        CANCELLED = "cancelled", "Cancelled"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
@@ -37,6 +38,8 @@ class Notification(models.Model):
     target = models.CharField(max_length=200)
     # The caller's idempotency key ("alert:<id>:notify:<user id>"): enqueueing it again returns the same rows.
     dedupe_key = models.CharField(max_length=200)
+    # Urgent rows skip quiet hours and ask push services to wake the device ("Urgency: high").
+    urgent = models.BooleanField(default=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
@@ -86,7 +89,9 @@ class NotificationPreference(models.Model):
 
 
 class PushSubscription(models.Model):
-    """A browser's Web Push subscription (delivery over push comes later; rows are kept for it)."""
+    """A browser's Web Push subscription: where the push service accepts messages for one device, and the keys
+    that encrypt them for it. The endpoint is a secret of that device; it never appears in a page or a log.
+    Turning the device off, or the push service saying it is gone (404/410), deletes the row."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions")
     endpoint = models.URLField(max_length=500, unique=True)

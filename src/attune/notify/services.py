@@ -13,7 +13,9 @@ import logging
 import uuid
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from attune.accounts import services as account_services
@@ -21,12 +23,15 @@ from attune.accounts.models import User
 from attune.core import audit
 from attune.core.models import AuditEvent
 from attune.notify import quiet
-from attune.notify.inputs import PreferencesInput
-from attune.notify.models import Notification, NotificationPreference
+from attune.notify.inputs import PreferencesInput, PushSubscriptionInput
+from attune.notify.models import Notification, NotificationPreference, PushSubscription
 
 logger = logging.getLogger("attune.notify")
 
 Channel = Notification.Channel
+
+# A person's devices with push on; subscribing one more forgets the oldest.
+DEVICES_MAX = 10
 
 
 def preferences_of(user_id: int) -> NotificationPreference:
@@ -66,7 +71,10 @@ def enqueue(
         if prefs.paused:
             return []
         due = _due(prefs, urgent)
-        return [_row(recipient, channel, purpose, target, dedupe_key, due) for channel in _channels(recipient, prefs)]
+        return [
+            _row(recipient, channel, purpose, target, dedupe_key, due, urgent)
+            for channel in _channels(recipient, prefs)
+        ]
 
 
 def _check(purpose: str, target: str, dedupe_key: str) -> None:
@@ -80,8 +88,17 @@ def _check(purpose: str, target: str, dedupe_key: str) -> None:
 
 
 def _channels(recipient: User, prefs: NotificationPreference) -> list[str]:
-    # Push rows come with push delivery (a later change); until then only email is written.
-    return [Channel.EMAIL] if prefs.email and recipient.email else []
+    channels: list[str] = []
+    if prefs.email and recipient.email:
+        channels.append(Channel.EMAIL)
+    # One push row per message, whatever the number of devices: delivery sends it to each live one.
+    if settings.ATTUNE_PUSH_ENABLED and prefs.push and live_devices(recipient.pk).exists():
+        channels.append(Channel.PUSH)
+    return channels
+
+
+def live_devices(user_id: int) -> QuerySet[PushSubscription]:
+    return PushSubscription.objects.filter(user_id=user_id, revoked__isnull=True)
 
 
 def _due(prefs: NotificationPreference, urgent: bool) -> datetime.datetime:
@@ -93,7 +110,13 @@ def _due(prefs: NotificationPreference, urgent: bool) -> datetime.datetime:
 
 
 def _row(
-    recipient: User, channel: str, purpose: str, target: str, dedupe_key: str, due: datetime.datetime
+    recipient: User,
+    channel: str,
+    purpose: str,
+    target: str,
+    dedupe_key: str,
+    due: datetime.datetime,
+    urgent: bool,
 ) -> Notification:
     existing = Notification.objects.filter(dedupe_key=dedupe_key, channel=channel).first()
     if existing is not None:
@@ -107,6 +130,7 @@ def _row(
                 target=target,
                 dedupe_key=dedupe_key,
                 next_attempt_at=due,
+                urgent=urgent,
             )
     except IntegrityError:  # the same key enqueued concurrently: theirs stands
         return Notification.objects.get(dedupe_key=dedupe_key, channel=channel)
@@ -154,4 +178,57 @@ def _cancel_waiting(user_id: int) -> None:
     """Everything off means nothing more goes out, including what was waiting for quiet hours to end."""
     Notification.objects.filter(recipient_id=user_id, status=Notification.Status.QUEUED).update(
         status=Notification.Status.CANCELLED, lease_until=None
+    )
+
+
+def add_device(user: User, data: PushSubscriptionInput) -> PushSubscription:
+    """Turn on notifications on one device (a browser's push subscription) and push for the person.
+
+    An endpoint belongs to one browser profile, not to a person: if someone else had it (a shared computer where
+    another person signed in and turned it on), it moves to whoever turned it on last, so that only one person's
+    messages reach that screen.
+    """
+    with transaction.atomic():
+        device, created = PushSubscription.objects.update_or_create(
+            endpoint=data.endpoint,
+            defaults={
+                "user": user,
+                "p256dh": data.keys.p256dh,
+                "auth": data.keys.auth,
+                "revoked": None,
+                "created": timezone.now(),
+            },
+        )
+        stale = list(live_devices(user.pk).order_by("-created", "-pk").values_list("pk", flat=True)[DEVICES_MAX:])
+        PushSubscription.objects.filter(pk__in=stale).delete()
+        prefs = preferences_of(user.pk)
+        if not prefs.push:  # turning a device on is asking for push
+            prefs.push, prefs.updated = True, timezone.now()
+            prefs.save()
+        _audit(user, AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE, device.pk)
+    return device
+
+
+def remove_device(user: User, endpoint: str) -> bool:
+    """Turn off notifications on one device of this person; False if they had no such device."""
+    with transaction.atomic():
+        device = PushSubscription.objects.filter(user=user, endpoint=endpoint).first()
+        if device is None:
+            return False
+        device_id = device.pk
+        device.delete()
+        _audit(user, AuditEvent.Action.DELETE, device_id)
+    return True
+
+
+def _audit(user: User, action: str, device_id: int) -> None:
+    audit.record(
+        audit.Entry(
+            action=action,
+            outcome=AuditEvent.Outcome.SUCCESS,
+            agent_id=user.pk,
+            agent_role="user",
+            entity_type="PushSubscription",
+            entity_id=str(device_id),
+        )
     )
