@@ -230,3 +230,21 @@ def test_when_the_team_next_sees_it(cast: Cast) -> None:
     # Summer time: 09:00 in London is 08:00 UTC; the hours are wall-clock hours there.
     summer = datetime.datetime(2026, 7, 1, 8, 30, tzinfo=datetime.UTC)
     assert hours.at_work(practice, summer) and not hours.at_work(practice, summer - datetime.timedelta(hours=1))
+
+
+def test_a_skipped_critical_item_shows_as_unknown_in_pages_csv_and_api(cast: Cast, client_for: Any) -> None:
+    from tests.monitoring.helpers import complete
+
+    complete(cast.alice, cast.client("dana"), "phq9", [1] * 8 + [None])
+    alice = client_for(cast.alice)
+    dana_pk = cast.client("dana").pk
+    page = alice.get(reverse("monitoring:progress", args=[dana_pk, "phq9"])).content.decode()
+    assert "not answered: not known" in page
+    csv_text = alice.get(reverse("monitoring:export_csv", args=[dana_pk])).content.decode()
+    assert "critical_unknown" in csv_text
+    from tests.authz_requests import api_path
+
+    results = alice.get(api_path("list_results", dana_pk)).json()
+    [phq9] = [r for r in results if r["instrument"] == "phq9"]
+    assert [p["critical"] for p in phq9["points"]] == ["unknown"]
+    assert Alert.objects.filter(kind="check_in").count() == 1  # on submit too (an import takes that path)

@@ -15,3 +15,16 @@ EDITABLE_FIELDS = ("preferred_name", "pronouns", "referral_reason")
 
 CLOSE_REASONS = Episode.CloseReason
 CASELOAD_STATUSES = (("active", "Active"), ("discharged", "Discharged"))
+
+# A practice's working time and escalation (practice:settings).
+WEEKDAYS = (
+    (0, "Monday"),
+    (1, "Tuesday"),
+    (2, "Wednesday"),
+    (3, "Thursday"),
+    (4, "Friday"),
+    (5, "Saturday"),
+    (6, "Sunday"),
+)
+ESCALATION_MINUTES_MIN = 5
+ESCALATION_MINUTES_MAX = 480

@@ -305,7 +305,13 @@ def progress_page(request: HttpRequest, client_id: str, code: str) -> HttpRespon
     access = policy.client(request.user, client_id, questionnaire_perms.VIEW)
     instrument = _instrument(code)
     responses = queries.episode_series(record_of(access), code)
-    built = progress.build(instrument, responses, queries.session_dates(record_of(access)), ident=f"chart-{code}")
+    built = progress.build(
+        instrument,
+        responses,
+        queries.session_dates(record_of(access)),
+        ident=f"chart-{code}",
+        unknown=queries.critical_unknown(responses),
+    )
     context = {
         "client": record_of(access),
         "instrument": instrument,
@@ -355,7 +361,8 @@ CSV_COLUMNS = ["date", "instrument", "total", "subscales", "band", "missing_rule
 @require_GET
 def export_csv(request: HttpRequest, client_id: str) -> HttpResponse:
     access = policy.client(request.user, client_id, questionnaire_perms.VIEW)
-    scores = queries.exported_scores(access)
+    scores = list(queries.exported_scores(access))
+    unknown = queries.critical_unknown(scores)
     # The client's name stays out of the file name: files get mailed and synced.
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="scores-{timezone.localdate():%Y%m%d}.csv"'
@@ -370,7 +377,10 @@ def export_csv(request: HttpRequest, client_id: str) -> HttpResponse:
                 json.dumps(r.subscales, sort_keys=True),
                 r.band,
                 r.missing_rule,
-                ";".join(sorted(name for name, on in r.flags.items() if on)),
+                # A skipped critical item is not known, never "no risk": the file says so.
+                ";".join(
+                    sorted([n for n, on in r.flags.items() if on] + (["critical_unknown"] if r.pk in unknown else []))
+                ),
                 r.mode,
             ]
         )
