@@ -10,6 +10,10 @@ from tests.cast import canary
 
 TABLE = """
 endpoint                        method target    dana eli alice bob carol frank sam ada rita anon
+practice:settings             GET    own        404 404  403  403  404   404  403 200  403  302
+practice:settings             GET    other      404 404  404  404  403   404  404 404  404  302
+practice:settings             POST   own        404 404  403  403  404   404  403 302  403  302
+practice:settings             POST   other      404 404  404  404  403   404  404 404  404  302
 practice:crisis_resources     GET    own        404 404  403  403  404   404  403 200  403  302
 practice:crisis_resources     GET    other      404 404  404  404  403   404  404 404  404  302
 practice:crisis_resources     POST   own        404 404  403  403  404   404  403 302  403  302
@@ -36,6 +40,16 @@ def _resource(c: Ctx) -> CrisisResource:
     return CrisisResource.objects.create(practice_id=c.practice_id, name="Night Line", phone="0800 000 111")
 
 
+SETTINGS_FORM = {
+    "country": "GB",
+    "time_zone": "Europe/London",
+    "working_days": ["0", "1", "2", "3", "4"],
+    "day_starts": "09:00",
+    "day_ends": "17:00",
+    "escalation_minutes": "30",
+}
+builds("practice:settings", "GET")(lambda c: Req("GET", page("practice:settings", c.practice_id)))
+builds("practice:settings", "POST")(lambda c: Req("POST", page("practice:settings", c.practice_id), form=SETTINGS_FORM))
 builds("practice:crisis_resources", "GET")(lambda c: Req("GET", page("practice:crisis_resources", c.practice_id)))
 builds("practice:crisis_resources", "POST")(
     lambda c: Req("POST", page("practice:crisis_resources", c.practice_id), form=RESOURCE_FORM)

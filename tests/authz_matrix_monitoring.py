@@ -34,6 +34,8 @@ monitoring:alert_acknowledge    POST   own        403 404  302  404  404   403  
 monitoring:alert_acknowledge    POST   other      404 403  404  302  404   404  403 403  404  302
 monitoring:alert_resolve        POST   own        403 404  302  404  404   403  403 403  404  302
 monitoring:alert_resolve        POST   other      404 403  404  302  404   404  403 403  404  302
+monitoring:alert_contact        POST   own        403 404  302  404  404   403  403 403  404  302
+monitoring:alert_contact        POST   other      404 403  404  302  404   404  403 403  404  302
 monitoring:schedule_create      POST   own        403 404  302  404  404   403  403 403  404  302
 monitoring:schedule_create      POST   other      404 403  404  302  404   404  403 403  404  302
 monitoring:schedule_end         POST   own        403 404  302  404  404   403  403 403  404  302
@@ -55,6 +57,8 @@ monitoring:compare              GET    other      404 403  404  200  404   404  
 monitoring:compare              GET    shared     403 404  200  404  404   403  403 403  404  302
 monitoring:support              GET    own        200 404  403  404  404   403  403 403  404  302
 monitoring:support              GET    other      404 200  404  403  404   404  403 403  404  302
+monitoring:support_seen         POST   own        302 404  403  404  404   403  403 403  404  302
+monitoring:support_seen         POST   other      404 302  404  403  404   404  403 403  404  302
 monitoring:postpone             POST   own        302 404  403  404  404   403  403 403  404  302
 monitoring:postpone             POST   other      404 302  404  403  404   404  403 403  404  302
 monitoring:my_results           GET    -          200 200  404  404  404   404  404 404  404  302
@@ -123,6 +127,9 @@ builds("monitoring:alert_acknowledge", "POST")(
 builds("monitoring:alert_resolve", "POST")(
     lambda c: Req("POST", page("monitoring:alert_resolve", _alert(c).pk), form={"note": ""})
 )
+builds("monitoring:alert_contact", "POST")(
+    lambda c: Req("POST", page("monitoring:alert_contact", _alert(c).pk), form={"outcome": "reached", "note": "Safe."})
+)
 builds("monitoring:schedule_create", "POST")(
     lambda c: Req(
         "POST",
@@ -146,6 +153,9 @@ builds("monitoring:export_csv", "GET")(lambda c: Req("GET", page("monitoring:exp
 builds("monitoring:progress", "GET")(_progress)
 builds("monitoring:compare", "GET")(_compare)
 builds("monitoring:support", "GET")(lambda c: Req("GET", page("monitoring:support", _portal_response(c).pk)))
+builds("monitoring:support_seen", "POST")(
+    lambda c: Req("POST", page("monitoring:support_seen", _portal_response(c).pk), form={"then": "home"})
+)
 builds("monitoring:postpone", "POST")(
     lambda c: Req("POST", page("monitoring:postpone", _portal_response(c).pk), form={"days": "3"})
 )

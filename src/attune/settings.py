@@ -171,6 +171,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "attune.core.middleware.RequestContextMiddleware",
+    "attune.workspace.middleware.PendingSupportMiddleware",
 ]
 
 ROOT_URLCONF = "attune.urls"

@@ -122,7 +122,9 @@ def test_critical_answer_alert_and_progress(people: People) -> None:
     expect(dana.get_by_role("heading", name="Thank you for telling us", level=1)).to_be_visible()
     main = dana.get_by_role("main")
     expect(main).to_contain_text("You do not have to carry that alone")
-    expect(main).to_contain_text("Your care team will see your answer and will get in touch with you.")
+    # True words: "today" inside the practice's working hours, otherwise when the team is next at work.
+    expect(main).to_contain_text("Your care team has been told")
+    expect(main).not_to_contain_text("straight away")
     expect(dana.get_by_role("heading", name="Support you can reach now")).to_be_visible()
     for shown, href in PHONES.items():
         expect(main.get_by_role("link", name=shown, exact=True)).to_have_attribute("href", href)
@@ -130,12 +132,12 @@ def test_critical_answer_alert_and_progress(people: People) -> None:
     expect(main).to_contain_text("Text SHOUT to 85258")
     expect(dana.get_by_text("question 10 of 10")).to_have_count(0)
     expect(dana.get_by_role("radio")).to_have_count(0)
-    expect(dana.get_by_role("link", name="Stop here for now")).to_be_visible()
+    expect(dana.get_by_role("button", name="Stop here for now")).to_be_visible()
     expect(dana.get_by_role("link", name="Exit this site quickly")).to_be_visible()
     text = main_text(dana).lower()
     assert not [w for w in ALARMING if w in text], f"the support page should be calm: {text}"
     shot(dana, 5, "support")
-    follow(dana, main, "Continue when you are ready")
+    press(dana, main, "Continue when you are ready")
 
     # 6. Question 10, then check and send.
     answer(dana, 10, ITEM_10)
@@ -181,7 +183,7 @@ def test_critical_answer_alert_and_progress(people: People) -> None:
     resolve.get_by_label("Note").fill(RESOLVE_NOTE)
     press(alice, resolve, "Resolve")
     expect(alice.get_by_role("status")).to_have_text("Resolved.")
-    facts = alice.locator("dl.facts")
+    facts = alice.locator("section.timeline dl.facts")
     expect(facts).to_contain_text(re.compile(r"Resolved\s*Alice Moreno"))
     expect(facts).to_contain_text(RESOLVE_NOTE)
     expect(alice.get_by_role("button", name="Resolve", exact=True)).to_have_count(0)
@@ -204,7 +206,8 @@ def test_critical_answer_alert_and_progress(people: People) -> None:
     expect(results.nth(0)).to_contain_text("48")
     expect(results.nth(0)).to_contain_text("baseline")
     expect(results.nth(1)).to_contain_text("42*")
-    expect(results.nth(1)).not_to_contain_text("reliable")  # 6 points: within the PCL-5's 15
+    # 6 points is within the PCL-5's 15-point reliable change (Marx et al. 2022).
+    expect(results.nth(1)).not_to_contain_text("reliable improvement")
     expect(results.nth(2)).to_contain_text("31")
     expect(results.nth(2)).to_contain_text("reliable improvement")
     expect(alice.get_by_role("main")).to_contain_text("crossed the cut-off of 33, out of the range")
@@ -238,3 +241,36 @@ def test_critical_answer_alert_and_progress(people: People) -> None:
     text = main_text(dana).lower()
     assert not [w for w in BARE_LABELS if w in text], f"Dana's results should be in plain words: {text}"
     shot(dana, 13, "your-results")
+
+
+def test_an_autosaved_answer_shows_support_on_the_next_page(people: People) -> None:
+    """Eli, on a phone, taps "Several days" on item 9 (saved by autosave, no Next) and then taps Home: the support
+    page is there, until Eli says they have seen it."""
+    bob = people.open("desktop")
+    sign_in(bob, "bob")
+    follow(bob, bob.get_by_role("main"), "Eli")
+    follow(bob, bob.get_by_role("main"), "Schedules and progress")
+    schedule(bob, PHQ9, 1)
+
+    eli = people.open("phone")
+    sign_in(eli, "eli")
+    follow(eli, eli.get_by_role("region", name="Questionnaires", exact=True), PORTAL_PHQ9)
+    press(eli, eli, "Start")
+    for number, label in enumerate(PHQ9_ANSWERS, start=1):
+        answer(eli, number, label)
+        press(eli, eli, "Next")
+    answer(eli, 9, ITEM_9)  # saved by autosave: the page stays on question 9
+    expect(eli).to_have_url(re.compile(r"/q/phq9-9/$"))
+
+    with eli.expect_navigation():
+        eli.get_by_role("link", name="Home", exact=True).click()
+    expect(eli).to_have_url(re.compile(r"/portal/questionnaires/[0-9a-f-]{36}/support/$"))
+    expect(eli.get_by_role("heading", name="Thank you for telling us", level=1)).to_be_visible()
+    expect(eli.get_by_role("main")).to_contain_text("Your care team has been told")
+    expect(eli.get_by_role("main")).to_contain_text("Samaritans")
+    check_page_at_both_widths(eli, "monitoring-autosave-support")
+
+    press(eli, eli.get_by_role("main"), "Stop here for now")
+    expect(eli).to_have_url(re.compile(r"/portal/$"))
+    eli.goto("/")
+    expect(eli).to_have_url(re.compile(r"/portal/$"))

@@ -20,6 +20,15 @@ DEFAULT_PASSWORD = "quiet-harbour-lantern-morning"  # noqa: S105 - demo only; `a
 # Demo only: every demo staff account shares this authenticator secret (base32), so one app entry serves all.
 DEFAULT_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - demo only
 
+PRACTICE_HOURS = {
+    "country": "GB",
+    "time_zone": "Europe/London",
+    "working_days": [0, 1, 2, 3, 4],
+    "day_starts": datetime.time(9, 0),
+    "day_ends": datetime.time(17, 0),
+    "escalation_minutes": 30,
+}
+
 STAFF = [
     # name, display name, practice, role, supervisor
     ("alice", "Alice Moreno", "northside", "clinician", "sam"),
@@ -148,7 +157,10 @@ def seed(password: str = DEFAULT_PASSWORD, *, extra: bool = True, totp_secret: s
     cast = Cast()
     today = timezone.localdate()
     for slug, name in (("northside", "Northside"), ("southside", "Southside")):
-        cast.practices[slug], _ = Practice.objects.get_or_create(slug=slug, defaults={"name": name})
+        # Both demo practices are in Great Britain, open Monday to Friday, 09:00 to 17:00 London time.
+        cast.practices[slug], _ = Practice.objects.update_or_create(
+            slug=slug, defaults={"name": name, **PRACTICE_HOURS}
+        )
     for name, display, *_rest in STAFF:
         cast.users[name] = _user(name, display, password)
     for name, _display, practice, role, supervisor in STAFF:
@@ -182,6 +194,9 @@ def seed(password: str = DEFAULT_PASSWORD, *, extra: bool = True, totp_secret: s
 
 
 def _seed_extra(cast: Cast, today: datetime.date) -> None:
+    # Bob is on Dana's care team in the full demo, so that an unacknowledged alert about her reaches him first,
+    # then Sam (the standing test cast keeps bob off her team).
+    _care_team(cast.clients["dana"], cast.users["bob"], primary=False)
     reasons = list(Episode.CloseReason.values)
     for index, (preferred, pronouns, primary, reason) in enumerate(EXTRA_CLIENTS):
         opened = today - datetime.timedelta(days=30 + index * 23)

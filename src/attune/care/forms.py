@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 from typing import Any
 
 from django import forms
@@ -140,3 +141,38 @@ class SafeContactForm(forms.Form):
         initial = {name: said(getattr(row, name)) for name in inputs.SAFE_CONTACT_CHOICES}
         initial.update({name: str(getattr(row, name) or "") for name in inputs.SAFE_CONTACT_TEXT})
         return initial
+
+
+class PracticeSettingsForm(forms.Form):
+    country = forms.RegexField(
+        label="Country",
+        regex=r"^[A-Za-z]{2}$",
+        help_text="Two letters (ISO 3166), for example GB. Crisis resources should be this country's.",
+        error_messages={"invalid": "Enter the country's two-letter code, for example GB."},
+    )
+    time_zone = forms.ChoiceField(label="Time zone")
+    working_days = forms.TypedMultipleChoiceField(
+        label="Working days", choices=inputs.WEEKDAYS, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    day_starts = forms.TimeField(
+        label="Working day starts", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    day_ends = forms.TimeField(label="Working day ends", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    escalation_minutes = forms.IntegerField(
+        label="Escalate an unacknowledged safety alert after (minutes of working time)",
+        min_value=inputs.ESCALATION_MINUTES_MIN,
+        max_value=inputs.ESCALATION_MINUTES_MAX,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = [(z, z) for z in sorted(zoneinfo.available_timezones())]  # type: ignore[attr-defined]
+
+    def clean_country(self) -> str:
+        return str(self.cleaned_data["country"]).upper()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("day_starts") and data.get("day_ends") and data["day_ends"] <= data["day_starts"]:
+            self.add_error("day_ends", "The working day must end after it starts.")
+        return data

@@ -22,3 +22,15 @@ SAFE_CONTACT_TEXT = ("phone", "times_to_avoid")
 SAFE_CONTACT_FIELDS = SAFE_CONTACT_CHOICES + SAFE_CONTACT_TEXT
 PHONE_MAX = 40
 TIMES_TO_AVOID_MAX = 500
+# A practice's working time and escalation (practice:settings).
+WEEKDAYS = (
+    (0, "Monday"),
+    (1, "Tuesday"),
+    (2, "Wednesday"),
+    (3, "Thursday"),
+    (4, "Friday"),
+    (5, "Saturday"),
+    (6, "Sunday"),
+)
+ESCALATION_MINUTES_MIN = 5
+ESCALATION_MINUTES_MAX = 480

@@ -11,6 +11,7 @@ urlpatterns = [
         name="withdraw_invitation",
     ),
     path("<int:practice_id>/clients/new/", practice_views.new_client, name="new_client"),
+    path("<int:practice_id>/settings/", practice_views.practice_settings, name="settings"),
     path("<int:practice_id>/crisis-resources/", practice_views.crisis_resources, name="crisis_resources"),
     path(
         "<int:practice_id>/crisis-resources/<int:resource_id>/",

@@ -14,7 +14,7 @@ from attune.accounts import services as account_services
 from attune.accounts.forms import StaffInviteForm
 from attune.accounts.models import Invitation, Membership
 from attune.care import crisis, queries, services
-from attune.care.forms import CrisisResourceForm, NewClientForm
+from attune.care.forms import CrisisResourceForm, NewClientForm, PracticeSettingsForm
 from attune.core import policy
 
 
@@ -103,3 +103,16 @@ def crisis_resource_remove(request: HttpRequest, practice_id: int, resource_id: 
     crisis.remove(access, resource_id)
     messages.success(request, "Removed.")
     return redirect("practice:crisis_resources", practice_id=access.practice_id)
+
+
+@require_http_methods(["GET", "POST"])
+def practice_settings(request: HttpRequest, practice_id: int) -> HttpResponse:
+    access = policy.practice(request.user, practice_id, Membership.Role.ADMIN)
+    practice = access.practice
+    initial = {name: getattr(practice, name) for name in services.PRACTICE_SETTINGS}
+    form = PracticeSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.update_practice_settings(access, **form.cleaned_data)
+        messages.success(request, "Saved. Escalation and what clients are told follow these hours from now on.")
+        return redirect("practice:settings", practice_id=access.practice_id)
+    return render(request, "care/practice_settings.html", {"practice": practice, "form": form})

@@ -15,7 +15,7 @@ from django.utils import timezone
 from attune.accounts.inputs import PORTAL_KINDS
 from attune.accounts.models import Invitation, Membership, User
 from attune.care import inputs, perms
-from attune.care.models import CareTeamMember, Client, Episode, PartnerLink, SafeContact
+from attune.care.models import CareTeamMember, Client, Episode, PartnerLink, Practice, SafeContact
 from attune.core import events
 from attune.core.models import AuditEvent
 from attune.core.policy import Access, PracticeAccess
@@ -212,3 +212,21 @@ def link_invited_account(event: events.InvitationAccepted) -> bool:
     else:
         PartnerLink.objects.get_or_create(client_id=event.client_id, partner_id=event.user_id, ended__isnull=True)
     return True
+
+
+PRACTICE_SETTINGS = ("country", "time_zone", "working_days", "day_starts", "day_ends", "escalation_minutes")
+
+
+def update_practice_settings(access: PracticeAccess, **values: object) -> Practice:
+    """A practice admin sets the country, time zone, working days and hours and the escalation time: when an
+    unacknowledged safety alert goes to more of the care team, and what clients are told about when the team
+    will see what they said."""
+    with transaction.atomic():
+        practice = Practice.objects.select_for_update().get(pk=access.practice_id)
+        for name in PRACTICE_SETTINGS:
+            if name in values:
+                setattr(practice, name, values[name])
+        practice.working_days = sorted(set(practice.working_days))
+        practice.save(update_fields=list(PRACTICE_SETTINGS))
+        access.record(AuditEvent.Action.UPDATE, "Organization", practice.pk, "practice.settings")
+    return practice

@@ -78,6 +78,11 @@ class ResultPoint(Schema):
     date: datetime.date
     total: float | None
     missing_rule: str
+    critical: str = Field(
+        "",
+        description='"yes" (a critical answer), "no", or "unknown" (the critical item was skipped: not known, '
+        "never no risk); empty when the questionnaire has no critical item",
+    )
 
 
 class ResultOut(Schema):
@@ -170,7 +175,8 @@ def list_results(request: HttpRequest, client_id: str) -> list[dict[str, Any]]:
     for code in codes:
         if code not in library.codes():
             continue
-        built = progress.build(library.load(code), queries.episode_series(client, code), [])
+        series = queries.episode_series(client, code)
+        built = progress.build(library.load(code), series, [], unknown=queries.critical_unknown(series))
         results.append(_result(built))
     return results
 
@@ -180,6 +186,14 @@ def _results_access(request: HttpRequest, client_id: str) -> policy.Access:
     if not access.can(perms.VIEW_OWN_RESULTS):
         access.require(questionnaire_perms.VIEW)  # 403 (audited) for whoever holds neither
     return access
+
+
+def _critical(built: progress.Progress, row: progress.Row) -> str:
+    if not queries.critical_items(built.instrument.code):
+        return ""
+    if row.response.critical_items:
+        return "yes"
+    return "unknown" if row.critical_unknown else "no"
 
 
 def _result(built: progress.Progress) -> dict[str, Any]:
@@ -194,5 +208,8 @@ def _result(built: progress.Progress) -> dict[str, Any]:
         "latest": s.latest.total if s.latest else None,
         "change": change,
         "reliable": s.reliable,
-        "points": [{"date": r.when, "total": r.total, "missing_rule": r.note} for r in built.rows],
+        "points": [
+            {"date": r.when, "total": r.total, "missing_rule": r.note, "critical": _critical(built, r)}
+            for r in built.rows
+        ],
     }

@@ -7,7 +7,7 @@ class MonitoringConfig(AppConfig):
     verbose_name = "Monitoring"
 
     def ready(self) -> None:
-        from attune.core import events
+        from attune.core import events, ticks
         from attune.monitoring import perms, services, views
         from attune.questionnaires import pages
 
@@ -16,5 +16,7 @@ class MonitoringConfig(AppConfig):
         events.subscribe(events.ResponseAnswered, services.on_answered)
         events.subscribe(events.ResponseSubmitted, services.on_submitted)
         events.subscribe(events.SafetyConcern, services.on_safety_concern)
+        # Unacknowledged safety alerts go to more of the care team once the practice's time has passed.
+        ticks.register("monitoring.escalate", services.escalate_due)
         # Schedules, sessions and progress charts on the engine's measures page.
         pages.add_measures_panel(views.measures_panel)

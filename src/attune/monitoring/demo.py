@@ -20,24 +20,30 @@ from attune.questionnaires import perms as questionnaire_perms
 from attune.questionnaires import services as questionnaires
 from attune.questionnaires.models import Response
 
-RESOURCES = {
-    "northside": [
-        ("Samaritans", "116 123", "", "https://www.samaritans.org", "24 hours, every day", "UK and Ireland"),
-        ("Shout", "", "Text SHOUT to 85258", "https://giveusashout.org", "24 hours, every day", "UK"),
-        (
-            "Rape Crisis 24/7 Support Line",
-            "0808 500 2222",
-            "",
-            "https://247sexualabusesupport.org.uk",
-            "24 hours, every day",
-            "England and Wales",
-        ),
-        ("NHS 111, option 2 (mental health)", "111", "", "https://111.nhs.uk", "24 hours, every day", "England"),
-    ],
-    "southside": [
-        ("Samaritans", "116 123", "", "https://www.samaritans.org", "24 hours, every day", "UK and Ireland"),
-    ],
-}
+# Real UK services (checked against each service's own site): both demo practices are in Great Britain.
+UK_RESOURCES = [
+    ("Emergency services", "999", "", "", "24 hours, every day", "UK: if you might act on these thoughts now"),
+    ("Samaritans", "116 123", "", "https://www.samaritans.org", "24 hours, every day, free", "UK and Ireland"),
+    ("Shout", "", "Text SHOUT to 85258", "https://giveusashout.org", "24 hours, every day, free", "UK"),
+    (
+        "National Domestic Abuse Helpline",
+        "0808 2000 247",
+        "",
+        "https://www.nationaldahelpline.org.uk",
+        "24 hours, every day, free",
+        "England",
+    ),
+    (
+        "Rape Crisis 24/7 Support Line",
+        "0808 500 2222",
+        "",
+        "https://247sexualabusesupport.org.uk",
+        "24 hours, every day",
+        "England and Wales",
+    ),
+    ("NHS 111, option 2 (mental health)", "111", "", "https://111.nhs.uk", "24 hours, every day", "England"),
+]
+RESOURCES = {"northside": UK_RESOURCES, "southside": UK_RESOURCES}
 
 # Dana's PCL-5: (days ago, answers to items 1-20; None is "prefer not to answer").
 PCL5: list[tuple[int, Sequence[int | None]]] = [
@@ -51,8 +57,12 @@ def seed(clients: dict[str, Client], users: dict[str, Any]) -> None:
     today = timezone.localdate()
     for slug, rows in RESOURCES.items():
         practice = next((c.practice for c in clients.values() if c.practice.slug == slug), None)
-        if practice is not None and not CrisisResource.objects.filter(practice=practice).exists():
-            for position, (name, phone, text, url, hours, region) in enumerate(rows):
+        if practice is None:
+            continue
+        # Idempotent by name: an older demo database gains the services it lacks, and keeps what admins changed.
+        have = set(CrisisResource.objects.filter(practice=practice).values_list("name", flat=True))
+        for position, (name, phone, text, url, hours, region) in enumerate(rows):
+            if name not in have:
                 CrisisResource.objects.create(
                     practice=practice,
                     name=name,

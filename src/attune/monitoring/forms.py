@@ -43,6 +43,23 @@ class VisibilityForm(forms.Form):
     visible = forms.TypedChoiceField(choices=[("1", "Show"), ("0", "Hide")], coerce=lambda v: v == "1")
 
 
+class ContactForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="What happened", choices=inputs.CONTACT_OUTCOMES.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label="Outcome",
+        max_length=inputs.NOTE_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="How they are and what happens next. Only the care team can read it.",
+    )
+
+
+class SupportSeenForm(forms.Form):
+    then = forms.ChoiceField(choices=[("continue", "Continue"), ("home", "Home")], required=False)
+
+
 class AcknowledgeForm(forms.Form):
     note = forms.CharField(
         label="Note",

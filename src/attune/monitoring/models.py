@@ -62,6 +62,9 @@ class Alert(models.Model):
         CRITICAL = "critical", "Critical answer"
         DETERIORATION = "deterioration", "Reliable deterioration"
         INTAKE_SAFETY = "intake_safety", "Safety answer in the intake"
+        # A critical item the client chose not to answer: not known, never "no risk". A gentle task for the
+        # clinician to check in; nobody is notified urgently and it never escalates.
+        CHECK_IN = "check_in", "Check in"
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"
@@ -94,6 +97,14 @@ class Alert(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     resolve_note = EncryptedTextField()
+    # Escalation of an unacknowledged safety alert: 0 = the primary clinician was told, 1 = the rest of the
+    # care team too, 2 = the supervisors too; `stepped` is when the last step was taken (the escalation clock).
+    escalation_step = models.PositiveSmallIntegerField(default=0)
+    stepped = models.DateTimeField(null=True, blank=True)
+    # A critical answer the client gave in the portal: the support page is shown on their next portal page,
+    # wherever they go, until they say they have seen it (an autosaved answer never showed it).
+    support_pending = models.BooleanField(default=False)
+    client_saw_support_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-raised"]
@@ -119,6 +130,59 @@ class Alert(models.Model):
             return None
         ids = [item["linkId"] for item in library.load(self.instrument).items]
         return ids.index(self.item) + 1 if self.item in ids else None
+
+    @property
+    def is_safety(self) -> bool:
+        """A safety alert: the care team is notified and, unacknowledged, it escalates."""
+        return self.kind in SAFETY_KINDS
+
+
+SAFETY_KINDS = (Alert.Kind.CRITICAL, Alert.Kind.INTAKE_SAFETY)
+
+
+class AlertEvent(models.Model):
+    """One step in an alert's timeline: raised, whom it notified (and the outbox row), escalated, acknowledged,
+    a contact attempt logged by the clinician (with an encrypted outcome note), resolved."""
+
+    class Kind(models.TextChoices):
+        RAISED = "raised", "Raised"
+        NOTIFIED = "notified", "Notified"
+        ESCALATED = "escalated", "Escalated"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+        CONTACT = "contact", "Contact attempt"
+        RESOLVED = "resolved", "Resolved"
+
+    class Outcome(models.TextChoices):
+        CALLED = "called", "Called"
+        LEFT_MESSAGE = "left_message", "Left a message"
+        REACHED = "reached", "Reached"
+        NOT_REACHED = "not_reached", "Could not reach"
+
+    # A sequence, so that events of the same moment keep the order they happened in.
+    id = models.BigAutoField(primary_key=True)
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="events")
+    client = models.ForeignKey("care.Client", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    notification = models.ForeignKey(
+        "notify.Notification", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    step = models.PositiveSmallIntegerField(null=True, blank=True)  # escalation step of a notification
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+    note = EncryptedTextField()
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["alert", "at"], name="alert_event_alert_at_idx")]
+
+    def __str__(self) -> str:
+        return f"alert {self.kind}"
 
 
 class ChangeEvent(models.Model):

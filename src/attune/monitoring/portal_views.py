@@ -8,13 +8,15 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from attune.care import crisis
+from attune.care import crisis, hours
+from attune.care.models import Practice
 from attune.core import policy
 from attune.core.policy import Located
 from attune.measures import library
-from attune.monitoring import forms, perms, progress, queries
+from attune.monitoring import forms, perms, progress, queries, services
 from attune.monitoring.views import error_text, safe_svg
 from attune.questionnaires import perms as questionnaire_perms
 from attune.questionnaires import services as questionnaires
@@ -37,12 +39,29 @@ def support(request: HttpRequest, response_id: str) -> HttpResponse:
     located = _answering(request, response_id)
     if not located.access.is_self:
         raise Http404("No such page")
+    practice = Practice.objects.get(pk=located.access.client.practice_id)
     context = {
         "response": located.row,
-        "resources": crisis.resources_for(located.access.client.practice_id),
-        "continue_url": reverse("questionnaires:portal_resume", args=[located.row.pk]),
+        "resources": crisis.resources_for(practice.pk),
+        # True words about when the team will see the answer: today at work, or when they are next at work.
+        "when_seen": hours.when_seen(practice, timezone.now()),
+        "can_continue": located.row.is_open,
     }
     return render(request, "monitoring/support.html", context)
+
+
+@require_POST
+def support_seen(request: HttpRequest, response_id: str) -> HttpResponse:
+    """The client has seen the support page; they go on with the questionnaire or to their home page."""
+    located = _answering(request, response_id)
+    if not located.access.is_self:
+        raise Http404("No such page")
+    form = forms.SupportSeenForm(request.POST)
+    then = form.cleaned_data["then"] if form.is_valid() else "home"
+    services.saw_support(located)
+    if then == "continue" and located.row.is_open:
+        return redirect(reverse("questionnaires:portal_resume", args=[located.row.pk]))
+    return redirect("workspace:portal")
 
 
 @require_POST

@@ -7,7 +7,7 @@ templates, for the clinician and (in plainer words) for the client.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +28,8 @@ class Row:
     category: str  # against the baseline: "reliable improvement", "reliable deterioration", "no reliable change"
     is_baseline: bool
     session_before: datetime.date | None  # the last recorded session on or before this response
+    # A critical item (PHQ-9 item 9) was skipped: its answer is not known, which is never "no risk".
+    critical_unknown: bool = False
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,9 @@ def _date(response: Any) -> datetime.date:
     return timezone.localdate(response.submitted)
 
 
-def _rows(responses: Sequence[Any], rule: rules.ChangeRule, sessions: list[datetime.date]) -> list[Row]:
+def _rows(
+    responses: Sequence[Any], rule: rules.ChangeRule, sessions: list[datetime.date], unknown: Collection[Any] = ()
+) -> list[Row]:
     baseline = next((r for r in responses if r.total is not None), None)
     rows = []
     for response in responses:
@@ -79,6 +83,7 @@ def _rows(responses: Sequence[Any], rule: rules.ChangeRule, sessions: list[datet
                 category=category or "",
                 is_baseline=response is baseline,
                 session_before=max((d for d in sessions if d <= when), default=None),
+                critical_unknown=response.pk in unknown,
             )
         )
     return rows
@@ -113,10 +118,12 @@ def build(
     *,
     for_client: bool = False,
     ident: str = "chart",
+    unknown: Collection[Any] = (),
 ) -> Progress:
+    """`unknown`: ids of the responses whose critical item was skipped (queries.critical_unknown)."""
     rule = rules.change_rule(instrument.scoring)
     session_list = sorted(sessions)
-    rows = _rows(responses, rule, session_list)
+    rows = _rows(responses, rule, session_list, unknown)
     summary = _summary(rows, rule)
     band = rules.band_around(float(summary.baseline.total), rule) if summary.baseline else None  # type: ignore[arg-type]
     chart = ""

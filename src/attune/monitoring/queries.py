@@ -13,13 +13,15 @@ from typing import Any
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils import timezone
 
+from attune.care.models import SafeContact
 from attune.core import policy
 from attune.core.models import AuditEvent
 from attune.core.policy import Relation
+from attune.measures import library
 from attune.monitoring import perms, rules
-from attune.monitoring.models import Alert, ChangeEvent, MeasureVisibility, Schedule, SessionRecord
+from attune.monitoring.models import Alert, AlertEvent, ChangeEvent, MeasureVisibility, Schedule, SessionRecord
 from attune.questionnaires import perms as questionnaire_perms
-from attune.questionnaires.models import Response
+from attune.questionnaires.models import Answer, Response
 
 
 @dataclass(frozen=True)
@@ -198,3 +200,87 @@ def instruments_used(client: Any) -> list[tuple[str, int, Any]]:
         .order_by("instrument")
     )
     return [(row["instrument"], row["n"], row["last"]) for row in rows]
+
+
+# --- critical items: what was answered, what is not known --------------------------------------------------
+
+
+def critical_items(code: str) -> list[str]:
+    """The items of an instrument whose answer can be critical (PHQ-9 item 9)."""
+    if code not in library.codes():
+        return []
+    return sorted(rules.critical_thresholds(library.load(code).scoring))
+
+
+def skipped_critical(response_id: Any, code: str) -> list[str]:
+    """The critical items the client chose not to answer in this response."""
+    items = critical_items(code)
+    if not items:
+        return []
+    return sorted(
+        Answer.objects.filter(response_id=response_id, link_id__in=items, skipped=True).values_list(
+            "link_id", flat=True
+        )
+    )
+
+
+def critical_unknown(responses: Iterable[Response]) -> set[Any]:
+    """Ids of the responses whose critical item was skipped, so that its answer is not known: never shown as
+    "no risk". One query for any number of responses."""
+    by_code: dict[str, list[Any]] = defaultdict(list)
+    for response in responses:
+        by_code[response.instrument].append(response.pk)
+    wanted = Q(pk__in=[])
+    for code, ids in by_code.items():
+        items = critical_items(code)
+        if items:
+            wanted |= Q(response_id__in=ids, link_id__in=items)
+    if wanted == Q(pk__in=[]):
+        return set()
+    return set(Answer.objects.filter(wanted, skipped=True).values_list("response_id", flat=True))
+
+
+@dataclass(frozen=True)
+class AnswerGiven:
+    question: str
+    answer: str  # the chosen option's text; "" when not known
+
+
+def answer_given(alert: Alert) -> AnswerGiven | None:
+    """The question and the answer the client chose, from the instrument's definition; None for an alert
+    without a questionnaire item (the intake's own page shows its answers)."""
+    if alert.response_id is None or not alert.item or alert.instrument not in library.codes():
+        return None
+    try:
+        item = library.load(alert.instrument).item(alert.item)
+    except KeyError:
+        return None
+    answer = Answer.objects.filter(response_id=alert.response_id, link_id=alert.item).first()
+    chosen = ""
+    if answer is not None and answer.skipped:
+        chosen = "Chose not to answer"
+    elif answer is not None and answer.value is not None:
+        chosen = next((text for value, text, *_ in item.get("options", []) if value == answer.value), "")
+    return AnswerGiven(question=item.get("text", ""), answer=chosen)
+
+
+def timeline(alert: Alert) -> list[AlertEvent]:
+    return list(
+        AlertEvent.objects.filter(alert=alert).select_related("actor", "recipient", "notification").order_by("at", "id")
+    )
+
+
+def safe_contact(client_id: Any) -> SafeContact | None:
+    return SafeContact.objects.filter(client_id=client_id).first()
+
+
+def pending_support(user: Any) -> Any:
+    """The response whose support page the signed-in client has not yet said they saw, or None."""
+    if user is None or not user.is_authenticated:
+        return None
+    return (
+        Alert.objects.filter(client__user_id=user.pk, support_pending=True, response__isnull=False)
+        .order_by("-raised")
+        .values_list("response_id", flat=True)
+        .first()
+    )

@@ -15,16 +15,28 @@ import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from attune.accounts.models import Membership, User
-from attune.care.models import Client
+from attune.care import hours
+from attune.care.models import CareTeamMember, Client, Practice
 from attune.core import audit, events, policy
 from attune.core.models import AuditEvent
 from attune.core.policy import Access, Located
 from attune.measures import library
 from attune.monitoring import inputs, perms, queries, rules
-from attune.monitoring.models import Alert, ChangeEvent, MeasureVisibility, Schedule, SessionRecord
+from attune.monitoring.models import (
+    SAFETY_KINDS,
+    Alert,
+    AlertEvent,
+    ChangeEvent,
+    MeasureVisibility,
+    Schedule,
+    SessionRecord,
+)
+from attune.notify import services as notify
+from attune.questionnaires import perms as questionnaire_perms
 from attune.questionnaires import queries as questionnaire_queries
 from attune.questionnaires import services as questionnaires
 from attune.questionnaires.models import Response
@@ -227,8 +239,33 @@ def acknowledge(located: Located[Alert], note: str) -> Alert:
         alert.acknowledged, alert.acknowledged_by_id = timezone.now(), access.actor_id
         alert.ack_note = note.strip()
         alert.save(update_fields=["status", "acknowledged", "acknowledged_by", "ack_note"])
+        _event(alert, AlertEvent.Kind.ACKNOWLEDGED, at=alert.acknowledged, actor_id=access.actor_id)
         access.record(AuditEvent.Action.UPDATE, ALERT, alert.pk, perms.ALERTS_ACT)
     return alert
+
+
+def log_contact(located: Located[Alert], outcome: str, note: str = "") -> AlertEvent:
+    """A contact attempt the clinician made (called, left a message, reached, could not reach), with an
+    outcome note only the care team reads. Reaching out answers the alert: an open one is acknowledged, so it
+    escalates no further."""
+    access = located.access
+    if outcome not in AlertEvent.Outcome.values:
+        raise ValidationError({"outcome": "Choose what happened."})
+    with transaction.atomic():
+        alert = Alert.objects.select_for_update().get(pk=located.row.pk)
+        if alert.status == Alert.Status.RESOLVED:
+            raise ValidationError("This alert was already resolved.")
+        now = timezone.now()
+        if alert.status == Alert.Status.OPEN:
+            alert.status = Alert.Status.ACKNOWLEDGED
+            alert.acknowledged, alert.acknowledged_by_id = now, access.actor_id
+            alert.save(update_fields=["status", "acknowledged", "acknowledged_by"])
+            _event(alert, AlertEvent.Kind.ACKNOWLEDGED, at=now, actor_id=access.actor_id)
+        event = _event(alert, AlertEvent.Kind.CONTACT, at=now, actor_id=access.actor_id, outcome=outcome)
+        event.note = note.strip()
+        event.save(update_fields=["note"])
+        access.record(AuditEvent.Action.CREATE, "Communication", event.pk, perms.ALERTS_ACT)
+    return event
 
 
 def resolve(located: Located[Alert], note: str = "") -> Alert:
@@ -246,6 +283,9 @@ def resolve(located: Located[Alert], note: str = "") -> Alert:
         alert.save(
             update_fields=["status", "acknowledged", "acknowledged_by", "resolved", "resolved_by", "resolve_note"]
         )
+        if alert.acknowledged == now:
+            _event(alert, AlertEvent.Kind.ACKNOWLEDGED, at=now, actor_id=access.actor_id)
+        _event(alert, AlertEvent.Kind.RESOLVED, at=now, actor_id=access.actor_id)
         access.record(AuditEvent.Action.UPDATE, ALERT, alert.pk, perms.ALERTS_ACT)
     return alert
 
@@ -255,21 +295,42 @@ def resolve(located: Located[Alert], note: str = "") -> Alert:
 
 def on_answered(event: events.ResponseAnswered) -> Alert | None:
     """A critical answer raises one alert per response and item, however often it is saved (autosave, then
-    Next). The engine decided whether it is critical."""
+    Next). The engine decided whether it is critical. A critical item skipped is not known, never "no risk":
+    it asks the clinician to check in."""
+    if event.critical_item and event.skipped:
+        return _check_in(event.client_id, event.response_id, event.instrument, event.link_id)
     if not event.critical:
         return None
-    return _critical_alert(event.client_id, event.response_id, event.instrument, event.link_id)
+    # The client answered in the portal: whatever page they go to next shows them support first.
+    by_client = Response.objects.filter(pk=event.response_id, mode=Response.Mode.PORTAL).exists()
+    return _critical_alert(event.client_id, event.response_id, event.instrument, event.link_id, by_client)
 
 
-def _critical_alert(client_id: uuid.UUID, response_id: uuid.UUID, instrument: str, link_id: str) -> Alert:
+def _critical_alert(
+    client_id: uuid.UUID, response_id: uuid.UUID, instrument: str, link_id: str, by_client: bool = False
+) -> Alert:
     alert, created = Alert.objects.get_or_create(
         response_id=response_id,
         kind=Alert.Kind.CRITICAL,
         item=link_id,
-        defaults={"client_id": client_id, "instrument": instrument},
+        defaults={"client_id": client_id, "instrument": instrument, "support_pending": by_client},
     )
     if created:
         _system(AuditEvent.Action.CREATE, ALERT, alert.pk, client_id, "alert:critical")
+        raise_safety(alert)
+    return alert
+
+
+def _check_in(client_id: uuid.UUID, response_id: uuid.UUID, instrument: str, link_id: str) -> Alert:
+    alert, created = Alert.objects.get_or_create(
+        response_id=response_id,
+        kind=Alert.Kind.CHECK_IN,
+        item=link_id,
+        defaults={"client_id": client_id, "instrument": instrument},
+    )
+    if created:
+        _system(AuditEvent.Action.CREATE, ALERT, alert.pk, client_id, "alert:check_in")
+        _event(alert, AlertEvent.Kind.RAISED, at=alert.raised)
     return alert
 
 
@@ -284,7 +345,119 @@ def on_safety_concern(event: events.SafetyConcern) -> Alert:
             client_id=event.client_id, kind=Alert.Kind.INTAKE_SAFETY, instrument=event.source, item=event.item
         )
         _system(AuditEvent.Action.CREATE, ALERT, alert.pk, event.client_id, "alert:intake_safety")
+        raise_safety(alert)
     return alert
+
+
+# --- telling the care team, and escalating -----------------------------------------------------------------
+
+# Step 0 tells the primary clinician, step 1 the rest of the care team, step 2 the primary clinician's
+# supervisors. A step that reaches nobody (no such people, or their notifications are all off) is followed at
+# once by the next: a safety alert must reach someone.
+LAST_STEP = 2
+
+
+def _event(alert: Alert, kind: str, *, at: datetime.datetime | None = None, **fields: object) -> AlertEvent:
+    return AlertEvent.objects.create(
+        alert=alert, client_id=alert.client_id, kind=kind, at=at or timezone.now(), **fields
+    )
+
+
+def raise_safety(alert: Alert) -> None:
+    """A safety alert was raised: its timeline starts, and the primary clinician is told at once, in the
+    transaction that raised it (a rolled-back answer tells nobody)."""
+    _event(alert, AlertEvent.Kind.RAISED, at=alert.raised)
+    _take_step(alert, 0, timezone.now())
+
+
+def _team(client_id: uuid.UUID) -> tuple[list[int], list[int]]:
+    """(primary clinician, the rest of the care team) as user ids."""
+    rows = list(CareTeamMember.objects.filter(client_id=client_id).values_list("clinician_id", "role"))
+    primary = [pk for pk, role in rows if role == CareTeamMember.Role.PRIMARY]
+    return primary, [pk for pk, role in rows if role != CareTeamMember.Role.PRIMARY]
+
+
+def _recipients(alert: Alert, step: int) -> list[int]:
+    primary, others = _team(alert.client_id)
+    if step == 0:
+        return primary
+    if step == 1:
+        return others
+    # The supervisors of the primary clinician (of the whole team when there is no primary).
+    practice = Client.objects.filter(pk=alert.client_id).values("practice_id")
+    supervised = primary or others
+    return sorted(
+        set(
+            Membership.objects.filter(
+                user_id__in=supervised, practice_id__in=practice, active=True, supervisor__isnull=False
+            ).values_list("supervisor_id", flat=True)
+        )
+    )
+
+
+def _take_step(alert: Alert, step: int, now: datetime.datetime) -> None:
+    alert.escalation_step, alert.stepped = step, now
+    Alert.objects.filter(pk=alert.pk).update(escalation_step=step, stepped=now)
+    if step > 0:
+        _event(alert, AlertEvent.Kind.ESCALATED, at=now, step=step)
+        _system(AuditEvent.Action.UPDATE, ALERT, alert.pk, alert.client_id, f"alert:escalate:{step}")
+    reached = False
+    for user_id in _recipients(alert, step):
+        rows = notify.enqueue(
+            recipient_id=user_id,
+            purpose="alert" if step == 0 else "escalation",
+            target=reverse("monitoring:alert", args=[alert.pk]),
+            dedupe_key=f"alert:{alert.pk}:primary" if step == 0 else f"alert:{alert.pk}:step{step}:{user_id}",
+            urgent=True,
+        )
+        for row in rows:
+            _event(alert, AlertEvent.Kind.NOTIFIED, at=now, step=step, recipient_id=user_id, notification=row)
+        if not rows:
+            # Their notifications are off: the timeline says so, and the next step follows at once.
+            _event(alert, AlertEvent.Kind.NOTIFIED, at=now, step=step, recipient_id=user_id)
+        reached = reached or bool(rows)
+    if not reached and step < LAST_STEP:
+        _take_step(alert, step + 1, now)
+
+
+def escalation_due(alert: Alert, practice: Practice) -> datetime.datetime:
+    """When an unacknowledged alert takes its next step: the practice's escalation time, in working time,
+    after the last step."""
+    return hours.after_working_minutes(practice, alert.stepped or alert.raised, practice.escalation_minutes)
+
+
+def escalate_due(now: datetime.datetime) -> int:
+    """The tick: every open safety alert whose escalation time has passed takes its next step, once."""
+    taken = 0
+    candidates = Alert.objects.filter(
+        kind__in=SAFETY_KINDS, status=Alert.Status.OPEN, escalation_step__lt=LAST_STEP
+    ).select_related("client__practice")
+    for candidate in candidates:
+        if now < escalation_due(candidate, candidate.client.practice):
+            continue
+        with transaction.atomic():
+            alert = Alert.objects.select_for_update().filter(pk=candidate.pk).first()
+            # Another worker (or the clinician) got there first: nothing to do.
+            if alert is None or alert.status != Alert.Status.OPEN or alert.escalation_step != candidate.escalation_step:
+                continue
+            _take_step(alert, alert.escalation_step + 1, now)
+            taken += 1
+    return taken
+
+
+# --- the client's support page ----------------------------------------------------------------------------
+
+
+def saw_support(located: Located[Response]) -> int:
+    """The client says they have seen the support page: it stops coming first on their portal pages."""
+    access = located.access
+    now = timezone.now()
+    with transaction.atomic():
+        pending = list(Alert.objects.select_for_update().filter(client_id=access.client_id, support_pending=True))
+        for alert in pending:
+            Alert.objects.filter(pk=alert.pk).update(support_pending=False, client_saw_support_at=now)
+            access.record(AuditEvent.Action.UPDATE, ALERT, alert.pk, questionnaire_perms.ANSWER)
+    return len(pending)
 
 
 def on_submitted(event: events.ResponseSubmitted) -> None:
@@ -292,6 +465,8 @@ def on_submitted(event: events.ResponseSubmitted) -> None:
     for link_id in event.critical_items:
         # Also covers answers that reached the engine some other way (a FHIR import).
         _critical_alert(event.client_id, event.response_id, event.instrument, link_id)
+    for link_id in queries.skipped_critical(event.response_id, event.instrument):
+        _check_in(event.client_id, event.response_id, event.instrument, link_id)
     # The client has just completed this instrument (perhaps in session): a scheduled copy still waiting,
     # untouched, in the portal is no longer needed.
     issued = Schedule.objects.filter(client_id=event.client_id, instrument=event.instrument).values_list(

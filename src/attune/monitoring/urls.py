@@ -8,6 +8,7 @@ urlpatterns = [
     path("alerts/<uuid:alert_id>/", views.alert_detail, name="alert"),
     path("alerts/<uuid:alert_id>/acknowledge/", views.alert_acknowledge, name="alert_acknowledge"),
     path("alerts/<uuid:alert_id>/resolve/", views.alert_resolve, name="alert_resolve"),
+    path("alerts/<uuid:alert_id>/contact/", views.alert_contact, name="alert_contact"),
     path("clients/<uuid:client_id>/measures/schedules/", views.schedule_create, name="schedule_create"),
     path(
         "clients/<uuid:client_id>/measures/schedules/<uuid:schedule_id>/end/",
@@ -25,6 +26,7 @@ urlpatterns = [
     path("clients/<uuid:client_id>/measures/progress/<slug:code>/", views.progress_page, name="progress"),
     path("clients/<uuid:client_id>/measures/progress/<slug:code>/items/", views.compare, name="compare"),
     path("portal/questionnaires/<uuid:response_id>/support/", portal_views.support, name="support"),
+    path("portal/questionnaires/<uuid:response_id>/support/seen/", portal_views.support_seen, name="support_seen"),
     path("portal/questionnaires/<uuid:response_id>/postpone/", portal_views.postpone, name="postpone"),
     path("portal/results/", portal_views.my_results, name="my_results"),
 ]

@@ -25,7 +25,7 @@ from attune.care.records import record_of
 from attune.core import policy
 from attune.core.policy import Access, Located
 from attune.measures import library
-from attune.monitoring import forms, perms, progress, queries, rules, services
+from attune.monitoring import forms, inputs, perms, progress, queries, rules, services
 from attune.monitoring.models import Alert
 from attune.questionnaires import pages
 from attune.questionnaires import perms as questionnaire_perms
@@ -154,9 +154,11 @@ def alert_detail(request: HttpRequest, alert_id: str) -> HttpResponse:
         "show_notes": can_act,
         "titles": _titles(),
         "ack_form": forms.AcknowledgeForm(),
-        "resources": crisis.resources_for(access.client.practice_id)
-        if alert.kind in {Alert.Kind.CRITICAL, Alert.Kind.INTAKE_SAFETY}
-        else [],
+        "resources": crisis.resources_for(access.client.practice_id) if alert.is_safety else [],
+        "answer": queries.answer_given(alert),
+        "safe_contact": queries.safe_contact(access.client_id),
+        "timeline": queries.timeline(alert),
+        "contact_form": forms.ContactForm(),
     }
     return render(request, "monitoring/alert_detail.html", context)
 
@@ -202,6 +204,24 @@ def alert_resolve(request: HttpRequest, alert_id: str) -> HttpResponse:
         return redirect("monitoring:alert", alert_id=alert_id)
     messages.success(request, "Resolved.")
     return _back(request, alert)
+
+
+@require_POST
+def alert_contact(request: HttpRequest, alert_id: str) -> HttpResponse:
+    located = _alert(request, alert_id, perms.ALERTS_ACT)
+    form = forms.ContactForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, f"Choose what happened; the outcome note can be up to {inputs.NOTE_MAX_LENGTH:,} characters."
+        )
+        return redirect("monitoring:alert", alert_id=alert_id)
+    try:
+        services.log_contact(located, form.cleaned_data["outcome"], form.cleaned_data["note"])
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, "Contact logged.")
+    return redirect("monitoring:alert", alert_id=alert_id)
 
 
 # --- a client's schedules, sessions and what they may see ------------------------------------------------
@@ -285,7 +305,13 @@ def progress_page(request: HttpRequest, client_id: str, code: str) -> HttpRespon
     access = policy.client(request.user, client_id, questionnaire_perms.VIEW)
     instrument = _instrument(code)
     responses = queries.episode_series(record_of(access), code)
-    built = progress.build(instrument, responses, queries.session_dates(record_of(access)), ident=f"chart-{code}")
+    built = progress.build(
+        instrument,
+        responses,
+        queries.session_dates(record_of(access)),
+        ident=f"chart-{code}",
+        unknown=queries.critical_unknown(responses),
+    )
     context = {
         "client": record_of(access),
         "instrument": instrument,
@@ -335,7 +361,8 @@ CSV_COLUMNS = ["date", "instrument", "total", "subscales", "band", "missing_rule
 @require_GET
 def export_csv(request: HttpRequest, client_id: str) -> HttpResponse:
     access = policy.client(request.user, client_id, questionnaire_perms.VIEW)
-    scores = queries.exported_scores(access)
+    scores = list(queries.exported_scores(access))
+    unknown = queries.critical_unknown(scores)
     # The client's name stays out of the file name: files get mailed and synced.
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="scores-{timezone.localdate():%Y%m%d}.csv"'
@@ -350,7 +377,10 @@ def export_csv(request: HttpRequest, client_id: str) -> HttpResponse:
                 json.dumps(r.subscales, sort_keys=True),
                 r.band,
                 r.missing_rule,
-                ";".join(sorted(name for name, on in r.flags.items() if on)),
+                # A skipped critical item is not known, never "no risk": the file says so.
+                ";".join(
+                    sorted([n for n, on in r.flags.items() if on] + (["critical_unknown"] if r.pk in unknown else []))
+                ),
                 r.mode,
             ]
         )
