@@ -12,9 +12,10 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from attune.care import crisis
+from attune.care import crisis, hours
 from attune.care import queries as care_queries
 from attune.care.records import record_of
 from attune.core import policy
@@ -263,6 +264,8 @@ def support(request: HttpRequest, intake_id: str) -> HttpResponse:
     context = {
         "intake": queries.shown_to_client(located),
         "resources": crisis.resources_for(located.access.client.practice_id),
+        # Told at once through the outbox; seen when the team is next at work (the same words as monitoring's).
+        "when_seen": hours.when_seen(record_of(located.access).practice, timezone.now()),
     }
     return render(request, "intake/support.html", context)
 

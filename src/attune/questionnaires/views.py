@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from attune.care import crisis
+from attune.care import crisis, hours
 from attune.care.records import record_of
 from attune.core import policy
 from attune.core.policy import Located
@@ -189,6 +189,7 @@ def portal_done(request: HttpRequest, response_id: str) -> HttpResponse:
     context: dict[str, Any] = {"response": located.row, "instrument": services.instrument_of(located.row)}
     if located.row.critical:
         context["crisis_resources"] = crisis.resources_for(located.access.client.practice_id)
+        context["when_seen"] = hours.when_seen(record_of(located.access).practice, timezone.now())
     return render(request, "questionnaires/done.html", context)
 
 
