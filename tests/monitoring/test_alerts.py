@@ -80,7 +80,9 @@ def test_a_non_critical_answer_goes_on_to_the_next_question(cast: Cast, client_f
     assert "support" not in moved["Location"]
     skipped = post(dana, reverse("questionnaires:portal_item", args=[response.pk, "phq9-9"]), {"answer": "skip"})
     assert "support" not in skipped["Location"]
-    assert not Alert.objects.filter(response=response).exists()
+    # Skipping it is "not known", never "no risk": no alarm, but a gentle check-in for the clinician.
+    assert not Alert.objects.filter(response=response, kind="critical").exists()
+    assert Alert.objects.filter(response=response, kind="check_in").count() == 1
 
 
 def test_the_thank_you_page_repeats_the_resources(cast: Cast, client_for: Any, resources: Any) -> None:

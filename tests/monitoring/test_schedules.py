@@ -210,3 +210,37 @@ def test_the_command_issues_for_every_client(cast: Cast) -> None:
     assert "2 questionnaires" in out.getvalue()
     call_command("schedules", stdout=out)
     assert Response.objects.filter(status="assigned").count() == 2
+
+
+def test_the_tick_issues_what_is_due_and_tells_the_client_neutrally(cast: Cast) -> None:
+    from attune.core import ticks
+    from attune.notify.models import Notification
+
+    dana = cast.client("dana")
+    Schedule.objects.create(client=dana, instrument="phq9", kind="weeks", created_by=cast.alice)
+    assert {"monitoring.issue_due", "monitoring.remind"} <= set(ticks.registered())
+    ticks.run(timezone.now())
+    issued = open_portal(dana)
+    assert [r.instrument for r in issued] == ["phq9"]
+    told = Notification.objects.filter(recipient=cast.dana, purpose="reminder")
+    assert told.exists() and {n.target for n in told} == {"/portal/"}
+    ticks.run(timezone.now())  # again: nothing new is issued, nobody is told twice
+    assert len(open_portal(dana)) == 1
+    assert Notification.objects.filter(recipient=cast.dana, purpose="reminder").count() == told.count()
+
+
+def test_a_questionnaire_left_waiting_gets_one_gentle_reminder(cast: Cast) -> None:
+    from attune.notify.models import Notification
+
+    dana, eli = cast.client("dana"), cast.client("eli")
+    waiting = Response.objects.create(client=dana, instrument="gad7", created_by=cast.alice)
+    fresh = Response.objects.create(client=eli, instrument="gad7", created_by=cast.bob)
+    Response.objects.filter(pk=waiting.pk).update(created=timezone.now() - datetime.timedelta(days=4))
+    assert services.remind_waiting(timezone.now()) == 1
+    assert services.remind_waiting(timezone.now()) == 1  # looked at again, but the dedupe key holds it to one
+    reminders = Notification.objects.filter(dedupe_key__startswith="reminder:")
+    assert {n.recipient_id for n in reminders} == {cast.dana.pk}
+    assert not Notification.objects.filter(dedupe_key=f"reminder:{fresh.pk}").exists()
+    # Set aside by the client: no reminder until it comes back.
+    Response.objects.filter(pk=waiting.pk).update(postponed_until=days(2))
+    assert services.remind_waiting(timezone.now()) == 0

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from attune.accounts.models import Membership, User
-from attune.care.models import CareTeamMember, Client, Episode, PartnerLink, Practice
+from attune.care.models import CareTeamMember, Client, Episode, PartnerLink, Practice, SafeContact
 
 DEMO_DOMAIN = "demo.attune.test"
 DEFAULT_PASSWORD = "quiet-harbour-lantern-morning"  # noqa: S105 - demo only; `attune demo` refuses production
@@ -197,6 +197,13 @@ def _seed_extra(cast: Cast, today: datetime.date) -> None:
     # Bob is on Dana's care team in the full demo, so that an unacknowledged alert about her reaches him first,
     # then Sam (the standing test cast keeps bob off her team).
     _care_team(cast.clients["dana"], cast.users["bob"], primary=False)
+    # Dana's safe ways of contact, as she might record them in her settings (invented, general terms).
+    if not SafeContact.objects.filter(client=cast.clients["dana"]).exists():
+        contact = SafeContact(client=cast.clients["dana"], email_ok=True, push_ok=True, phone_ok=True)
+        contact.may_leave_message = False
+        contact.phone = "07700 900123"
+        contact.times_to_avoid = "No calls after 6 pm, please."
+        contact.save()
     reasons = list(Episode.CloseReason.values)
     for index, (preferred, pronouns, primary, reason) in enumerate(EXTRA_CLIENTS):
         opened = today - datetime.timedelta(days=30 + index * 23)

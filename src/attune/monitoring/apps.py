@@ -7,6 +7,8 @@ class MonitoringConfig(AppConfig):
     verbose_name = "Monitoring"
 
     def ready(self) -> None:
+        from django.utils import timezone
+
         from attune.core import events, ticks
         from attune.monitoring import perms, services, views
         from attune.questionnaires import pages
@@ -18,5 +20,9 @@ class MonitoringConfig(AppConfig):
         events.subscribe(events.SafetyConcern, services.on_safety_concern)
         # Unacknowledged safety alerts go to more of the care team once the practice's time has passed.
         ticks.register("monitoring.escalate", services.escalate_due)
+        # Scheduled questionnaires are issued here (no page issues them when viewed), with a neutral message to
+        # the client; a questionnaire left waiting gets one gentle reminder.
+        ticks.register("monitoring.issue_due", lambda now: services.issue_all_due(timezone.localdate(now)))
+        ticks.register("monitoring.remind", services.remind_waiting)
         # Schedules, sessions and progress charts on the engine's measures page.
         pages.add_measures_panel(views.measures_panel)

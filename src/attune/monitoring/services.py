@@ -91,7 +91,7 @@ def create_schedule(
             created_by_id=access.actor_id,
         )
         access.record(AuditEvent.Action.CREATE, SCHEDULE, schedule.pk, perms.CONFIGURE)
-        issue_due(access.client_id)
+        issue_due(access.client_id, portal_user_id=access.client.user_id)
     schedule.refresh_from_db()
     return schedule
 
@@ -125,10 +125,12 @@ def _end(access: Access, schedule: Schedule) -> None:
     access.record(AuditEvent.Action.DELETE, SCHEDULE, schedule.pk, perms.CONFIGURE)
 
 
-def issue_due(client_id: uuid.UUID, today: datetime.date | None = None) -> list[Response]:
+def issue_due(
+    client_id: uuid.UUID, today: datetime.date | None = None, *, portal_user_id: int | None = None
+) -> list[Response]:
     """Put each due scheduled questionnaire in the client's portal, once: nothing is issued while one of the
-    same instrument is still open. Run by the system (the `attune schedules` command, a new schedule), never
-    by a page being viewed."""
+    same instrument is still open. Run by the system (the worker's tick, `attune schedules`, a new schedule),
+    never by a page being viewed. The client's portal account, if they have one, gets a neutral message."""
     states = queries.due_for([client_id], today).get(client_id, [])
     wanted = [s.schedule for s in states if s.due.actionable]
     if not wanted:
@@ -147,14 +149,51 @@ def issue_due(client_id: uuid.UUID, today: datetime.date | None = None) -> list[
             Schedule.objects.filter(pk=schedule.pk).update(issued=response)
             open_now.add(schedule.instrument)
             issued.append(response)
+        _tell_client(portal_user_id, issued, "issued")
     return issued
+
+
+# A questionnaire still waiting, untouched, this long after it was put in the portal gets one gentle reminder.
+REMIND_AFTER = datetime.timedelta(days=3)
+
+
+def _tell_client(user_id: int | None, responses: list[Response], why: str) -> None:
+    """A neutral message to the client's portal account that something is waiting (their channels, quiet hours
+    and label apply); the message says nothing of what, and the link needs sign-in."""
+    if user_id is None:
+        return
+    for response in responses:
+        notify.enqueue(recipient_id=user_id, purpose="reminder", target="/portal/", dedupe_key=f"{why}:{response.pk}")
+
+
+def remind_waiting(now: datetime.datetime) -> int:
+    """For the worker tick: one reminder for each portal questionnaire still waiting, untouched and not set aside,
+    REMIND_AFTER after it was put there. Idempotent (one reminder per questionnaire, by its dedupe key)."""
+    waiting = (
+        Response.objects.filter(
+            mode=Response.Mode.PORTAL,
+            status=Response.Status.ASSIGNED,
+            created__lte=now - REMIND_AFTER,
+            client__user__isnull=False,
+        )
+        .exclude(postponed_until__gt=now.date())
+        .select_related("client")
+        .only("pk", "client_id", "client__user_id")
+    )
+    count = 0
+    for response in waiting.iterator():
+        with transaction.atomic():
+            _tell_client(response.client.user_id, [response], "reminder")
+        count += 1
+    return count
 
 
 def issue_all_due(today: datetime.date | None = None) -> int:
     """For the worker tick: issue what is due for every client with a live schedule."""
     count = 0
-    for client_id in Client.objects.filter(schedules__ended__isnull=True).distinct().values_list("pk", flat=True):
-        count += len(issue_due(client_id, today))
+    live = Client.objects.filter(schedules__ended__isnull=True).distinct().values_list("pk", "user_id")
+    for client_id, user_id in live:
+        count += len(issue_due(client_id, today, portal_user_id=user_id))
     return count
 
 
