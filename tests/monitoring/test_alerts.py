@@ -239,3 +239,15 @@ def test_an_unknown_alert_is_404_and_audited(cast: Cast, client_for: Any) -> Non
     missing = uuid.uuid4()
     assert client_for(cast.alice).get(reverse("monitoring:alert", args=[missing])).status_code == 404
     assert AuditEvent.objects.filter(entity_id=str(missing), outcome=AuditEvent.Outcome.DENIED).exists()
+
+
+def test_the_open_alert_page_gives_every_field_its_own_id(cast: Cast, client_for: Any) -> None:
+    # The acknowledgement note and the contact outcome are both "note": a label must lead to its own field.
+    import re
+
+    response = phq9(cast.dana, cast.client("dana"), 9, item9=1)
+    alert = Alert.objects.get(response=response, kind="critical")
+    body = client_for(cast.alice).get(reverse("monitoring:alert", args=[alert.pk])).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', body)
+    assert "contact_note" in ids and "id_note" in ids
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})

@@ -158,7 +158,7 @@ def alert_detail(request: HttpRequest, alert_id: str) -> HttpResponse:
         "answer": queries.answer_given(alert),
         "safe_contact": queries.safe_contact(access.client_id),
         "timeline": queries.timeline(alert),
-        "contact_form": forms.ContactForm(),
+        "contact_form": forms.ContactForm(auto_id="contact_%s"),  # two note fields on one page: distinct ids
     }
     return render(request, "monitoring/alert_detail.html", context)
 
@@ -209,7 +209,7 @@ def alert_resolve(request: HttpRequest, alert_id: str) -> HttpResponse:
 @require_POST
 def alert_contact(request: HttpRequest, alert_id: str) -> HttpResponse:
     located = _alert(request, alert_id, perms.ALERTS_ACT)
-    form = forms.ContactForm(request.POST)
+    form = forms.ContactForm(request.POST, auto_id="contact_%s")
     if not form.is_valid():
         messages.error(
             request, f"Choose what happened; the outcome note can be up to {inputs.NOTE_MAX_LENGTH:,} characters."
