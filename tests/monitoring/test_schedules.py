@@ -244,3 +244,19 @@ def test_a_questionnaire_left_waiting_gets_one_gentle_reminder(cast: Cast) -> No
     # Set aside by the client: no reminder until it comes back.
     Response.objects.filter(pk=waiting.pk).update(postponed_until=days(2))
     assert services.remind_waiting(timezone.now()) == 0
+
+
+def test_no_reminder_while_a_safety_alert_is_unresolved(cast: Cast) -> None:
+    from attune.monitoring.models import Alert
+    from attune.notify.models import Notification
+
+    dana = cast.client("dana")
+    alert = Alert.objects.create(client=dana, kind="critical", instrument="phq9", item="phq9-9")
+    waiting = Response.objects.create(client=dana, instrument="gad7", created_by=cast.alice)
+    Response.objects.filter(pk=waiting.pk).update(created=timezone.now() - datetime.timedelta(days=4))
+    services.remind_waiting(timezone.now())
+    assert not Notification.objects.filter(dedupe_key=f"reminder:{waiting.pk}").exists()
+    # Once the care team has resolved it, the gentle reminder comes.
+    Alert.objects.filter(pk=alert.pk).update(status="resolved", resolved=timezone.now())
+    services.remind_waiting(timezone.now())
+    assert Notification.objects.filter(dedupe_key=f"reminder:{waiting.pk}").exists()

@@ -159,8 +159,16 @@ REMIND_AFTER = datetime.timedelta(days=3)
 
 def _tell_client(user_id: int | None, responses: list[Response], why: str) -> None:
     """A neutral message to the client's portal account that something is waiting (their channels, quiet hours
-    and label apply); the message says nothing of what, and the link needs sign-in."""
-    if user_id is None:
+    and label apply); the message says nothing of what, and the link needs sign-in. While a safety alert about
+    the client is unresolved, nobody nudges them about questionnaires: the questionnaire waits in the portal, and
+    the gentle reminder comes after the care team has been in touch."""
+    if user_id is None or not responses:
+        return
+    if (
+        Alert.objects.filter(client_id=responses[0].client_id, kind__in=SAFETY_KINDS)
+        .exclude(status=Alert.Status.RESOLVED)
+        .exists()
+    ):
         return
     for response in responses:
         notify.enqueue(recipient_id=user_id, purpose="reminder", target="/portal/", dedupe_key=f"{why}:{response.pk}")
