@@ -18,6 +18,10 @@ $(PY_STAMP): pyproject.toml requirements/dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements/dev.txt
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	@# WeasyPrint (PDFs) loads Pango from the system; Debian ships it as two small packages.
+	$(BIN)/python -c "import weasyprint" 2>/dev/null || { command -v apt-get >/dev/null && apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0; }
+	$(BIN)/python -c "import weasyprint"
 	touch $@
 
 $(NODE_STAMP): package.json package-lock.json
