@@ -164,3 +164,13 @@ def test_session_dates_show_as_markers(cast: Cast, client_for: Any, three_pcl5: 
     assert SessionRecord.objects.filter(client=dana).count() == 7
     page = client_for(cast.alice).get(reverse("monitoring:progress", args=[dana.pk, "pcl5"]))
     assert page.context["progress"].rows[2].session_before is not None
+
+
+def test_a_computed_threshold_is_shown_beside_the_published_one_that_decides(cast: Cast, client_for: Any) -> None:
+    dana = cast.client("dana")
+    phq9(cast.dana, dana, 12, days_ago=21)
+    phq9(cast.dana, dana, 8, days_ago=7)
+    body = client_for(cast.alice).get(reverse("monitoring:progress", args=[dana.pk, "phq9"])).content.decode()
+    assert "4 points lower than the baseline of 12 (" in body and "no reliable change" in body
+    assert "Reliable change: 6 points" in body
+    assert "it would be 3.22 points" in body and "Kocalevent" in body and "for comparison only" in body

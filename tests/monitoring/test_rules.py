@@ -77,6 +77,17 @@ def test_a_published_threshold_wins_and_is_recorded_with_its_source() -> None:
     assert phq9().threshold == 6 and phq9().cutoff == 10
 
 
+def test_a_published_sd_beside_a_published_threshold_is_computed_for_comparison_but_does_not_decide() -> None:
+    rule = phq9()
+    # Kocalevent et al. (2013): SD 3.5 in the general population; Kroenke et al. (2001): alpha 0.89.
+    assert rule.computed == pytest.approx(1.96 * math.sqrt(2) * 3.5 * math.sqrt(1 - 0.89))
+    assert rule.computed == pytest.approx(3.2175, abs=5e-4)
+    assert "Kocalevent" in rule.computed_source
+    # The published 6 points still decide: a fall of 4 is not reliable although it exceeds the computed 3.2.
+    assert rules.category(14, 10, rule) == "no reliable change"
+    assert rules.category(14, 8, rule) == "reliable improvement"
+
+
 def test_without_threshold_or_sd_nothing_is_called_reliable() -> None:
     rule = rules.change_rule(library.load("ders16").scoring)  # reliability but no SD, no published threshold
     assert rule.method == "none" and rule.threshold is None

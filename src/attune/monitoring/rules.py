@@ -49,6 +49,9 @@ class ChangeRule:
     lower_is_better: bool
     cutoff: float | None
     cutoff_source: str = ""
+    # Jacobson & Truax's threshold from a published SD, shown beside a published threshold that still decides.
+    computed: float | None = None
+    computed_source: str = ""
 
 
 def _number(value: Any) -> float | None:
@@ -74,14 +77,28 @@ def change_rule(scoring: Mapping[str, Any]) -> ChangeRule:
     lower_is_better = spec.get("direction", "lower_is_better") != "higher_is_better"
     cutoff, cutoff_source = _cutoff(scoring)
     published = spec.get("reliable_change") or {}
+    sd, r = _number(spec.get("sd")), reliability_of(spec)
+    computed, computed_source = None, ""
+    if sd and r is not None and sd > 0 and 0 <= r < 1:
+        computed = reliable_change_threshold(sd, r)
+        sd_source = spec["sd"].get("source", "") if isinstance(spec.get("sd"), Mapping) else ""
+        computed_source = f"Jacobson & Truax (1991): 1.96 x sqrt(2) x SD {sd:g} x sqrt(1 - {r:g})" + (
+            f"; SD from {sd_source}" if sd_source else ""
+        )
     if _number(published.get("points")) is not None:
         points = _number(published.get("points"))
-        return ChangeRule(points, "published", str(published.get("source", "")), lower_is_better, cutoff, cutoff_source)
-    sd, r = _number(spec.get("sd")), reliability_of(spec)
-    if sd and r is not None and sd > 0 and 0 <= r < 1:
-        source = f"Jacobson & Truax (1991): 1.96 x sqrt(2) x SD {sd:g} x sqrt(1 - {r:g})"
-        threshold = reliable_change_threshold(sd, r)
-        return ChangeRule(threshold, "jacobson-truax", source, lower_is_better, cutoff, cutoff_source)
+        return ChangeRule(
+            points,
+            "published",
+            str(published.get("source", "")),
+            lower_is_better,
+            cutoff,
+            cutoff_source,
+            computed,
+            computed_source,
+        )
+    if computed is not None:
+        return ChangeRule(computed, "jacobson-truax", computed_source, lower_is_better, cutoff, cutoff_source)
     return ChangeRule(None, "none", "", lower_is_better, cutoff, cutoff_source)
 
 
