@@ -15,12 +15,10 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from attune.care import services as care
@@ -33,6 +31,8 @@ from attune.intake import definition as definitions
 from attune.intake import engine, inputs, perms
 from attune.intake.models import Intake, IntakeAnswer, IntakeSection
 from attune.measures import library
+from attune.notify import services as notify
+from attune.notify.models import Notification
 from attune.questionnaires import services as questionnaires
 from attune.questionnaires.models import Response
 
@@ -100,17 +100,6 @@ def _current_episode(client_id: uuid.UUID) -> Episode | None:
     return Episode.objects.filter(client_id=client_id, closed__isnull=True).first()
 
 
-def _notify(email: str) -> None:
-    # Neutral words only (SECURITY.md 14): nothing about therapy, the intake or the practice.
-    context = {"link": settings.ATTUNE_SITE_URL}
-    send_mail(
-        subject="You have something new in Attune",
-        message=render_to_string("intake/email/new.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[email],
-    )
-
-
 def sendable(access: Access) -> bool:
     """One intake per episode of care, and never a second while one is open."""
     episode = _current_episode(access.client_id)
@@ -135,9 +124,15 @@ def send(access: Access) -> Intake:
                 sent_by_id=access.actor_id,
             )
             access.record(AuditEvent.Action.CREATE, ENTITY, intake.pk, perms.SEND)
-            email = client.user.email if client.user is not None else ""
-            if email:
-                transaction.on_commit(lambda: _notify(email))
+            if client.user_id is not None:
+                # Through the outbox, in this transaction: the client's channels, quiet hours and "everything
+                # off" apply, and the message is notify's neutral sentence (nothing about therapy or the intake).
+                notify.enqueue(
+                    recipient_id=client.user_id,
+                    purpose=Notification.Purpose.MESSAGE,
+                    target=reverse("workspace:portal"),
+                    dedupe_key=f"intake:{intake.pk}:sent",
+                )
     except IntegrityError as exc:
         # Two clinicians pressed "send" at once: the first one won.
         raise ValidationError("An intake was already sent in this episode of care.") from exc
