@@ -321,6 +321,14 @@ def record_rehearsal(access: Access, data: RunInput) -> Rehearsal:
             if not 0 <= choice < len(script.choices_at(node)):
                 raise ValidationError({"replies": f"Reply {position + 1} is not one of the replies at that line."})
             steps.append({"node": node, "choice": choice})
+    # The last reply that ends the conversation ends the run; otherwise the client stopped at that line.
+    last_index = int(str(steps[-1]["choice"]))
+    last_node = script.node(at)
+    if last_index >= 0:
+        if script.choices_at(at)[last_index].next == content.END:
+            at = content.END
+    elif last_node is not None and last_node.after == content.END:
+        at = content.END
     with transaction.atomic():
         run = Rehearsal(
             client_id=access.client_id,
