@@ -204,7 +204,7 @@ def passage_delete(request: HttpRequest, passage_id: uuid.UUID) -> HttpResponse:
 def rehearsal_page(request: HttpRequest, slug: str) -> HttpResponse:
     access = _own(request, perms.WRITE_LEARN)
     script = _rehearsal_or_404(slug)
-    form = forms.StartForm(request.POST or None, initial={"distress_before": 30})
+    form = forms.StartForm(request.POST if request.method == "POST" else None, initial={"distress_before": 30})
     if request.method == "POST" and form.is_valid():
         before = form.cleaned_data["distress_before"] if form.cleaned_data["rate_before"] else None
         run = services.start_rehearsal(access, slug, before)
@@ -279,7 +279,9 @@ def run_page(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def phrases(request: HttpRequest) -> HttpResponse:
     access = _own(request, perms.WRITE_LEARN)
-    form = forms.PhraseForm(request.POST or None, initial={"text": request.GET.get("start", "")[:300]})
+    form = forms.PhraseForm(
+        request.POST if request.method == "POST" else None, initial={"text": request.GET.get("start", "")[:300]}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.save_phrase(access, form.cleaned_data["text"])
@@ -344,7 +346,9 @@ def thought_new(request: HttpRequest) -> HttpResponse:
     entries, scripts = _choices(access)
     initial = {"window": request.GET.get("window", ""), "suggested": request.GET.get("suggested") or None}
     initial["script"] = request.GET.get("script", "")
-    form = forms.ThoughtRecordForm(request.POST or None, initial=initial, entries=entries, scripts=scripts)
+    form = forms.ThoughtRecordForm(
+        request.POST if request.method == "POST" else None, initial=initial, entries=entries, scripts=scripts
+    )
     if request.method == "POST" and form.is_valid():
         try:
             record = services.create_thought_record(access, form.thought_input())
@@ -378,7 +382,10 @@ def thought_record(request: HttpRequest, record_id: uuid.UUID) -> HttpResponse:
     entries, scripts = _choices(access)
     editing = request.method == "POST" or request.GET.get("edit")
     form = forms.ThoughtRecordForm(
-        request.POST or None, initial=_record_initial(record), entries=entries, scripts=scripts
+        request.POST if request.method == "POST" else None,
+        initial=_record_initial(record),
+        entries=entries,
+        scripts=scripts,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -431,7 +438,7 @@ def piece_new(request: HttpRequest, kind: str) -> HttpResponse:
         "distress_before": 40,
         "distress_after": 40,
     }
-    form = forms.PieceForm(request.POST or None, initial=initial, scripts=scripts)
+    form = forms.PieceForm(request.POST if request.method == "POST" else None, initial=initial, scripts=scripts)
     if request.method == "POST" and form.is_valid():
         try:
             piece = services.create_piece(access, form.piece_input(kind))
@@ -466,7 +473,7 @@ def piece(request: HttpRequest, piece_id: uuid.UUID) -> HttpResponse:
         "rate_after": row.distress_after is not None,
         "shared": row.shared,
     }
-    form = forms.PieceForm(request.POST or None, initial=initial, scripts=scripts)
+    form = forms.PieceForm(request.POST if request.method == "POST" else None, initial=initial, scripts=scripts)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_piece(access, row, form.piece_input(row.kind))
