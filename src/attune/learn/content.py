@@ -83,11 +83,28 @@ class Module:
     source: str = field(default="", compare=False)
 
 
+_SCENE = re.compile(r"^\((.+?)\)\s*(.*)$", re.DOTALL)
+
+
+def _unquote(text: str) -> str:
+    return text[1:-1] if len(text) > 1 and text[0] == text[-1] == '"' else text
+
+
 @dataclass(frozen=True)
 class Node:
     id: str
     after: str  # where a reply in the client's own words leads
-    line: str
+    line: str  # an optional scene in brackets first, then the words spoken
+
+    @property
+    def scene(self) -> str:
+        match = _SCENE.match(self.line)
+        return match.group(1) if match else ""
+
+    @property
+    def words(self) -> str:
+        match = _SCENE.match(self.line)
+        return _unquote((match.group(2) if match else self.line).strip())
 
 
 @dataclass(frozen=True)
@@ -97,6 +114,15 @@ class Choice:
     reply: str
     protects: str
     asks: str
+
+    @property
+    def spoken(self) -> str:
+        """The words of the reply without quotation marks or an action in brackets ("" for an action alone)."""
+        match = _SCENE.match(self.reply)
+        if match and not match.group(2):
+            return ""
+        text = self.reply if not match else (self.reply if self.reply.startswith('"') else match.group(2))
+        return _unquote(re.sub(r"\s*\(.*?\)\s*$", "", text).strip())
 
 
 @dataclass(frozen=True)

@@ -179,6 +179,7 @@ class Tried:
     protects: str
     asks: str
     own: bool = False
+    spoken: str = ""  # the words alone, for the phrase builder ("" for an action such as carrying on)
 
 
 OWN_PROTECTS = "Your own voice. Words you chose yourself are often the ones that stay with you."
@@ -193,12 +194,13 @@ def tried(run: Rehearsal) -> list[Tried]:
     for step in run.steps:
         node, index = str(step.get("node", "")), int(step.get("choice", -1))
         if index < 0:
-            out.append(Tried(node, next(own, ""), OWN_PROTECTS, OWN_ASKS, own=True))
+            words = next(own, "")
+            out.append(Tried(node, words, OWN_PROTECTS, OWN_ASKS, own=True, spoken=words))
             continue
         choices = script.choices_at(node) if script else []
         if 0 <= index < len(choices):
             c = choices[index]
-            out.append(Tried(node, c.reply, c.protects, c.asks))
+            out.append(Tried(node, c.reply, c.protects, c.asks, spoken=c.spoken))
     return out
 
 
@@ -221,13 +223,13 @@ def choose(access: Access, run: Rehearsal, choice: int | None, own_words: str = 
             words = [*locked.own_list(), own_words]
             locked.own_words = json.dumps(words)
             locked.steps = [*locked.steps, {"node": locked.at, "choice": -1}]
-            result = Tried(locked.at, own_words, OWN_PROTECTS, OWN_ASKS, own=True)
+            result = Tried(locked.at, own_words, OWN_PROTECTS, OWN_ASKS, own=True, spoken=own_words)
         else:
             if not 0 <= choice < len(choices):
                 raise ValidationError({"choice": "Choose one of the replies shown."})
             c = choices[choice]
             locked.steps = [*locked.steps, {"node": locked.at, "choice": choice}]
-            result = Tried(locked.at, c.reply, c.protects, c.asks)
+            result = Tried(locked.at, c.reply, c.protects, c.asks, spoken=c.spoken)
         locked.save(update_fields=["steps", "own_words"])
         access.record(AuditEvent.Action.UPDATE, "Rehearsal", locked.pk, perm)
     run.steps, run.own_words = locked.steps, locked.own_words
