@@ -136,9 +136,7 @@ def test_a_thought_record_linked_to_the_shield_and_shared(people: People) -> Non
     box(dana, "The thought").fill(THOUGHT)
     box(dana, "What supports the thought").fill("He looked disappointed.")
     box(dana, "What doesn't quite fit it").fill("He said it was fine and we watched a film together.")
-    box(dana, "A kinder, more balanced thought").fill(
-        "Saying no kept me safe, and we still had a nice evening."
-    )
+    box(dana, "A kinder, more balanced thought").fill("Saying no kept me safe, and we still had a nice evening.")
     dana.get_by_label("How strong now, 0-100 (feeling 1)").fill("40")
     dana.get_by_text("Link it to your diary or your map").click()
     dana.get_by_label("A script on your map").select_option(label="the Shield")
