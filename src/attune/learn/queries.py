@@ -132,6 +132,8 @@ def progress(access: Access, *, weeks: int = 8, today: datetime.date | None = No
         return index.get(_monday(timezone.localtime(when).date()))
 
     for slug, steps, started in rehearsals(access).values_list("rehearsal", "steps", "started"):
+        if not steps:
+            continue  # started, and left before trying a reply
         result.rehearsals += 1
         result.ways_tried += len(steps or [])
         result.by_rehearsal[slug] = result.by_rehearsal.get(slug, 0) + 1
