@@ -47,6 +47,7 @@ def test_a_consent_rehearsal_with_branches(page: Page) -> None:
         page.get_by_role("button", name="Start the conversation").click()
     expect(page.locator(".them")).to_contain_text("Shall we go to bed early tonight?")
     expect(page.locator(".scene")).to_contain_text("It's late.")
+    expect(page.locator("[data-speak]")).to_have_count(1)  # "Hear it read aloud", where the browser can speak
     check_page(page, "learn-rehearsal-line")
 
     # Three ways of saying it, each with its reflection and no verdict.

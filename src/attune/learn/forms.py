@@ -83,7 +83,7 @@ class PhraseForm(forms.Form):
     text = forms.CharField(
         label="Your phrase",
         max_length=skill_inputs.PHRASE_LIMIT,
-        help_text="Start from one of the phrases above, or write your own. Change any word until it sounds like you.",
+        help_text="Start from one of the starters below, or write your own. Change any word until it sounds like you.",
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Write a few words, or pick a starter above."},
     )
@@ -218,9 +218,11 @@ def suggestion_choices() -> list[tuple[str, list[tuple[str, str]]]]:
 class SuggestForm(forms.Form):
     what = forms.ChoiceField(label="Suggest a module, rehearsal or exercise")
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, exclude: set[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["what"].choices = suggestion_choices()  # type: ignore[attr-defined]
+        taken = exclude or set()
+        choices = [(group, [c for c in items if c[0] not in taken]) for group, items in suggestion_choices()]
+        self.fields["what"].choices = [(group, items) for group, items in choices if items]  # type: ignore[attr-defined]
 
     def parts(self) -> tuple[str, str]:
         kind, _sep, target = self.cleaned_data["what"].partition(":")

@@ -67,7 +67,7 @@ def client_learn(request: HttpRequest, client_id: uuid.UUID) -> HttpResponse:
         "reflections": queries.shown(access, queries.reflections(access)[:50], "Reflection"),
         "rehearsal_titles": queries.rehearsal_titles(),
         "module_titles": queries.module_titles(),
-        "form": forms.SuggestForm(),
+        "form": forms.SuggestForm(exclude={f"{s.kind}:{s.target}" for s in suggestions}),
         "can_suggest": access.can(perms.SUGGEST_LEARN),
     }
     return render(request, "learn/staff_client.html", context)
