@@ -161,6 +161,7 @@ def test_insights_include_distress_before_and_after_these_practices(world: World
     counts = {title: e.uses for title, e in insights.build(alice).effects}
     # The care team's insights count only what is shared: one rehearsal, one thought record, one piece.
     assert counts["Consent rehearsals"] == 1 and counts["Thought records"] == 1 and counts["Narrative writing"] == 1
+    assert insights.build(alice).other_practices == 3 and insights.build(access).other_practices == 6
 
 
 def test_progress_counts_the_weeks_practice(world: World) -> None:

@@ -139,5 +139,8 @@ def test_the_clinician_sees_what_is_shared_and_suggests(world: World, client_for
     suggested = post(browser, reverse("learn:client_learn", args=[world.dana.pk]), {"what": "exercise:externalising"})
     assert suggested.status_code == 302
     assert "Naming the story" in browser.get(reverse("learn:client_learn", args=[world.dana.pk])).content.decode()
+    shared_insights = browser.get(reverse("diary:client_insights", args=[world.dana.pk])).content.decode()
+    assert "plus 3 shared rehearsals, thought records or pieces of writing" in shared_insights
+    assert "Consent rehearsals" in shared_insights and "Thought records" in shared_insights
     catalogue = browser.get(reverse("learn:catalogue_module", args=["threat-responses"])).content.decode()
     assert "Kozlowska" in catalogue and "review by" in catalogue

@@ -51,10 +51,11 @@ class Insights:
     scripts: list[tuple[str, list[int]]]
     new_uses: list[int]
     charts: dict[str, Any]
+    other_practices: int = 0  # rehearsals, thought records and writing rated before and after (skills/journal.py)
 
     @property
     def empty(self) -> bool:
-        return self.entry_count == 0 and self.practice_count == 0
+        return self.entry_count == 0 and self.practice_count == 0 and self.other_practices == 0
 
 
 def build(access: Access, *, weeks: int = DEFAULT_WEEKS, now: datetime.datetime | None = None) -> Insights:
@@ -117,7 +118,8 @@ def build(access: Access, *, weeks: int = DEFAULT_WEEKS, now: datetime.datetime 
     return Insights(
         weeks=starts,
         entry_count=len(entry_rows),
-        practice_count=len(practice_rows) + len(others),
+        practice_count=len(practice_rows),
+        other_practices=len(others),
         effects=effects,
         comparison=comparison,
         comparison_titles=titles,
