@@ -153,6 +153,7 @@ INSTALLED_APPS = [
     "attune.skills",
     "attune.diary",
     "attune.intake",
+    "attune.learn",
     "attune.workspace",
 ]
 
@@ -303,6 +304,10 @@ ATTUNE_INSTRUMENTS_DIR = Path(_env("ATTUNE_INSTRUMENTS_DIR") or VAR_DIR / "instr
 ATTUNE_SKILLS_DIR = _env("ATTUNE_SKILLS_DIR") or None
 if ATTUNE_SKILLS_DIR and not Path(ATTUNE_SKILLS_DIR).is_dir():
     raise ImproperlyConfigured(f"ATTUNE_SKILLS_DIR points to {ATTUNE_SKILLS_DIR}, which is not a folder")
+# A practice's own psychoeducation modules and rehearsals (subfolders modules/ and rehearsals/), added to learn's.
+ATTUNE_LEARN_DIR = _env("ATTUNE_LEARN_DIR") or None
+if ATTUNE_LEARN_DIR and not Path(ATTUNE_LEARN_DIR).is_dir():
+    raise ImproperlyConfigured(f"ATTUNE_LEARN_DIR points to {ATTUNE_LEARN_DIR}, which is not a folder")
 
 # --- Email ------------------------------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("attune.care.urls")),
     path("", include("attune.diary.urls")),
     path("", include("attune.skills.urls")),
+    path("", include("attune.learn.urls")),
     path("", include("attune.questionnaires.urls")),
     path("", include("attune.consent.urls")),
     path("", include("attune.monitoring.urls")),

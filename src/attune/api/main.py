@@ -21,6 +21,7 @@ from attune.care.api import router as care_router
 from attune.care.services import StaleWriteError
 from attune.diary.api import router as diary_router
 from attune.intake.api import router as intake_router
+from attune.learn.api import router as learn_router
 from attune.monitoring.api import router as monitoring_router
 from attune.notify.api import router as notify_router
 from attune.questionnaires.api import router as questionnaires_router
@@ -68,6 +69,7 @@ api.add_router("/", diary_router)
 api.add_router("/", skills_router)
 api.add_router("/", monitoring_router)
 api.add_router("/", intake_router)
+api.add_router("/", learn_router)
 api.add_router("/", notify_router)
 
 

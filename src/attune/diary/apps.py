@@ -8,9 +8,12 @@ class DiaryConfig(AppConfig):
 
     def ready(self) -> None:
         from attune.diary import perms, queries
+        from attune.skills import journal
         from attune.skills import services as skills
 
         del perms  # declared on import
         # The sharing default is the diary's table, but a practice logged in the skills engine (below the diary)
         # follows it too: the engine cannot import the diary, so the diary hands it the reader.
         skills.use_share_default(queries.share_default)
+        # Learning work links to scripts and entries; it cannot import the diary, so the diary hands it readers.
+        journal.use_journal(queries.script_refs, queries.entry_refs)

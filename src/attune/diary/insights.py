@@ -16,7 +16,7 @@ from attune.core import policy
 from attune.core.policy import Access
 from attune.diary import charts, perms, queries, stats
 from attune.diary.models import TriggerKind
-from attune.skills import library
+from attune.skills import journal, library
 from attune.skills.models import SkillPractice
 
 WINDOWS = (4, 12, 26, 52)
@@ -51,10 +51,11 @@ class Insights:
     scripts: list[tuple[str, list[int]]]
     new_uses: list[int]
     charts: dict[str, Any]
+    other_practices: int = 0  # rehearsals, thought records and writing rated before and after (skills/journal.py)
 
     @property
     def empty(self) -> bool:
-        return self.entry_count == 0 and self.practice_count == 0
+        return self.entry_count == 0 and self.practice_count == 0 and self.other_practices == 0
 
 
 def build(access: Access, *, weeks: int = DEFAULT_WEEKS, now: datetime.datetime | None = None) -> Insights:
@@ -85,7 +86,20 @@ def build(access: Access, *, weeks: int = DEFAULT_WEEKS, now: datetime.datetime 
     uses += [
         (skill, before, after) for skill, before, after in practice_rows if before is not None and after is not None
     ]
-    effects = [(library.title_of(e.skill), e) for e in stats.skill_effects(uses)]
+    # Practices recorded by other capabilities (rehearsals, thought records, narrative pieces) through the journal
+    # hook, as this caller may see them.
+    others = journal.practice_uses(access, since)
+    uses += [(u.key, u.before, u.after) for u in others]
+    titles_of = {u.key: u.title for u in others}
+    shorts_of = {u.key: u.short for u in others}
+
+    def title(key: str) -> str:
+        return titles_of.get(key) or library.title_of(key)
+
+    def short_title(key: str) -> str:
+        return shorts_of.get(key) or library.short_of(key)
+
+    effects = [(title(e.skill), e) for e in stats.skill_effects(uses)]
     comparison = stats.compare([e for _t, e in effects])
 
     kinds = dict(TriggerKind.choices)
@@ -100,11 +114,12 @@ def build(access: Access, *, weeks: int = DEFAULT_WEEKS, now: datetime.datetime 
     titles = ("", "")
     if comparison is not None:
         runner = comparison.runner_up
-        titles = (library.title_of(comparison.best.skill), library.title_of(runner.skill) if runner else "")
+        titles = (title(comparison.best.skill), title(runner.skill) if runner else "")
     return Insights(
         weeks=starts,
         entry_count=len(entry_rows),
         practice_count=len(practice_rows),
+        other_practices=len(others),
         effects=effects,
         comparison=comparison,
         comparison_titles=titles,
@@ -113,7 +128,7 @@ def build(access: Access, *, weeks: int = DEFAULT_WEEKS, now: datetime.datetime 
         scripts=script_rows,
         new_uses=new_uses,
         charts={
-            "effects": charts.forest([(short(library.short_of(e.skill)), e) for _title, e in effects]),
+            "effects": charts.forest([(short(short_title(e.skill)), e) for _title, e in effects]),
             "triggers": charts.grid([(SHORT_KIND[k], by_kind[k]) for k in TriggerKind.values if k in by_kind], starts),
             "times": charts.horizontal_bars([(label.split(" (")[0], count) for _c, label, count in times]),
             "scripts": charts.grid([(short(name), counts) for name, counts in script_rows], starts),

@@ -28,6 +28,7 @@ from attune.diary.models import (
     RelationshipScript,
     ResponsePractice,
 )
+from attune.skills import journal
 
 WEEK_DAYS = 7
 
@@ -211,3 +212,23 @@ def practice_log(access: Access, response: NewResponse) -> list[LogItem]:
         for e in entries(access).filter(new_response=response)
     ]
     return sorted(items, key=lambda item: item.occurred_at, reverse=True)
+
+
+def script_refs(access: Access) -> list[journal.Ref]:
+    """The scripts other capabilities may link to (skills/journal.py): those on the map or set aside, and the
+    client's own drafts for the client, as this caller sees them."""
+    rows = scripts(access).select_related(None).only("id", "client_id", "name", "status")
+    return [journal.Ref(s.pk, s.name) for s in rows]
+
+
+def entry_refs(access: Access, limit: int, ids: list[uuid.UUID] | None) -> list[journal.Ref]:
+    """The latest entries this caller may see (or those of `ids`), labelled by date and kind of trigger (never
+    their words)."""
+    rows = entries(access).select_related(None).only("id", "client_id", "occurred_at", "trigger_kind")
+    if ids is not None:
+        rows = rows.filter(pk__in=ids)
+    rows = rows[:limit]
+    return [
+        journal.Ref(e.pk, f"{timezone.localtime(e.occurred_at):%a %-d %b, %H:%M} · {e.get_trigger_kind_display()}")
+        for e in rows
+    ]

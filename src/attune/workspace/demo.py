@@ -11,6 +11,7 @@ from django.db import transaction
 from attune.care import demo as care_demo
 from attune.diary import demo as diary_demo
 from attune.intake import demo as intake_demo
+from attune.learn import demo as learn_demo
 from attune.monitoring import demo as monitoring_demo
 
 DEFAULT_PASSWORD = care_demo.DEFAULT_PASSWORD
@@ -26,4 +27,5 @@ def seed(password: str = DEFAULT_PASSWORD, *, totp_secret: str = DEFAULT_TOTP_SE
     diary_demo.seed(cast.clients, cast.users)
     monitoring_demo.seed(cast.clients, cast.users)
     intake_demo.seed(cast.clients, cast.users)
+    learn_demo.seed(cast.clients, cast.users)
     return cast

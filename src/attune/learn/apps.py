@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class LearnConfig(AppConfig):
+    name = "attune.learn"
+    label = "learn"
+    verbose_name = "Consent rehearsals, psychoeducation, thought records and narrative work"
+
+    def ready(self) -> None:
+        from attune.learn import content, insights, perms
+        from attune.skills import journal
+
+        del perms  # declared on import
+        content.content()  # a broken content file stops start-up with a message naming it
+        # The diary's insights include distress before and after these practices: the diary cannot import this
+        # app, so it reads them through the skills engine's journal hook.
+        journal.add_practice_source(insights.practice_uses)
