@@ -166,7 +166,7 @@ class State:
     latest: AgreementVersion
     in_force: AgreementVersion | None
     consents: dict[int, Consent]  # the latest version's consents, by person
-    withdrawn_by: set[int]  # people who withdrew from the latest version
+    withdrawn_by: set[int]  # people who withdrew since the latest version was drafted
     link_ended: bool
 
     @property
@@ -192,7 +192,14 @@ def state_of(agreement: Agreement, versions: list[AgreementVersion], people: set
                 break
     latest = versions[-1]
     consents = {c.person_id: c for c in latest.consents.all()}
-    withdrawn = {p for p, c in consents.items() if c.withdrawn is not None}
+    # Who withdrew since the newest version was drafted (from it, or from an older one still in force then):
+    # the agreement reads "withdrawn" until someone drafts a new version to agree again.
+    withdrawn = {
+        c.person_id
+        for v in versions
+        for c in v.consents.all()
+        if c.withdrawn is not None and (v is latest or c.withdrawn >= latest.created)
+    }
     return State(latest, in_force, consents, withdrawn, link_ended)
 
 
