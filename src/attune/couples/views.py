@@ -121,7 +121,7 @@ def client_couples(request: HttpRequest, client_id: uuid.UUID) -> HttpResponse:
     perm = perms.INVITE if request.method == "POST" else perms.VIEW_NOTES
     access = policy.client(user_of(request), client_id, perm)
     access.require(perms.VIEW_NOTES)
-    form = InviteForm(request.POST or None)
+    form = InviteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.invite_partner(access, form.cleaned_data["email"])
@@ -184,7 +184,7 @@ def space(request: HttpRequest, link_id: int) -> HttpResponse:
 def agreement_new(request: HttpRequest, link_id: int) -> HttpResponse:
     located = _link(request, link_id, perms.DRAFT)
     access, link = located.access, located.row
-    form = AgreementForm(request.POST or None)
+    form = AgreementForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             agreement = services.draft(access, link, **form.cleaned_data)
@@ -294,7 +294,7 @@ def note_show(request: HttpRequest, note_id: uuid.UUID) -> HttpResponse:
 def check_in(request: HttpRequest, link_id: int) -> HttpResponse:
     located = _link(request, link_id, perms.TAKE_PART)
     access, link = located.access, located.row
-    form = CheckInForm(request.POST or None)
+    form = CheckInForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.check_in(access, link, services.answers_by_question(form.cleaned_data))
@@ -338,7 +338,7 @@ def rhythm(request: HttpRequest, link_id: int) -> HttpResponse:
 def rehearsal(request: HttpRequest, link_id: int) -> HttpResponse:
     located = _link(request, link_id, perms.TAKE_PART)
     access, link = located.access, located.row
-    form = RehearsalForm(request.POST or None)
+    form = RehearsalForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.log_rehearsal(access, link, **form.cleaned_data)
@@ -387,7 +387,7 @@ def couple_note(request: HttpRequest, link_id: int) -> HttpResponse:
 def end(request: HttpRequest, link_id: int) -> HttpResponse:
     located = _link(request, link_id, perms.END_LINK)
     access, link = located.access, located.row
-    form = EndForm(request.POST or None)
+    form = EndForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.end_link(access, link, with_client=form.cleaned_data["with_client"])
