@@ -25,9 +25,7 @@ def agreement_as(user: User, agreement: Agreement, perm: policy.Perm) -> policy.
 def draft(user: User, link: PartnerLink, *, kind: str = "pacing", text: str | None = None) -> Agreement:
     located = link_as(user, link, perms.DRAFT)
     words = text if text is not None else canary("agreementversion", "text")
-    return services.draft(
-        located.access, located.row, kind=kind, title=canary("agreementversion", "title"), text=words
-    )
+    return services.draft(located.access, located.row, kind=kind, title=canary("agreementversion", "title"), text=words)
 
 
 def consent(user: User, agreement: Agreement) -> Any:

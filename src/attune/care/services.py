@@ -265,7 +265,7 @@ def end_partner_link(access: Access, link: PartnerLink, perm: Perm) -> PartnerLi
             notify.enqueue(
                 recipient_id=person,
                 purpose="message",
-                target="/portal/",
+                target="/",
                 dedupe_key=f"partner-link:{locked.pk}:ended:{person}",
             )
     return locked

@@ -367,10 +367,12 @@ def create_agreement_note(request: HttpRequest, agreement_id: str, payload: Note
 
 
 @router.get("/couples/{link_id}/check-ins", response=list[AnswerOut], operation_id="list_check_in_answers")
-def list_check_in_answers(request: HttpRequest, link_id: str) -> list[dict[str, Any]]:
-    """Your own answers, and the answers the others chose to show you. Nothing else: no count, no date."""
+def list_check_in_answers(request: HttpRequest, link_id: str, page: int = 1) -> list[dict[str, Any]]:
+    """Your own answers, and the answers the others chose to show you, newest first, 60 a page (`page` from 1).
+    Nothing else: no count, no date."""
     located = _link(request, link_id, perms.VIEW)
-    rows = list(queries.answers(located.access, located.row)[: inputs.PAGE_SIZE * 3])
+    size, page = inputs.PAGE_SIZE * 3, max(1, min(page, 10_000))
+    rows = list(queries.answers(located.access, located.row)[(page - 1) * size : page * size])
     located.access.shown("CheckInAnswer", [a.pk for a in rows], perms.VIEW)
     return [_answer_out(a, located.access.actor_id) for a in rows]
 

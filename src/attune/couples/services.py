@@ -273,7 +273,11 @@ def consent(access: Access, agreement: Agreement, version_id: uuid.UUID | None) 
         if latest is None or latest.pk != version_id:
             raise ValidationError("These words have changed since you opened the page. Please read the newest version.")
         existing = {c.person_id: c for c in latest.consents.all()}
-        if any(c.withdrawn is not None for c in existing.values()):
+        # A withdrawal from this version, or from the agreement since this version was drafted, closes it.
+        closed = Consent.objects.filter(
+            client_id=access.client_id, version__agreement=agreement, withdrawn__gte=latest.created
+        )
+        if closed.exists():
             raise ValidationError(
                 "Someone withdrew from this version, so it cannot come into force. To agree again, make a new "
                 "version: it can keep the same words."
