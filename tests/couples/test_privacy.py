@@ -16,6 +16,7 @@ from attune.care.models import PartnerLink
 from attune.core.models import SharingGrant
 from attune.couples import perms, services
 from attune.couples.models import CheckInAnswer
+from attune.notify.models import Notification
 from tests.cast import CANARIES, Cast, canary
 from tests.couples import support
 
@@ -153,6 +154,12 @@ def test_ending_the_link_removes_all_access_at_once(
     assert frank_api.get(f"/api/v1/couples/agreements/{agreement.pk}").status_code == 404
     assert frank_api.get("/api/v1/couples").json() == []
     assert SharingGrant.objects.filter(grantee_user=cast.frank, revoked__isnull=True).count() == 0
+    # Whoever did not end it is told neutrally (a link home, no words); the one who ended it is not.
+    told = set(
+        Notification.objects.filter(dedupe_key__startswith="partner-link:").values_list("recipient_id", "target")
+    )
+    expected = {cast.dana.pk, cast.frank.pk} - {getattr(cast, who).pk}
+    assert told == {(person, "/") for person in expected}
     # For dana and alice the history stays, and nothing is in force.
     page = client_for(cast.dana).get(reverse("couples:agreement", args=[agreement.pk])).content.decode()
     assert "the link has ended" in page
