@@ -20,6 +20,7 @@ def open_space(page: Page, name: str) -> None:
     sign_in(page, name)
     page.goto("/couples/")
     expect(page.get_by_role("heading", name="Couples work", level=1)).to_be_visible()
+    check_page(page, f"couples-home-{name}")
     with page.expect_navigation():
         page.get_by_role("link", name="Open your shared space").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Your shared space with")
@@ -93,8 +94,18 @@ def test_draft_agree_withdraw_and_check_in_on_phones(people: People) -> None:
     expect(frank.locator("#history")).to_contain_text("withdrew from version 1")
     check_page(frank, "couples-agreement-frank-withdrawn")
 
-    # Frank checks in, privately, and shows one answer to Dana.
+    # Ending the link is as easy as starting it, and says plainly what follows (not pressed here: the demo's
+    # link is shared with the other browser tests; ending is tested in tests/couples/test_privacy.py).
     frank.go_back()
+    with frank.expect_navigation():
+        frank.get_by_role("link", name="End the link").click()
+    expect(frank.get_by_role("button", name="End the link now")).to_be_visible()
+    expect(frank.get_by_label("The client is with me and asks to end this link")).to_have_count(0)
+    check_page(frank, "couples-end-confirm-frank")
+    with frank.expect_navigation():
+        frank.get_by_role("link", name="Keep the link").click()
+
+    # Frank checks in, privately, and shows one answer to Dana.
     with frank.expect_navigation():
         frank.get_by_role("link", name="Check in", exact=True).click()
     frank.get_by_role("group").first.get_by_label("Mostly").check()

@@ -60,3 +60,10 @@ def test_an_empty_check_in_is_refused_kindly(cast: Cast, link: PartnerLink, clie
 def test_the_clinicians_pages_are_staff_pages(cast: Cast, link: PartnerLink, client_for: Any) -> None:
     body = client_for(cast.alice).get(reverse("couples:space", args=[link.pk])).content.decode()
     assert 'id="quick-exit"' not in body and "Couple-level notes" in body
+
+
+def test_the_end_page_speaks_to_whoever_reads_it(cast: Cast, link: PartnerLink, client_for: Any) -> None:
+    frank = client_for(cast.frank).get(reverse("couples:end", args=[link.pk])).content.decode()
+    dana = client_for(cast.dana).get(reverse("couples:end", args=[link.pk])).content.decode()
+    assert "You no longer see anything here" in frank
+    assert "Frank no longer sees anything here" in dana
