@@ -154,6 +154,7 @@ INSTALLED_APPS = [
     "attune.diary",
     "attune.intake",
     "attune.learn",
+    "attune.couples",
     "attune.workspace",
 ]
 

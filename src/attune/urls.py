@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("attune.monitoring.urls")),
     path("", include("attune.intake.urls")),
     path("", include("attune.notify.urls")),
+    path("", include("attune.couples.urls")),
     path("api/v1/", api.urls),
 ]

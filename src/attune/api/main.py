@@ -19,6 +19,7 @@ from attune.accounts import services as account_services
 from attune.accounts.api import router as accounts_router
 from attune.care.api import router as care_router
 from attune.care.services import StaleWriteError
+from attune.couples.api import router as couples_router
 from attune.diary.api import router as diary_router
 from attune.intake.api import router as intake_router
 from attune.learn.api import router as learn_router
@@ -71,6 +72,7 @@ api.add_router("/", monitoring_router)
 api.add_router("/", intake_router)
 api.add_router("/", learn_router)
 api.add_router("/", notify_router)
+api.add_router("/", couples_router)
 
 
 def _error(request: HttpRequest, status: int, message: str, **extra: Any) -> HttpResponse:

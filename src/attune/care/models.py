@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 
 from attune.core.fields import EncryptedTextField
+from attune.core.policy import Access, Relation
 
 
 def _weekdays() -> list[int]:
@@ -134,13 +135,29 @@ class Episode(models.Model):
         return self.closed is None
 
 
+class PartnerLinkQuerySet(models.QuerySet["PartnerLink"]):
+    def for_access(self, access: Access) -> models.QuerySet[PartnerLink]:
+        """The client and their care team see every link of the client, ended ones too (their history); a partner
+        sees only their own link, and only while it is in force."""
+        rows = self.filter(client_id=access.client_id)
+        if access.relation == Relation.PARTNER:
+            return rows.filter(partner_id=access.user.pk, ended__isnull=True)
+        return rows
+
+
 class PartnerLink(models.Model):
-    """A partner account linked to a client for couples work. A partner sees only what the client shares."""
+    """A partner account linked to a client for couples work. A partner sees only what the client shares.
+
+    It exists once both have said yes: the client invited (or confirmed their clinician's invitation) and the
+    partner accepted it. Either of them, or the clinician with the client, ends it at once (`ended`); the row
+    stays, so the couple's history stays with the client's record."""
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="partner_links")
     partner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="partner_links")
     created = models.DateTimeField(default=timezone.now)
     ended = models.DateTimeField(null=True, blank=True)
+
+    objects = PartnerLinkQuerySet.as_manager()
 
     class Meta:
         constraints = [

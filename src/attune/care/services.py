@@ -17,8 +17,9 @@ from attune.accounts.models import Invitation, Membership, User
 from attune.care import inputs, perms
 from attune.care.models import CareTeamMember, Client, Episode, PartnerLink, Practice, SafeContact
 from attune.core import events
-from attune.core.models import AuditEvent
-from attune.core.policy import Access, PracticeAccess
+from attune.core.models import AuditEvent, SharingGrant
+from attune.core.policy import Access, Perm, PracticeAccess
+from attune.notify import services as notify
 
 
 class StaleWriteError(Exception):
@@ -230,3 +231,41 @@ def update_practice_settings(access: PracticeAccess, **values: object) -> Practi
         practice.save(update_fields=list(PRACTICE_SETTINGS))
         access.record(AuditEvent.Action.UPDATE, "Organization", practice.pk, "practice.settings")
     return practice
+
+
+def end_partner_link(access: Access, link: PartnerLink, perm: Perm) -> PartnerLink:
+    """End a couples link at once: the client, the partner, or the clinician with the client (the caller holds
+    `perm`, the couples capability's permission to end a link). From the next request the partner has no
+    relationship with the client: nothing of the couple's space, nothing shared. The partner's sharing grants
+    are revoked too, so that a later link never brings them back. The row and its history stay. The other person
+    gets notify's neutral sentence; nobody is told why, because nobody is asked why."""
+    access.require(perm)
+    if link.client_id != access.client_id:
+        raise access.deny_row("PartnerLink", link.pk, perm)
+    with transaction.atomic():
+        locked = PartnerLink.objects.select_for_update().filter(client_id=access.client_id, pk=link.pk).first()
+        if locked is None:
+            raise access.deny_row("PartnerLink", link.pk, perm)
+        if locked.ended is not None:
+            return locked
+        now = timezone.now()
+        locked.ended = now
+        locked.save(update_fields=["ended"])
+        grants = SharingGrant.objects.filter(
+            client_id=access.client_id, grantee_user_id=locked.partner_id, revoked__isnull=True
+        )
+        grant_ids = list(grants.values_list("pk", flat=True))
+        grants.update(revoked=now)
+        access.record(AuditEvent.Action.UPDATE, "PartnerLink", locked.pk, perm)
+        for grant_id in grant_ids:
+            access.record(AuditEvent.Action.UPDATE, "Consent", grant_id, perm)
+        client_user = Client.objects.filter(pk=access.client_id).values_list("user_id", flat=True).first()
+        others = {p for p in (client_user, locked.partner_id) if p is not None and p != access.actor_id}
+        for person in sorted(others):
+            notify.enqueue(
+                recipient_id=person,
+                purpose="message",
+                target="/",
+                dedupe_key=f"partner-link:{locked.pk}:ended:{person}",
+            )
+    return locked

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from attune.care import demo as care_demo
+from attune.couples import demo as couples_demo
 from attune.diary import demo as diary_demo
 from attune.intake import demo as intake_demo
 from attune.learn import demo as learn_demo
@@ -28,4 +29,5 @@ def seed(password: str = DEFAULT_PASSWORD, *, totp_secret: str = DEFAULT_TOTP_SE
     monitoring_demo.seed(cast.clients, cast.users)
     intake_demo.seed(cast.clients, cast.users)
     learn_demo.seed(cast.clients, cast.users)
+    couples_demo.seed(cast.clients, cast.users)
     return cast
