@@ -187,3 +187,20 @@ def test_no_canary_reaches_the_database_unencrypted(cast: Cast, link: PartnerLin
             cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
             text = " ".join(str(value) for row in cursor.fetchall() for value in row)
             assert not [c for c in planted if c in text], table
+
+
+def test_the_clients_own_phrases_are_to_hand_on_her_check_in_and_nowhere_for_the_others(
+    cast: Cast, link: PartnerLink, client_for: Any
+) -> None:
+    from attune.core import policy
+    from attune.skills import perms as skills_perms
+    from attune.skills import services as skills
+
+    words = canary("GroundingPhrase", "text")
+    skills.add_phrase(policy.own(cast.dana, skills_perms.WRITE_DIARY), f"I'd like to slow down {words}")
+    page = reverse("couples:check_in", args=[link.pk])
+    mine = client_for(cast.dana).get(page).content.decode()
+    assert words in mine and "Only you can see these" in mine
+    for other in (cast.frank, cast.alice):
+        body = client_for(other).get(page).content.decode()
+        assert words not in body and "Your own phrases" not in body

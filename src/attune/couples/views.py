@@ -36,6 +36,8 @@ from attune.couples.forms import (
 )
 from attune.couples.models import Agreement, AgreementNote, CheckInAnswer, PartnerInvite
 from attune.skills import library
+from attune.skills import perms as skills_perms
+from attune.skills import queries as skills_queries
 
 SKILLS_FOR_PARTNERS = ("consent-check-in", "pause-and-reflect", "paced-breathing", "grounding-54321", "body-scan")
 SUMMARY_OF_CONSENT = (
@@ -303,8 +305,22 @@ def check_in(request: HttpRequest, link_id: int) -> HttpResponse:
         else:
             messages.success(request, "Thank you. Your answers are saved, private unless you chose to show them.")
             return redirect("couples:check_in", link_id=link.pk)
-    context = {"form": form, "couple": queries.couple(access, link), "rounds": queries.my_rounds(access, link)}
+    context = {
+        "form": form,
+        "couple": queries.couple(access, link),
+        "rounds": queries.my_rounds(access, link),
+        "phrases": _own_phrases(request, access),
+    }
     return render(request, "couples/check_in.html", context)
+
+
+def _own_phrases(request: HttpRequest, access: Access) -> list[Any]:
+    """The client's own saved phrases (from the phrase builder or the grounding skill), to have to hand while
+    checking in. Only the client side of the link has them; they never reach the partner or the clinician."""
+    if access.relation != Relation.SELF:
+        return []
+    own = policy.client(user_of(request), access.client_id, skills_perms.WRITE_DIARY, shows=skills_perms.VIEW_DIARY)
+    return skills_queries.phrases(own)
 
 
 @require_POST
