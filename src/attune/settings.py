@@ -340,6 +340,16 @@ TASKS = {
         )
     }
 }
+# The audit trail: chains appended side by side (keyed by practice), and where the worker's signed checkpoints
+# go. The checkpoint directory should be storage the database's users cannot rewrite (another host's mount, an
+# append-only or object-locked volume); verification reads the newest checkpoint from it.
+ATTUNE_AUDIT_SHARDS = _env_int("ATTUNE_AUDIT_SHARDS", 16)
+ATTUNE_AUDIT_CHECKPOINT_DIR = Path(_env("ATTUNE_AUDIT_CHECKPOINT_DIR") or VAR_DIR / "audit-checkpoints")
+# Scheduled backups (off unless a folder is given): the worker's tick makes one every EVERY_MINUTES and keeps the
+# newest KEEP. `attune backup DEST` makes one by hand; `attune restore SRC --into URL --verify` proves one.
+ATTUNE_BACKUP_DIR = _env("ATTUNE_BACKUP_DIR")
+ATTUNE_BACKUP_EVERY_MINUTES = _env_int("ATTUNE_BACKUP_EVERY_MINUTES", 24 * 60)
+ATTUNE_BACKUP_KEEP = _env_int("ATTUNE_BACKUP_KEEP", 7)
 # The tick runs once per slot of this many seconds across all workers (a minute; tests shorten it).
 ATTUNE_TICK_SECONDS = _env_int("ATTUNE_TICK_SECONDS", 60)
 # Delivery: a worker holds a notification for the lease; a worker that dies is replaced after it expires.
