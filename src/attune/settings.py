@@ -442,15 +442,18 @@ NODE_MODULES = PROJECT_DIR / "node_modules"
 STATICFILES_DIRS = [BASE_DIR / "static"] + (
     [("vendor/htmx", NODE_MODULES / "htmx.org" / "dist")] if (NODE_MODULES / "htmx.org").exists() else []
 )
+# Hashed, compressed (gzip, Brotli) static names that WhiteNoise serves with a long, immutable cache lifetime: in
+# production, and under `make serve` (ATTUNE_STATIC_MANIFEST=1), after `attune collectstatic`.
+ATTUNE_STATIC_MANIFEST = _env_bool("ATTUNE_STATIC_MANIFEST", PRODUCTION)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if PRODUCTION
+        if ATTUNE_STATIC_MANIFEST
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_USE_FINDERS = not ATTUNE_STATIC_MANIFEST
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
@@ -463,11 +466,19 @@ USE_TZ = True
 
 # --- Logging: never client data (SECURITY.md 14) ---------------------------------------------------------
 
+# JSON lines (ATTUNE_LOG_FORMAT=json, the default in production) carry the request id and the user id with every
+# record; messages hold ids and codes only.
+ATTUNE_LOG_FORMAT = _env("ATTUNE_LOG_FORMAT", "json" if PRODUCTION else "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "attune.core.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "json" if ATTUNE_LOG_FORMAT == "json" else "plain"}
+    },
     "root": {"handlers": ["console"], "level": _env("ATTUNE_LOG_LEVEL", "INFO")},
     "loggers": {
         # Django's request logger would print request bodies' repr on some errors; keep only the status.
