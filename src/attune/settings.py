@@ -171,6 +171,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "attune.core.middleware.RequestContextMiddleware",
+    "attune.core.replica.ReplicaPinMiddleware",
     "attune.workspace.middleware.PendingSupportMiddleware",
 ]
 
@@ -228,6 +229,16 @@ elif _db["ENGINE"] == "django.db.backends.postgresql":
 else:
     raise ImproperlyConfigured(f"DATABASE_URL must be SQLite or PostgreSQL, not {_db['ENGINE']}")
 DATABASES = {"default": _db}
+# A PostgreSQL read replica (attune.core.replica): only reads that may be a moment old go there; policy, audit,
+# accounts and anything read right after a write stay on the primary.
+DATABASE_REPLICA_URL = _env("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=_env_int("ATTUNE_DB_CONN_MAX_AGE", 0)),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["attune.core.replica.ReplicaRouter"]
+ATTUNE_REPLICA_PIN_SECONDS = _env_int("ATTUNE_REPLICA_PIN_SECONDS", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Passwords (NIST SP 800-63B-4) --------------------------------------------------------------------------
