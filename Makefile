@@ -1,5 +1,6 @@
-# Attune: `make demo` serves a seeded demo on http://127.0.0.1:8000 with its background worker; `make test` runs
-# the whole suite.
+# Attune: `make demo` serves a seeded demo on http://127.0.0.1:8000 with its background worker; `make serve` runs
+# it production-like (gunicorn, the worker, DEBUG off, compressed static files); `make test` runs the whole suite.
+# Only `make test` needs Chromium and poppler (browser tests, PDF checks); the demo and serve do not install them.
 SHELL := /bin/bash
 PY ?= python3.11
 VENV := .venv
@@ -10,9 +11,12 @@ PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install demo serve test lint imports types test-suite test-unit test-browser clean
+.PHONY: install install-app demo serve test lint imports types test-suite test-unit test-browser clean
 
-install: $(PY_STAMP) $(NODE_STAMP) $(CHROMIUM)
+install: install-app $(CHROMIUM)
+
+# What the app itself needs (the demo and serve): Python packages, Pango for PDFs, htmx from npm.
+install-app: $(PY_STAMP) $(NODE_STAMP)
 
 $(PY_STAMP): pyproject.toml requirements/dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -33,7 +37,7 @@ $(CHROMIUM):
 	command -v apt-get >/dev/null || { echo "Install Chromium at $(CHROMIUM) to run browser tests"; exit 1; }
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core poppler-utils
 
-demo: install
+demo: install-app
 	$(BIN)/attune migrate --no-input -v 0
 	$(BIN)/attune demo
 	@echo ""
@@ -42,16 +46,25 @@ demo: install
 	@# honcho gives each process its own PORT (the worker's is PORT+100), so links are pinned to the web one.
 	PORT=$(PORT) ATTUNE_SITE_URL=$${ATTUNE_SITE_URL:-http://127.0.0.1:$(PORT)} PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho -f Procfile start
 
-lint: install
+lint: install-app
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 
 # The house's layers (docs/architecture.md): no app imports a layer above it or a sibling capability.
-imports: install
+imports: install-app
 	$(BIN)/lint-imports pyproject.toml
 
-types: install
+types: install-app
 	$(BIN)/mypy
+
+# Production-like on this machine: gunicorn and the worker (Procfile.serve), DEBUG off, static files collected,
+# compressed (gzip, Brotli) and served by WhiteNoise with long cache lifetimes for hashed names, JSON logs.
+serve: install-app
+	ATTUNE_DEBUG=0 ATTUNE_STATIC_MANIFEST=1 $(BIN)/attune collectstatic --no-input -v 0
+	$(BIN)/attune migrate --no-input -v 0
+	@echo "Serving Attune (production-like) on http://127.0.0.1:$(PORT) with a background worker  (Ctrl-C stops both)"
+	PORT=$(PORT) ATTUNE_DEBUG=0 ATTUNE_STATIC_MANIFEST=1 ATTUNE_LOG_FORMAT=json ATTUNE_SITE_URL=$${ATTUNE_SITE_URL:-http://127.0.0.1:$(PORT)} \
+		PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho -f Procfile.serve start
 
 # The pytest suite alone (CI runs it a second time against PostgreSQL).
 test-suite: install

@@ -18,6 +18,41 @@ def pytest_configure(config: pytest.Config) -> None:
     # Argon2id is the production hasher (asserted in tests/accounts/test_passwords.py); the suite signs in
     # hundreds of times, so it hashes the cast's passwords with a fast hasher that Argon2 can still verify.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
+    _flush_past_audit_triggers()
+
+
+def _flush_past_audit_triggers() -> None:
+    """PostgreSQL refuses TRUNCATE of the audit trail (core migration 0004). A transactional test empties the
+    database with TRUNCATE afterwards; the suite connects as a superuser, which may switch the session to
+    replica mode, where ordinary triggers do not fire. The application's role cannot do this."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    original = DatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self: Any, sql_list: Any) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.execute("SET session_replication_role = replica")
+        try:
+            original(self, sql_list)
+        finally:
+            with self.connection.cursor() as cursor:
+                cursor.execute("SET session_replication_role = DEFAULT")
+
+    DatabaseOperations.execute_sql_flush = execute_sql_flush  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True)
+def _audit_checkpoints(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Each test has its own (empty) audit checkpoint directory: the database is rolled back after each test,
+    so a checkpoint written by one test would not describe the next test's trail."""
+    from django.conf import settings
+
+    old = settings.ATTUNE_AUDIT_CHECKPOINT_DIR
+    settings.ATTUNE_AUDIT_CHECKPOINT_DIR = tmp_path_factory.mktemp("checkpoints")
+    try:
+        yield
+    finally:
+        settings.ATTUNE_AUDIT_CHECKPOINT_DIR = old
 
 
 @pytest.fixture(scope="session")

@@ -173,6 +173,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "attune.core.middleware.RequestContextMiddleware",
+    "attune.core.replica.ReplicaPinMiddleware",
     "attune.workspace.middleware.PendingSupportMiddleware",
 ]
 
@@ -230,6 +231,16 @@ elif _db["ENGINE"] == "django.db.backends.postgresql":
 else:
     raise ImproperlyConfigured(f"DATABASE_URL must be SQLite or PostgreSQL, not {_db['ENGINE']}")
 DATABASES = {"default": _db}
+# A PostgreSQL read replica (attune.core.replica): only reads that may be a moment old go there; policy, audit,
+# accounts and anything read right after a write stay on the primary.
+DATABASE_REPLICA_URL = _env("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=_env_int("ATTUNE_DB_CONN_MAX_AGE", 0)),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["attune.core.replica.ReplicaRouter"]
+ATTUNE_REPLICA_PIN_SECONDS = _env_int("ATTUNE_REPLICA_PIN_SECONDS", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Passwords (NIST SP 800-63B-4) --------------------------------------------------------------------------
@@ -346,6 +357,16 @@ TASKS = {
         )
     }
 }
+# The audit trail: chains appended side by side (keyed by practice), and where the worker's signed checkpoints
+# go. The checkpoint directory should be storage the database's users cannot rewrite (another host's mount, an
+# append-only or object-locked volume); verification reads the newest checkpoint from it.
+ATTUNE_AUDIT_SHARDS = _env_int("ATTUNE_AUDIT_SHARDS", 16)
+ATTUNE_AUDIT_CHECKPOINT_DIR = Path(_env("ATTUNE_AUDIT_CHECKPOINT_DIR") or VAR_DIR / "audit-checkpoints")
+# Scheduled backups (off unless a folder is given): the worker's tick makes one every EVERY_MINUTES and keeps the
+# newest KEEP. `attune backup DEST` makes one by hand; `attune restore SRC --into URL --verify` proves one.
+ATTUNE_BACKUP_DIR = _env("ATTUNE_BACKUP_DIR")
+ATTUNE_BACKUP_EVERY_MINUTES = _env_int("ATTUNE_BACKUP_EVERY_MINUTES", 24 * 60)
+ATTUNE_BACKUP_KEEP = _env_int("ATTUNE_BACKUP_KEEP", 7)
 # The tick runs once per slot of this many seconds across all workers (a minute; tests shorten it).
 ATTUNE_TICK_SECONDS = _env_int("ATTUNE_TICK_SECONDS", 60)
 # Delivery: a worker holds a notification for the lease; a worker that dies is replaced after it expires.
@@ -438,15 +459,18 @@ NODE_MODULES = PROJECT_DIR / "node_modules"
 STATICFILES_DIRS = [BASE_DIR / "static"] + (
     [("vendor/htmx", NODE_MODULES / "htmx.org" / "dist")] if (NODE_MODULES / "htmx.org").exists() else []
 )
+# Hashed, compressed (gzip, Brotli) static names that WhiteNoise serves with a long, immutable cache lifetime: in
+# production, and under `make serve` (ATTUNE_STATIC_MANIFEST=1), after `attune collectstatic`.
+ATTUNE_STATIC_MANIFEST = _env_bool("ATTUNE_STATIC_MANIFEST", PRODUCTION)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if PRODUCTION
+        if ATTUNE_STATIC_MANIFEST
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_USE_FINDERS = not ATTUNE_STATIC_MANIFEST
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
@@ -459,11 +483,19 @@ USE_TZ = True
 
 # --- Logging: never client data (SECURITY.md 14) ---------------------------------------------------------
 
+# JSON lines (ATTUNE_LOG_FORMAT=json, the default in production) carry the request id and the user id with every
+# record; messages hold ids and codes only.
+ATTUNE_LOG_FORMAT = _env("ATTUNE_LOG_FORMAT", "json" if PRODUCTION else "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "attune.core.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "json" if ATTUNE_LOG_FORMAT == "json" else "plain"}
+    },
     "root": {"handlers": ["console"], "level": _env("ATTUNE_LOG_LEVEL", "INFO")},
     "loggers": {
         # Django's request logger would print request bodies' repr on some errors; keep only the status.

@@ -1,10 +1,12 @@
 from django.urls import include, path
 
 from attune.api.main import api
+from attune.core import views as core_views
 from attune.workspace import views as workspace_views
 
 urlpatterns = [
     path("", workspace_views.home, name="home"),
+    path("health/", core_views.health, name="health"),
     path("account/", include("attune.accounts.urls")),
     path("practice/", include("attune.care.practice_urls")),
     path("", include("attune.workspace.urls")),

@@ -205,6 +205,18 @@ def user_for_token(raw: str) -> User | None:
         .first()
     )
     if token is None:
+        # An attempt with a token that is no one's (or no longer anyone's): anonymous, named by the start of its hash.
+        audit.record(
+            audit.Entry(
+                action=AuditEvent.Action.EXECUTE,
+                outcome=AuditEvent.Outcome.DENIED,
+                agent_id=None,
+                agent_role="none",
+                entity_type="ApiToken",
+                entity_id=hash_token(raw)[:16],
+                reason="token-refused",
+            )
+        )
         return None
     # Recording every use would turn each API read into a write; once a minute is enough for "last seen".
     now = timezone.now()

@@ -14,7 +14,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
 
-from attune.accounts import roles
+from attune.accounts import roles, throttle
 from attune.accounts.models import ApiToken, UserSession
 
 STARTED, SEEN, STEP_UP = "attune_started", "attune_seen", "attune_step_up"
@@ -69,6 +69,7 @@ def _device(request: HttpRequest) -> str:
 
 @receiver(user_logged_in)
 def _on_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    throttle.security_event("signed-in", user_id=user.pk, denied=False)
     if request is None or not hasattr(request, "session"):
         return
     now = time.time()
@@ -85,6 +86,8 @@ def _on_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any
 
 @receiver(user_logged_out)
 def _on_logout(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    if user is not None:
+        throttle.security_event("signed-out", user_id=user.pk, denied=False)
     if request is not None and getattr(request, "session", None) is not None and request.session.session_key:
         UserSession.objects.filter(session_key=request.session.session_key).delete()
 

@@ -4,6 +4,10 @@ Failures are counted per (submitted email, network address), for known and unkno
 answer never reveals whether an account exists. After too many failures inside the window, that pair waits
 out a short cool-off; nothing is ever locked permanently, and the same account from another network is
 unaffected (an abusive partner who knows the survivor's email cannot keep them out of their own support).
+
+Every failure and every refusal during a cool-off is also written to the audit trail (`security_event`): the
+person's id when the email is an account's (none for an unknown one: an anonymous attempt) and a pseudonymous
+attempt id (the throttle key's start), never the email typed.
 """
 
 from __future__ import annotations
@@ -14,7 +18,31 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from attune.accounts.models import SignInFailure
+from attune.accounts.models import SignInFailure, User
+from attune.core import audit
+from attune.core.models import AuditEvent
+
+# What each throttled kind of proof is called in the audit trail.
+_PROOF = {"password": "password", "otp": "mfa"}
+
+
+def security_event(reason: str, *, user_id: int | None, attempt: str = "", denied: bool = True) -> None:
+    """One security event in the audit trail (sign-ins, MFA, cool-offs): ids and codes only."""
+    audit.record(
+        audit.Entry(
+            action=AuditEvent.Action.EXECUTE,
+            outcome=AuditEvent.Outcome.DENIED if denied else AuditEvent.Outcome.SUCCESS,
+            agent_id=user_id,
+            agent_role="user" if user_id is not None else "none",
+            entity_type="Session",
+            entity_id=attempt,
+            reason=reason,
+        )
+    )
+
+
+def _account_id(account: str) -> int | None:
+    return User.objects.filter(email__iexact=account.strip()).values_list("pk", flat=True).first()
 
 
 def _key(kind: str, account: str, network: str) -> str:
@@ -31,14 +59,21 @@ def is_cooling_off(kind: str, account: str, network: str) -> bool:
     times = list(recent.values_list("at", flat=True)[: rules["failures_before_cooloff"]])
     if len(times) < rules["failures_before_cooloff"]:
         return False
-    return now - times[0] < timedelta(seconds=rules["cooloff_seconds"])
+    cooling = now - times[0] < timedelta(seconds=rules["cooloff_seconds"])
+    if cooling:
+        # Asked only when someone tries again: this attempt is refused, unexamined.
+        attempt = _key(kind, account, network)[:16]
+        security_event(f"cool-off:{_PROOF.get(kind, kind)}", user_id=_account_id(account), attempt=attempt)
+    return cooling
 
 
 def record_failure(kind: str, account: str, network: str) -> None:
     now = timezone.now()
     window = timedelta(seconds=settings.ATTUNE_LOGIN_THROTTLE["window_seconds"])
     SignInFailure.objects.filter(at__lt=now - window).delete()
-    SignInFailure.objects.create(key=_key(kind, account, network), at=now)
+    key = _key(kind, account, network)
+    SignInFailure.objects.create(key=key, at=now)
+    security_event(f"{_PROOF.get(kind, kind)}-failed", user_id=_account_id(account), attempt=key[:16])
 
 
 def clear(kind: str, account: str, network: str) -> None:

@@ -163,6 +163,7 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
             device = mfa.verify(user, form.cleaned_data["code"])  # type: ignore[arg-type]
             if device is not None:
                 throttle.clear("otp", account, _network(request))
+                throttle.security_event("mfa-passed", user_id=user.pk, denied=False)
                 django_otp.login(request, device)
                 sessions.rotate(request)
                 sessions.mark_stepped_up(request)

@@ -4,6 +4,7 @@ the request context that the audit trail and the data-key cache rely on."""
 from __future__ import annotations
 
 import secrets
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -12,7 +13,7 @@ from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.http import HttpRequest, HttpResponse
 from django.middleware import csrf
 
-from attune.core import audit, keys
+from attune.core import audit, keys, logs
 
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
@@ -86,9 +87,17 @@ class RequestContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         info_token = audit.set_request_info(audit.RequestInfo(network=request.META.get("REMOTE_ADDR", "")))
         key_token = keys.begin_key_cache()
+        # Every log line of this request carries its id (the proxy's X-Request-ID when it is plainly an id) and
+        # the signed-in user's id; the response says which id it was, to find its lines.
+        request_id = logs.accept_request_id(request.META.get("HTTP_X_REQUEST_ID", "")) or uuid.uuid4().hex
+        user = getattr(request, "user", None)
+        log_tokens = logs.bind(request_id, user.pk if user is not None and user.is_authenticated else None)
         try:
-            return self.get_response(request)
+            response = self.get_response(request)
+            response.headers.setdefault("X-Request-ID", request_id)
+            return response
         finally:
+            logs.unbind(log_tokens)
             keys.end_key_cache(key_token)
             audit.reset_request_info(info_token)
 

@@ -66,12 +66,17 @@ class AuditEvent(models.Model):
     purpose = models.CharField(max_length=16, blank=True)
     reason = models.CharField(max_length=64, blank=True)
     chain = models.CharField(max_length=64)
+    # Which chain the event belongs to (one of ATTUNE_AUDIT_SHARDS, keyed by practice) and its position in that
+    # chain, from 1. Events written before chains were sharded are in chain 1 with no position: their id is it.
+    shard = models.PositiveIntegerField()
+    seq = models.BigIntegerField(null=True)
 
     objects: ClassVar[AuditQuerySet] = AuditQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["id"]
         indexes = [models.Index(fields=["client_id", "id"], name="audit_client_idx")]
+        constraints = [models.UniqueConstraint(fields=["shard", "seq"], name="audit_one_event_per_position")]
 
     def __str__(self) -> str:
         return f"audit #{self.pk} {self.action} {self.entity_type}"
@@ -86,9 +91,11 @@ class AuditEvent(models.Model):
 
 
 class AuditHead(models.Model):
-    """A single row holding the newest chain value; writers lock it so the chain is built in one order."""
+    """The newest position and chain value of one audit chain (its id is the chain's number). A writer locks
+    only its own chain's head, so the chains of different practices are appended side by side."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    # The position of the chain's newest event (events written before sharding: their id).
     last_id = models.BigIntegerField(default=0)
     last_chain = models.CharField(max_length=64, default="")
 

@@ -234,6 +234,7 @@ class Access:
                     client_id=self.client_id,
                     purpose="PATRQT" if self.is_self else "TREAT",
                     reason=perm.code,
+                    practice_id=self.client.practice_id,
                 )
                 for entity_id in entity_ids
             ]
@@ -278,6 +279,7 @@ def _deny(user: UserLike | None, entity_type: str, entity_id: str, perm: Perm, a
             client_id=access.client_id if access is not None else None,
             purpose="TREAT",
             reason=f"{'not-permitted' if access is not None else 'no-relationship'}:{perm.code}",
+            practice_id=access.client.practice_id if access is not None else None,
         )
     )
 
@@ -483,6 +485,7 @@ def record_list(user: UserLike | None, clients: Iterable[Model], reason: str = "
                 client_id=cast(uuid.UUID, row.pk),
                 purpose="TREAT",
                 reason=reason,
+                practice_id=cast(int, getattr(row, "practice_id", None)),
             )
             for row in clients
         ]
@@ -540,6 +543,7 @@ class PracticeAccess:
                 entity_type=entity_type,
                 entity_id=str(entity_id),
                 reason=reason,
+                practice_id=self.practice_id,
             )
         )
 

@@ -1,3 +1,4 @@
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -6,14 +7,33 @@ from attune.core import audit
 
 
 class Command(BaseCommand):
-    help = "Work with the audit trail. `attune audit verify` recomputes the hash chain from the rows."
+    help = (
+        "Work with the audit trail. `attune audit verify` recomputes every chain from the rows in one snapshot and "
+        "checks it against the newest signed checkpoint; `attune audit checkpoint` writes one now (the worker "
+        "does so every minute)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        sub.add_parser("verify", help="Recompute the chain; exit non-zero naming the first bad position")
+        for name, text in (
+            ("verify", "Recompute the chains; exit non-zero naming the chain and position that fail"),
+            ("checkpoint", "Sign each chain's length and last value into the checkpoint directory"),
+        ):
+            command = sub.add_parser(name, help=text)
+            command.add_argument("--checkpoints", default=None, help="checkpoint directory (default: the setting)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        result = audit.verify()
+        directory = Path(options["checkpoints"]) if options.get("checkpoints") else None
+        if options["action"] == "checkpoint":
+            try:
+                path = audit.write_checkpoint(directory=directory)
+            except audit.CheckpointError as exc:
+                raise CommandError(f"no checkpoint written: {exc}") from exc
+            self.stdout.write(f"audit checkpoint written: {path}")
+            return
+        result = audit.verify(directory)
         if not result.ok:
-            raise CommandError(f"audit chain broken at position {result.position}: {result.problem}")
-        self.stdout.write(f"audit chain intact: {result.checked} events verified")
+            where = f"chain {result.chain} at position {result.position}" if result.chain else "checkpoint"
+            raise CommandError(f"audit trail broken: {where}: {result.problem}")
+        anchor = f", checked against checkpoint {result.checkpoint}" if result.checkpoint else ", no checkpoint yet"
+        self.stdout.write(f"audit trail intact: {result.checked} events in {result.chains} chains verified{anchor}")
