@@ -33,6 +33,10 @@ PUBLIC_PAGES: dict[str, tuple[dict[str, int], str]] = {
     "accounts:password_reset_confirm": ({"GET": 200, "POST": 200}, "the link in the reset email (an unknown link)"),
     "accounts:password_reset_complete": ({"GET": 200, "POST": 405}, "says the password was changed"),
     "accounts:accept_invitation": ({"GET": 404, "POST": 404}, "the link in an invitation (an unknown link: 404)"),
+    "accounts:sign_in_link": (
+        {"GET": 200, "POST": 400},
+        "the one-time link of the per-account limit (a button; POST of an unknown link: 400)",
+    ),
     "notify:service_worker": ({"GET": 200, "POST": 405}, "the service worker: one static script, nothing about anyone"),
 }
 PUBLIC_API: dict[str, tuple[dict[str, int], str]] = {

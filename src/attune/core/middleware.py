@@ -12,7 +12,7 @@ from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.http import HttpRequest, HttpResponse
 from django.middleware import csrf
 
-from attune.core import audit, keys
+from attune.core import audit, keys, network
 
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
@@ -84,7 +84,7 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        info_token = audit.set_request_info(audit.RequestInfo(network=request.META.get("REMOTE_ADDR", "")))
+        info_token = audit.set_request_info(audit.RequestInfo(network=network.client_address(request)))
         key_token = keys.begin_key_cache()
         try:
             return self.get_response(request)
