@@ -125,6 +125,7 @@ builds("accounts:sign_in_link", "POST")(
 builds("accounts:password_reset_complete", "GET")(lambda c: Req("GET", page("accounts:password_reset_complete")))
 builds("workspace:portal", "GET")(lambda c: Req("GET", page("workspace:portal")))
 builds("workspace:caseload", "GET")(lambda c: Req("GET", page("workspace:caseload")))
+builds("workspace:caseload", "POST")(lambda c: Req("POST", page("workspace:caseload"), form={"q": "a"}))
 builds("practice:people", "GET")(lambda c: Req("GET", page("practice:people", c.practice_id)))
 builds("practice:people", "POST")(
     lambda c: Req(
