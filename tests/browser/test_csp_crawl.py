@@ -50,6 +50,10 @@ def crawl(page: Page, base: str, start: str = "/", *, client: bool = False) -> t
         problems += [f"{path}: {p}" for p in take_problems(page)]
         if client:
             problems += [f"{path}: shows a client {m!r}" for m in NOT_FOR_CLIENTS.findall(page.inner_text("body"))]
+            # Every tab reads the same discreet title, so each page needs its own heading for a screen reader.
+            headings = page.eval_on_selector_all("h1", "els => els.map(e => e.textContent.trim())")
+            if len(headings) != 1 or not headings[0]:
+                problems.append(f"{path}: {len(headings)} level-one headings {headings!r}, not one")
         if urlsplit(page.url).path.startswith("/account/sign-in") and path != "/account/sign-in/":
             continue  # signed out (an idle timeout would be a bug found elsewhere): nothing more to walk
         for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"):
