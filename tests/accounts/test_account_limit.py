@@ -50,8 +50,10 @@ def test_thirty_networks_guessing_one_account_do_not_get_their_guesses_checked_f
     wrong = Client().post(LOGIN, {"email": cast.dana.email, "password": "still wrong"}, REMOTE_ADDR="10.9.91.1")
     assert right.status_code == wrong.status_code == 200
     assert "_auth_user_id" not in guesser.session
-    # ... and the answer is the same whether the guess was right or wrong: the guesser learns nothing.
+    # ... and the answer is the same whether the guess was right or wrong, cookies included: the guesser
+    # learns nothing.
     assert _body(right) == _body(wrong)
+    assert set(right.cookies) == set(wrong.cookies)
     assert "Check your email" in right.content.decode()
     # Unknown emails reach the same level the same way, so the answer reveals no account either.
     _guess("nobody@demo.attune.test", "x" * 12, 10)

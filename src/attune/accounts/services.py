@@ -275,6 +275,13 @@ def request_sign_in_link(session: SessionBase, user: User) -> None:
         )
 
 
+def hold_no_sign_in_link(session: SessionBase) -> None:
+    """A wrong password under the per-account limit: the session is written exactly as for a right one (a
+    pending link that no email carries), so the answer's cookies do not tell a guesser which it was."""
+    until = timezone.now() + timedelta(seconds=settings.ATTUNE_LOGIN_THROTTLE["link_seconds"])
+    session[PENDING_LINK] = {"user": None, "hash": hash_token(secrets.token_urlsafe(32)), "until": until.timestamp()}
+
+
 def redeem_sign_in_link(session: SessionBase, raw: str) -> User | None:
     """The person this browser's pending link was sent to, if `raw` is that link and it is still fresh.
     A link works once: the pending entry is forgotten whatever the outcome."""

@@ -89,6 +89,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 if user is not None:
                     services.request_sign_in_link(request.session, user)
                 else:
+                    # The same session write as for a right password, so not even a cookie tells them apart.
+                    services.hold_no_sign_in_link(request.session)
                     throttle.record_failure("password", email, network)
                     throttle.record_account_failure(email)
                 return render(request, "accounts/sign_in_link_sent.html", status=200)
