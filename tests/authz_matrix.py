@@ -73,12 +73,15 @@ accounts:password_reset         POST   -          302 302  302  302  302   302  
 accounts:password_reset_done    GET    -          200 200  200  200  200   200  200 200  200  200
 accounts:password_reset_confirm GET    -          302 302  302  302  302   302  302 302  302  302
 accounts:password_reset_complete GET   -          200 200  200  200  200   200  200 200  200  200
+accounts:sign_in_link           GET    -          200 200  200  200  200   200  200 200  200  200
+accounts:sign_in_link           POST   -          400 400  400  400  400   400  400 400  400  400
 accounts:accept_invitation      GET    valid      200 200  200  200  200   200  200 200  200  200
 accounts:accept_invitation      GET    unusable   404 404  404  404  404   404  404 404  404  404
 accounts:accept_invitation      POST   valid      302 302  302  302  302   302  302 302  302  302
 accounts:accept_invitation      POST   unusable   404 404  404  404  404   404  404 404  404  404
 workspace:portal                GET    -          200 200  403  403  403   200  403 403  403  302
 workspace:caseload              GET    -          200 200  200  200  200   200  200 200  200  302
+workspace:caseload              POST   -          200 200  200  200  200   200  200 200  200  302
 # --- pages: practice administration ----------------------------------------------------------------------
 practice:people                 GET    own        404 404  403  403  404   404  403 200  403  302
 practice:people                 GET    other      404 404  404  404  403   404  404 404  404  302

@@ -36,6 +36,7 @@ TABLE = """
 endpoint                        method target    dana eli alice bob carol frank sam ada rita anon
 # --- diary pages: the client's own, in the portal ---------------------------------------------------------
 diary:entries                   GET    -          200 200  404  404  404   404  404 404  404  302
+diary:entries                   POST   -          200 200  404  404  404   404  404 404  404  302
 diary:log                       GET    -          200 200  404  404  404   404  404 404  404  302
 diary:log                       POST   -          302 302  404  404  404   404  404 404  404  302
 diary:share_default             POST   -          302 302  404  404  404   404  404 404  404  302
@@ -72,6 +73,8 @@ diary:insights                  GET    -          200 200  404  404  404   404  
 # --- diary pages: the care team's, under the client record ------------------------------------------------
 diary:client_diary              GET    own        200 404  200  404  404   403  403 403  404  302
 diary:client_diary              GET    other      404 200  404  200  404   404  403 403  404  302
+diary:client_diary              POST   own        200 404  200  404  404   403  403 403  404  302
+diary:client_diary              POST   other      404 200  404  200  404   404  403 403  404  302
 diary:client_entry              GET    own        200 404  404  404  404   403  403 403  404  302
 diary:client_entry              GET    shared     200 404  200  404  404   403  403 403  404  302
 diary:client_entry              GET    other      404 200  404  200  404   404  403 403  404  302
@@ -110,6 +113,8 @@ skills:client_withdraw          POST   other      404 403  404  302  404   404  
 # --- API: diary entries and settings ----------------------------------------------------------------------
 api:list_diary_entries          GET    own        200 404  200  404  404   403  403 403  404  401
 api:list_diary_entries          GET    other      404 200  404  200  404   404  403 403  404  401
+api:search_diary_entries        POST   own        200 404  200  404  404   403  403 403  404  401
+api:search_diary_entries        POST   other      404 200  404  200  404   404  403 403  404  401
 api:create_diary_entry          POST   own        201 404  403  404  404   403  403 403  404  401
 api:create_diary_entry          POST   other      404 201  404  403  404   404  403 403  404  401
 api:get_diary_entry             GET    own        200 404  404  404  404   403  403 403  404  401
@@ -273,6 +278,7 @@ def _status_for(script: RelationshipScript) -> dict[str, str]:
 for _name in ("diary:entries", "diary:log", "diary:map", "diary:script_new", "diary:insights", "skills:library"):
     builds(_name, "GET")(lambda c, name=_name: Req("GET", page(name)))
 builds("diary:log", "POST")(lambda c: Req("POST", page("diary:log"), form=_entry_form(c)))
+builds("diary:entries", "POST")(lambda c: Req("POST", page("diary:entries"), form={"q": "a"}))
 builds("diary:share_default", "POST")(
     lambda c: Req("POST", page("diary:share_default"), form={"share_by_default": "on"})
 )
@@ -315,6 +321,7 @@ builds("diary:response_status", "POST")(
     lambda c: Req("POST", page("diary:response_status", _response(c).pk), form={"status": "set_aside"})
 )
 builds("diary:client_diary", "GET")(lambda c: Req("GET", page("diary:client_diary", _owner(c).pk)))
+builds("diary:client_diary", "POST")(lambda c: Req("POST", page("diary:client_diary", _owner(c).pk), form={"q": "a"}))
 builds("diary:client_entry", "GET")(lambda c: Req("GET", page("diary:client_entry", _owner(c).pk, _entry(c).pk)))
 builds("diary:client_map", "GET")(lambda c: Req("GET", page("diary:client_map", _owner(c).pk)))
 builds("diary:client_script_new", "GET")(lambda c: Req("GET", page("diary:client_script_new", _owner(c).pk)))
@@ -363,6 +370,9 @@ builds("skills:client_withdraw", "POST")(
 # --- API ----------------------------------------------------------------------------------------------------------
 
 builds("api:list_diary_entries", "GET")(lambda c: Req("GET", api_path("list_diary_entries", _owner(c).pk)))
+builds("api:search_diary_entries", "POST")(
+    lambda c: Req("POST", api_path("search_diary_entries", _owner(c).pk), body={"q": "a"})
+)
 builds("api:create_diary_entry", "POST")(
     lambda c: Req(
         "POST",

@@ -36,6 +36,10 @@ PUBLIC_PAGES: dict[str, tuple[dict[str, int], str]] = {
     # Load balancers have no account; the answer names checks and says ok or not, nothing about anyone. No worker
     # runs during the tests, so the answer here is 503.
     "health": ({"GET": 503, "POST": 405}, "the health endpoint for load balancers and monitors"),
+    "accounts:sign_in_link": (
+        {"GET": 200, "POST": 400},
+        "the one-time link of the per-account limit (a button; POST of an unknown link: 400)",
+    ),
     "notify:service_worker": ({"GET": 200, "POST": 405}, "the service worker: one static script, nothing about anyone"),
 }
 PUBLIC_API: dict[str, tuple[dict[str, int], str]] = {

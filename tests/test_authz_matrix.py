@@ -30,7 +30,11 @@ from tests.cast import CANARIES, PASSWORD, Cast
 # the API root exists only so that ninja can reverse its URLs, and an unknown or spent invitation link is
 # answered the same way for everyone. Anonymous requests are refused before the policy runs and are not
 # audited at all: logging every unauthenticated request would let anyone on the internet grow the chain.
-NOT_AN_ACCESS_DECISION = {("api:api-root", "-"), ("accounts:accept_invitation", "unusable")}
+NOT_AN_ACCESS_DECISION = {
+    ("api:api-root", "-"),
+    ("accounts:accept_invitation", "unusable"),
+    ("accounts:sign_in_link", "-"),  # a link not sent to this browser: the same 400 for everyone
+}
 
 # Pages an anonymous visitor uses for real (tests/test_anonymous_walk.py keeps the reviewed list), so their
 # redirects go somewhere other than sign-in.
@@ -40,6 +44,7 @@ ANONYMOUS_MAY_USE = {
     "accounts:accept_invitation",
     "accounts:password_reset",
     "accounts:password_reset_confirm",
+    "accounts:sign_in_link",
 }
 
 # Rows whose cells are right but whose endpoint is broken today, with the bug: strict, so that the fix fails the
@@ -113,9 +118,14 @@ builds("accounts:password_reset_done", "GET")(lambda c: Req("GET", page("account
 builds("accounts:password_reset_confirm", "GET")(
     lambda c: Req("GET", page("accounts:password_reset_confirm", *c.password_reset_link()))
 )
+builds("accounts:sign_in_link", "GET")(lambda c: Req("GET", page("accounts:sign_in_link", "not-a-link-sent-here")))
+builds("accounts:sign_in_link", "POST")(
+    lambda c: Req("POST", page("accounts:sign_in_link", "not-a-link-sent-here"), form={})
+)
 builds("accounts:password_reset_complete", "GET")(lambda c: Req("GET", page("accounts:password_reset_complete")))
 builds("workspace:portal", "GET")(lambda c: Req("GET", page("workspace:portal")))
 builds("workspace:caseload", "GET")(lambda c: Req("GET", page("workspace:caseload")))
+builds("workspace:caseload", "POST")(lambda c: Req("POST", page("workspace:caseload"), form={"q": "a"}))
 builds("practice:people", "GET")(lambda c: Req("GET", page("practice:people", c.practice_id)))
 builds("practice:people", "POST")(
     lambda c: Req(

@@ -279,7 +279,16 @@ ATTUNE_LOGIN_THROTTLE = {
     "failures_before_cooloff": _env_int("ATTUNE_LOGIN_FAILURES", 5),
     "window_seconds": 15 * 60,
     "cooloff_seconds": _env_int("ATTUNE_LOGIN_COOLOFF", 5 * 60),
+    # Consecutive failures for one account, from any network: past the first number a sign-in also needs a
+    # one-time link emailed to the account; past the second (NIST SP 800-63B's bound of 100) passwords for it are
+    # no longer checked at all until the owner signs in by a link, a password reset or a passkey.
+    "account_failures_before_link": _env_int("ATTUNE_ACCOUNT_FAILURES_BEFORE_LINK", 10),
+    "account_failures_max": min(_env_int("ATTUNE_ACCOUNT_FAILURES_MAX", 100), 100),
+    "link_seconds": 15 * 60,
 }
+# Proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated); from any other peer the
+# header is ignored (attune.core.network).
+ATTUNE_TRUSTED_PROXIES = [p.strip() for p in _env("ATTUNE_TRUSTED_PROXIES").split(",") if p.strip()]
 
 # --- Production hardening (SECURITY.md 9) -----------------------------------------------------------------
 

@@ -37,6 +37,7 @@ def test_clinician_caseload_search_and_client_overview(page: Page) -> None:
         page.get_by_role("button", name="Search", exact=True).click()
     rows = page.locator("table.caseload tbody tr")
     expect(rows).to_have_count(1)
+    assert "dana" not in page.url.lower()  # the search was posted: the name is in no URL, history or log
     expect(rows.first).to_contain_text("Alice Moreno")
     expect(rows.first).to_contain_text("Active")
     check_page(page, "clinician-caseload-search")

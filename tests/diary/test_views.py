@@ -215,7 +215,7 @@ def test_the_sharing_default(cast, client_for) -> None:
 def test_searching_finds_words_in_encrypted_text(world: World, client_for) -> None:
     browser = client_for(world.cast.dana)
     needle = world.private_entry.note[-12:]
-    found = browser.get(reverse("diary:entries"), {"q": needle})
+    found = post(browser, reverse("diary:entries"), {"q": needle})
     assert reverse("diary:entry", args=[world.private_entry.pk]).encode() in found.content
     assert reverse("diary:entry", args=[world.shared_entry.pk]).encode() not in found.content
     private_only = browser.get(reverse("diary:entries"), {"visibility": "private"})

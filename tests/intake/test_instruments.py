@@ -50,7 +50,7 @@ def test_the_screen_is_answered_inside_the_intake_and_scored_when_it_is_sent(cas
     assert "consider starting the PCL-5 schedule" in summary
     assert "PCL-5 baseline: added" in summary
     sent = eli.get(reverse("intake:portal_sent", args=[intake.pk])).content.decode()
-    assert "The PCL-5 is waiting" in sent
+    assert "Reactions to a stressful experience" in sent and "PCL-5" not in sent  # no acronyms for clients
 
 
 def test_a_screen_started_and_left_empty_is_taken_back_when_the_intake_is_sent(cast) -> None:

@@ -200,3 +200,67 @@ def test_progress_on_a_terminal(
     source = write(tmp_path, PCL5_HEADER + "\n" + "\n".join([GOOD_ROW] * 5) + "\n")
     run_score("pcl5", str(source), "-o", str(tmp_path / "out.csv"))
     assert capsys.readouterr().err == "\rscored 2 rows\rscored 4 rows\rscored 5 rows\n"
+
+
+def _exact(monkeypatch: pytest.MonkeyPatch) -> None:
+    def give_way(*args: object, **kwargs: object) -> int:
+        raise csvfile._NotUsual
+
+    monkeypatch.setattr(csvfile, "_score_streaming", give_way)
+
+
+@pytest.mark.parametrize("code", ["brs", "csi16", "ders16", "ecr-rs", "gad7", "mspss", "pcl5", "pcptsd5", "phq9"])
+def test_the_streaming_path_writes_exactly_what_the_exact_reader_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: str
+) -> None:
+    import numpy as np
+
+    from attune.measures.scoring.plan import plan_for
+
+    plan = plan_for(code)
+    rng = np.random.default_rng(7)
+    columns = csvfile.input_columns(code)
+    lines = [",".join([*columns, "note"])]
+    for n in range(3000):
+        cells = [str(int(rng.choice(list(allowed)))) if rng.random() > 0.1 else "" for allowed in plan.allowed]
+        lines.append(",".join([f"r{n}", *cells, "x" if n % 3 else ""]))
+    source = write(tmp_path, "\n".join(lines) + "\n")
+    calls: list[int] = []
+    real = csvfile._score_streaming
+
+    def spy(*args: object, **kwargs: object) -> int:
+        calls.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(csvfile, "_score_streaming", spy)
+    monkeypatch.setattr(csvfile, "CHUNK_ROWS", 1000)
+    fast = csvfile.score_csv(code, source, tmp_path / "fast.csv")
+    assert calls and (tmp_path / "fast.csv").exists()
+    _exact(monkeypatch)
+    exact = csvfile.score_csv(code, source, tmp_path / "exact.csv")
+    assert fast == exact == 3000
+    assert (tmp_path / "fast.csv").read_bytes() == (tmp_path / "exact.csv").read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [("nan", "'nan' is not a number"), ("9", "9 is not an answer"), ("x", "'x' is not a number")],
+)
+def test_the_streaming_path_gives_way_and_the_exact_message_names_the_cell(
+    tmp_path: Path, cell: str, message: str
+) -> None:
+    lines = [f"r{n}," + ",".join(["1"] * 20) for n in range(200)]
+    lines[150] = "r150," + ",".join(["1"] * 19 + [cell])
+    source = write(tmp_path, PCL5_HEADER + "\n" + "\n".join(lines) + "\n")
+    with pytest.raises(CommandError, match=rf"row 152 \(id 'r150'\), column item20: {message}"):
+        run_score("pcl5", str(source), "-o", str(tmp_path / "out.csv"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
+
+
+def test_a_short_row_among_good_ones_is_named_and_not_read_as_blanks(tmp_path: Path) -> None:
+    lines = [f"r{n}," + ",".join(["1"] * 20) for n in range(100)]
+    lines[40] = "r40,1,1"
+    lines[41] = "r41," + ",".join(["1"] * 38)  # as many commas in all as a good file: still found
+    source = write(tmp_path, PCL5_HEADER + "\n" + "\n".join(lines) + "\n")
+    with pytest.raises(CommandError, match=r"row 42: 3 cells where the header has 21"):
+        run_score("pcl5", str(source), "-o", str(tmp_path / "out.csv"))

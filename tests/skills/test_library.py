@@ -136,3 +136,15 @@ def test_markup_in_content_is_shown_as_text(client_for, cast) -> None:
     skill = library.parse_skill(GOOD.replace("## Heading", "## <img src=x onerror=alert(1)>"), "x.md")
     html = render_to_string("skills/_blocks.html", {"blocks": skill.blocks})
     assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_bold_text_is_followed_by_its_punctuation_without_a_space() -> None:
+    """A span's template must not end in a newline: "**Breathe out**." would read "Breathe out ." on the page."""
+    import re
+
+    from django.template.loader import render_to_string
+
+    blocks = library.parse_body("Then **breathe out**, slowly. Keep *going*.")
+    html = render_to_string("skills/_blocks.html", {"blocks": blocks})
+    assert "<strong>breathe out</strong>, slowly" in html and "<em>going</em>." in html
+    assert not re.search(r"</(strong|em)>\s+[.,;:!?]", html)

@@ -10,6 +10,7 @@ from pydantic import Field
 
 from attune.accounts import inputs, mfa, roles, services, throttle
 from attune.accounts.models import ApiToken
+from attune.core.network import client_address
 
 router = Router(tags=["accounts"])
 
@@ -49,13 +50,20 @@ class ApiTokenOut(Schema):
 
 @router.post("/auth/token", auth=None, response={200: TokenOut, 401: dict, 429: dict}, operation_id="create_token")
 def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, str]]:
-    email, network = payload.email.strip().lower(), request.META.get("REMOTE_ADDR", "")
+    email, network = payload.email.strip().lower(), client_address(request)
     if throttle.is_cooling_off("password", email, network):
         raise HttpError(429, "There have been several attempts from here. Please wait a few minutes.")
+    if throttle.account_level(email) != throttle.OPEN:
+        # Under the per-account limit a password alone signs nobody in, so it is not checked here: the owner
+        # signs in on the web (emailed link, reset or passkey) and creates a token in their settings.
+        raise HttpError(
+            401, "Signing in to this account needs one more step: sign in on the web, then create a token there."
+        )
     user = authenticate(request, username=email, password=payload.password)
     if user is None or not user.is_active:
         # The same answer for an unknown email and a wrong password.
         throttle.record_failure("password", email, network)
+        throttle.record_account_failure(email)
         raise HttpError(401, "Those details did not match an account.")
     if mfa.mfa_required(user) or mfa.has_mfa(user):
         if not mfa.has_mfa(user):
@@ -64,6 +72,7 @@ def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str,
             throttle.record_failure("password", email, network)
             raise HttpError(401, "A valid code from your authenticator app is needed (otp).")
     throttle.clear("password", email, network)
+    throttle.clear_account(email)
     _, raw = services.create_api_token(user, payload.name)
     return 200, {"token": raw}
 

@@ -168,6 +168,19 @@ class UserSession(models.Model):
         return f"session on {self.device or 'a device'}"
 
 
+class SignInStreak(models.Model):
+    """Consecutive failed password sign-ins for one submitted email (known or unknown alike), from any network.
+    Keyed by a hash of the email; reset when the owner signs in. Decides whether a sign-in also needs an emailed
+    link, and past NIST's bound of 100 whether passwords for the account are checked at all (accounts.throttle)."""
+
+    key = models.CharField(max_length=64, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return "sign-in streak"
+
+
 class SignInFailure(models.Model):
     """One failed sign-in or code attempt, keyed by a hash of (account, network address). Used only to compute
     a cool-off; rows older than the window are deleted as new ones arrive."""

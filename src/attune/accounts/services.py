@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.contrib.sessions.backends.base import SessionBase
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -16,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from attune.accounts.inputs import PORTAL_KINDS, STAFF_KINDS
-from attune.accounts.models import ApiToken, Invitation, Membership, User, hash_token
+from attune.accounts.models import ApiToken, Invitation, Membership, User, UserSession, hash_token
 from attune.core import audit, events
 from attune.core.models import AuditEvent
 from attune.core.policy import Access, Perm, PracticeAccess
@@ -260,3 +262,61 @@ def sender_for(user: User | None) -> str:
     name = (user.discreet_name if user is not None else "") or "Attune"
     name = name.replace('"', "").replace("\n", " ").replace("\r", " ")
     return f'"{name}" <{address}>'
+
+
+# --- One-time sign-in links (the per-account limit, accounts.throttle) -----------------------------------------
+
+PENDING_LINK = "attune_sign_in_link"
+
+
+def request_sign_in_link(session: SessionBase, user: User) -> None:
+    """The password was right but the account is under the per-account limit: email a one-time link that
+    finishes the sign-in in this browser only. Only the link's hash and deadline are kept, in this session; the
+    outbox sends the link to the account's own address."""
+    raw = secrets.token_urlsafe(32)
+    until = timezone.now() + timedelta(seconds=settings.ATTUNE_LOGIN_THROTTLE["link_seconds"])
+    session[PENDING_LINK] = {"user": user.pk, "hash": hash_token(raw), "until": until.timestamp()}
+    with transaction.atomic():
+        _event(user.pk, AuditEvent.Action.CREATE, "SignInLink", user.pk)
+        events.publish(
+            events.SignInLinkRequested(
+                user_id=user.pk,
+                target=reverse("accounts:sign_in_link", args=[raw]),
+                dedupe_key=f"sign-in:{hash_token(raw)[:40]}",
+            )
+        )
+
+
+def hold_no_sign_in_link(session: SessionBase) -> None:
+    """A wrong password under the per-account limit: the session is written exactly as for a right one (a
+    pending link that no email carries), so the answer's cookies do not tell a guesser which it was."""
+    until = timezone.now() + timedelta(seconds=settings.ATTUNE_LOGIN_THROTTLE["link_seconds"])
+    session[PENDING_LINK] = {"user": None, "hash": hash_token(secrets.token_urlsafe(32)), "until": until.timestamp()}
+
+
+def redeem_sign_in_link(session: SessionBase, raw: str) -> User | None:
+    """The person this browser's pending link was sent to, if `raw` is that link and it is still fresh.
+    A link works once: the pending entry is forgotten whatever the outcome."""
+    pending = session.pop(PENDING_LINK, None)
+    if not isinstance(pending, dict) or not secrets.compare_digest(str(pending.get("hash", "")), hash_token(raw)):
+        return None
+    if timezone.now().timestamp() > float(pending.get("until", 0)):
+        return None
+    user_id = pending.get("user")
+    if not isinstance(user_id, int):
+        return None
+    return User.objects.filter(pk=user_id, is_active=True).first()
+
+
+def end_every_session_and_token(user: User) -> int:
+    """After a password reset: every browser session of the person ends and every API token is revoked."""
+    from django.contrib.sessions.models import Session
+
+    with transaction.atomic():
+        sessions = UserSession.objects.filter(user=user)
+        keys = list(sessions.values_list("session_key", flat=True))
+        Session.objects.filter(session_key__in=keys).delete()
+        sessions.delete()
+        tokens = ApiToken.objects.filter(user=user, revoked__isnull=True).update(revoked=timezone.now())
+        _event(user.pk, AuditEvent.Action.UPDATE, "Person", user.pk)
+    return len(keys) + tokens

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from attune.accounts import roles, throttle
 from attune.accounts.models import ApiToken, UserSession
+from attune.core.network import client_address
 
 STARTED, SEEN, STEP_UP = "attune_started", "attune_seen", "attune_step_up"
 
@@ -80,7 +81,7 @@ def _on_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any
         request.session.save()
     UserSession.objects.update_or_create(
         session_key=request.session.session_key,
-        defaults={"user": user, "device": _device(request), "network": request.META.get("REMOTE_ADDR", "")},
+        defaults={"user": user, "device": _device(request), "network": client_address(request)},
     )
 
 

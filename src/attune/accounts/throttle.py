@@ -16,9 +16,11 @@ import hashlib
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
-from attune.accounts.models import SignInFailure, User
+from attune.accounts.models import SignInFailure, SignInStreak, User
 from attune.core import audit
 from attune.core.models import AuditEvent
 
@@ -78,3 +80,44 @@ def record_failure(kind: str, account: str, network: str) -> None:
 
 def clear(kind: str, account: str, network: str) -> None:
     SignInFailure.objects.filter(key=_key(kind, account, network)).delete()
+
+
+# --- The per-account limit ----------------------------------------------------------------------------------
+#
+# Many networks guessing one account are not slowed by the per-network cool-off, so consecutive failures are
+# also counted per submitted email. The owner is never locked out: past the first threshold a correct password
+# is not enough on its own, a one-time link is emailed to the account (and must be opened in the same browser),
+# so the guesser, who never sees that email, learns nothing from any answer; past NIST SP 800-63B's 100
+# consecutive failures passwords for the account are not even checked, and the owner signs in through a
+# password reset (which also ends the streak) or a passkey.
+
+OPEN, LINK, PAUSED = "open", "link", "paused"
+
+
+def _account_key(account: str) -> str:
+    return _key("account", account, "")
+
+
+def account_level(account: str) -> str:
+    rules = settings.ATTUNE_LOGIN_THROTTLE
+    streak = SignInStreak.objects.filter(key=_account_key(account)).values_list("failures", flat=True).first() or 0
+    if streak >= rules["account_failures_max"]:
+        return PAUSED
+    if streak >= rules["account_failures_before_link"]:
+        return LINK
+    return OPEN
+
+
+def record_account_failure(account: str) -> None:
+    key = _account_key(account)
+    updated = SignInStreak.objects.filter(key=key).update(failures=F("failures") + 1, last_failure=timezone.now())
+    if not updated:
+        try:
+            with transaction.atomic():
+                SignInStreak.objects.create(key=key, failures=1)
+        except IntegrityError:  # created concurrently: count this one too
+            SignInStreak.objects.filter(key=key).update(failures=F("failures") + 1, last_failure=timezone.now())
+
+
+def clear_account(account: str) -> None:
+    SignInStreak.objects.filter(key=_account_key(account)).delete()

@@ -5,6 +5,7 @@ from attune.accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("sign-in/", views.sign_in, name="login"),
+    path("sign-in/link/<str:token>/", views.sign_in_link, name="sign_in_link"),
     path("sign-out/", views.sign_out, name="logout"),
     path("quick-exit/", views.quick_exit, name="quick_exit"),
     path("about-quick-exit/", views.about_quick_exit, name="about_quick_exit"),

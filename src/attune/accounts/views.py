@@ -34,13 +34,14 @@ from attune.accounts.forms import (
     SignInForm,
 )
 from attune.accounts.models import ApiToken, UserSession
+from attune.core.network import client_address
 
 SIGN_IN_FAILED = "Those details did not match an account. Please check them and try again."
 COOLING_OFF = "There have been several attempts from here. Please wait a few minutes, then try again."
 
 
 def _network(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    return client_address(request)
 
 
 def _next(request: HttpRequest, default: str = "home") -> str:
@@ -75,17 +76,48 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         messages.info(request, "You were signed out to keep your information private. Please sign in again.")
     if request.method == "POST" and form.is_valid():
         email, network = form.cleaned_data["email"].lower(), _network(request)
+        level = throttle.account_level(email)
         if throttle.is_cooling_off("password", email, network):
             form.add_error(None, COOLING_OFF)
+        elif level == throttle.PAUSED:
+            # NIST's outer bound: the password is not even checked; the owner resets it (or uses a passkey).
+            return render(request, "accounts/sign_in_paused.html", status=200)
         else:
             user = authenticate(request, username=email, password=form.cleaned_data["password"])
+            if level == throttle.LINK:
+                # The same page whether the password was right or not: only the owner's inbox tells them apart.
+                if user is not None:
+                    services.request_sign_in_link(request.session, user)
+                else:
+                    # The same session write as for a right password, so not even a cookie tells them apart.
+                    services.hold_no_sign_in_link(request.session)
+                    throttle.record_failure("password", email, network)
+                    throttle.record_account_failure(email)
+                return render(request, "accounts/sign_in_link_sent.html", status=200)
             if user is not None:
                 throttle.clear("password", email, network)
+                throttle.clear_account(email)
                 login(request, user)
                 return redirect(_next(request))
             throttle.record_failure("password", email, network)
+            throttle.record_account_failure(email)
             form.add_error(None, SIGN_IN_FAILED)
     return render(request, "accounts/sign_in.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def sign_in_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The emailed one-time link. GET shows a button (mail scanners follow links; GET never writes); POST
+    finishes the sign-in, in the browser that asked for the link only."""
+    if request.method == "POST":
+        user = services.redeem_sign_in_link(request.session, token)
+        if user is not None:
+            throttle.clear_account(user.email)
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect("home")
+        return render(request, "accounts/sign_in_link.html", {"unusable": True}, status=400)
+    return render(request, "accounts/sign_in_link.html", {"unusable": False})
 
 
 @login_not_required
@@ -350,8 +382,21 @@ password_reset = login_not_required(
 password_reset_done = login_not_required(
     auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
 )
+
+
+class ResetPasswordConfirmView(auth_views.PasswordResetConfirmView):
+    """Choosing a new password from the emailed link ends every session of the person and revokes every API
+    token (whoever knew the old password is out), and ends the per-account limit: the owner proved their inbox."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        services.end_every_session_and_token(self.user)
+        throttle.clear_account(self.user.email)
+        return response
+
+
 password_reset_confirm = login_not_required(
-    auth_views.PasswordResetConfirmView.as_view(
+    ResetPasswordConfirmView.as_view(
         template_name="accounts/password_reset_confirm.html",
         success_url=reverse_lazy("accounts:password_reset_complete"),
     )

@@ -84,6 +84,16 @@ class InvitationAccepted:
     client_id: uuid.UUID | None
 
 
+@dataclass(frozen=True)
+class SignInLinkRequested:
+    """A sign-in for an account under the per-account limit needs a one-time link emailed to its owner.
+    `target` is the link's path on this site (it carries the one-time token); the outbox sends it by email only."""
+
+    user_id: int
+    target: str
+    dedupe_key: str
+
+
 E = TypeVar("E")
 Handler = Callable[[Any], object]
 

@@ -13,7 +13,7 @@ from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.http import HttpRequest, HttpResponse
 from django.middleware import csrf
 
-from attune.core import audit, keys, logs
+from attune.core import audit, keys, logs, network
 
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
@@ -85,7 +85,7 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        info_token = audit.set_request_info(audit.RequestInfo(network=request.META.get("REMOTE_ADDR", "")))
+        info_token = audit.set_request_info(audit.RequestInfo(network=network.client_address(request)))
         key_token = keys.begin_key_cache()
         # Every log line of this request carries its id (the proxy's X-Request-ID when it is plainly an id) and
         # the signed-in user's id; the response says which id it was, to find its lines.

@@ -99,10 +99,15 @@ class EntryFilter(Schema):
     script: uuid.UUID | None = None
     since: datetime.date | None = None
     until: datetime.date | None = None
+    page: int = Field(default=1, ge=1)
+
+
+class EntrySearch(EntryFilter):
+    """A search is posted, so a client's words never enter a URL or a log line (core.search)."""
+
     q: str = Field(
         default="", max_length=inputs.SEARCH_LIMIT, description="Searched in the entries' words, after decryption"
     )
-    page: int = Field(default=1, ge=1)
 
 
 class SettingsIO(Schema):
@@ -229,9 +234,20 @@ def _entry(entry: DiaryEntry) -> dict[str, Any]:
 @router.get("/clients/{client_id}/diary/entries", response=EntryPage, operation_id="list_diary_entries")
 def list_diary_entries(request: HttpRequest, client_id: str, filters: Query[EntryFilter]) -> dict[str, Any]:
     access = policy.client(user_of(request), client_id, perms.VIEW_DIARY)
+    return _entry_page(access, filters, "")
+
+
+@router.post("/clients/{client_id}/diary/entries/search", response=EntryPage, operation_id="search_diary_entries")
+def search_diary_entries(request: HttpRequest, client_id: str, payload: EntrySearch) -> dict[str, Any]:
+    """The list with a search in the entries' words: a POST, so the words stay out of URLs and logs."""
+    access = policy.client(user_of(request), client_id, perms.VIEW_DIARY)
+    return _entry_page(access, payload, payload.q)
+
+
+def _entry_page(access: Access, filters: EntryFilter, words: str) -> dict[str, Any]:
     wanted = queries.EntryFilters(kind=filters.kind, script=filters.script, since=filters.since, until=filters.until)
     qs = queries.filtered_entries(access, wanted)
-    paginator = Paginator(queries.search(qs, filters.q) if filters.q else qs, 25)
+    paginator = Paginator(queries.search(qs, words) if words else qs, 25)
     page = paginator.get_page(filters.page)
     items = queries.shown_entries(access, page.object_list)
     return {

@@ -16,17 +16,18 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from attune.accounts.roles import user_of
 from attune.care.records import record_of
-from attune.core import policy
+from attune.core import policy, search
 from attune.diary import perms, queries, services
 from attune.diary.forms import EntryFilterForm, NewResponseForm, ScriptForm
 from attune.diary.models import MapStatus
 from attune.diary.views import add_errors, entry_list_context, insights_context
 
 
+@require_http_methods(["GET", "POST"])
 def client_diary(request: HttpRequest, client_id: uuid.UUID) -> HttpResponse:
     access = policy.client(user_of(request), client_id, perms.VIEW_DIARY)
     scripts = list(queries.scripts(access).exclude(status=MapStatus.DRAFT))
-    form = EntryFilterForm(request.GET or None, scripts=scripts, owner=access.is_self)
+    form = EntryFilterForm(search.filter_data(request), scripts=scripts, owner=access.is_self)
     context = entry_list_context(access, form)
     context["client"] = record_of(access)
     return render(request, "diary/staff_diary.html", context)

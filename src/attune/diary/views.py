@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from attune.accounts.roles import user_of
 from attune.core import forms as shared_forms
-from attune.core import policy
+from attune.core import policy, search
 from attune.core.forms import fresh_key
 from attune.core.idempotency import ReplayMismatchError
 from attune.core.policy import Access
@@ -95,10 +95,12 @@ def log(request: HttpRequest) -> HttpResponse:
     return render(request, "diary/log.html", context, status=422 if conflict else 200)
 
 
+@require_http_methods(["GET", "POST"])
 def entries(request: HttpRequest) -> HttpResponse:
+    """The list; a search is posted, so the words never enter a URL (core.search)."""
     access = _own(request, perms.VIEW_DIARY)
     scripts = list(queries.scripts(access).exclude(status=MapStatus.DRAFT))
-    form = EntryFilterForm(request.GET or None, scripts=scripts)
+    form = EntryFilterForm(search.filter_data(request), scripts=scripts)
     context = entry_list_context(access, form)
     context.update(
         share_form=ShareDefaultForm(initial={"share_by_default": queries.share_default(access)}),
@@ -121,14 +123,14 @@ def entry_list_context(access: Access, form: EntryFilterForm) -> dict[str, Any]:
     listing: list[DiaryEntry] | QuerySet[DiaryEntry] = queries.search(qs, data["q"]) if data.get("q") else qs
     page = Paginator(listing, 25).get_page(data.get("page") or 1)
     shown = queries.shown_entries(access, page.object_list)
-    query = cast(QueryDict, form.data).copy() if form.is_bound else QueryDict(mutable=True)
-    query.pop("page", None)
+    querystring, hidden = search.carried(cast(QueryDict, form.data) if form.is_bound else None)
     return {
         "form": form,
         "page": page,
         "items": [(e, queries.visible_script(access, e.script)) for e in shown],
         "filtered": any(v for k, v in data.items() if k != "page"),
-        "querystring": query.urlencode(),
+        "querystring": querystring,
+        "hidden": hidden,
         "owner": access.is_self,
     }
 

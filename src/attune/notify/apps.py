@@ -7,7 +7,8 @@ class NotifyConfig(AppConfig):
     verbose_name = "Notifications (the outbox)"
 
     def ready(self) -> None:
-        from attune.core import ticks
-        from attune.notify import delivery, perms  # noqa: F401  (perms: declares them)
+        from attune.core import events, ticks
+        from attune.notify import delivery, perms, services  # noqa: F401  (perms: declares them)
 
         ticks.register("notify.recover", delivery.recover)
+        events.subscribe(events.SignInLinkRequested, services.send_sign_in_link)

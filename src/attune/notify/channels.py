@@ -54,14 +54,18 @@ def label_of(notification: Notification) -> str:
 
 
 def link_of(notification: Notification) -> str:
+    if notification.purpose == Notification.Purpose.SIGN_IN:
+        # The one link that cannot need sign-in: it is the way in. Its path says nothing about anyone.
+        return settings.ATTUNE_SITE_URL + notification.target
     return settings.ATTUNE_SITE_URL + reverse("notify:open", args=[notification.pk])
 
 
 def render(notification: Notification) -> Message:
     context = {"label": label_of(notification), "link": link_of(notification)}
+    name = "sign_in" if notification.purpose == Notification.Purpose.SIGN_IN else "message"
     return Message(
-        subject=render_to_string("notify/message_subject.txt", context).strip(),
-        body=render_to_string("notify/message.txt", context),
+        subject=render_to_string(f"notify/{name}_subject.txt", context).strip(),
+        body=render_to_string(f"notify/{name}.txt", context),
     )
 
 
@@ -118,6 +122,8 @@ def push_headers(notification: Notification) -> dict[str, str]:
 
 
 def send_push(notification: Notification) -> None:
+    if notification.purpose == Notification.Purpose.SIGN_IN:
+        raise Undeliverable  # a sign-in link goes to the account's email only
     if not settings.ATTUNE_PUSH_ENABLED or not services.preferences_of(notification.recipient_id).push:
         raise Undeliverable
     devices = list(services.live_devices(notification.recipient_id).order_by("pk"))

@@ -61,7 +61,8 @@ def deliver(notification_id: uuid.UUID) -> str:
     if row is None:
         return "skipped"
     held = Notification.objects.filter(pk=row.pk, status=Status.SENDING, lease_until=row.lease_until)
-    if services.preferences_of(row.recipient_id).paused or not row.recipient.is_active:
+    paused = services.preferences_of(row.recipient_id).paused and row.purpose != Notification.Purpose.SIGN_IN
+    if paused or not row.recipient.is_active:
         held.update(status=Status.CANCELLED, lease_until=None)
         return Status.CANCELLED
     try:

@@ -20,6 +20,9 @@ class Notification(models.Model):
         ESCALATION = "escalation", "Escalation"
         REMINDER = "reminder", "Reminder"
         MESSAGE = "message", "Message"
+        # A one-time link that finishes a sign-in under the per-account limit: email only, sent at once, even
+        # when everything else is off (it is the owner's way in), and it links to its target directly.
+        SIGN_IN = "sign_in", "Sign-in link"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"  # waiting for its first attempt or for a retry (next_attempt_at)

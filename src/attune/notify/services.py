@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from attune.accounts import services as account_services
 from attune.accounts.models import User
-from attune.core import audit
+from attune.core import audit, events
 from attune.core.models import AuditEvent
 from attune.notify import quiet
 from attune.notify.inputs import PreferencesInput, PushSubscriptionInput
@@ -63,6 +63,8 @@ def enqueue(
     `target` is a site-relative path that needs sign-in; it is never put in the message itself.
     """
     _check(purpose, target, dedupe_key)
+    if purpose == Notification.Purpose.SIGN_IN:
+        raise ValueError("sign-in links are sent by send_sign_in_link only")
     with transaction.atomic():
         recipient = User.objects.filter(pk=recipient_id, is_active=True).first()
         if recipient is None:
@@ -75,6 +77,26 @@ def enqueue(
             _row(recipient, channel, purpose, target, dedupe_key, due, urgent)
             for channel in _channels(recipient, prefs)
         ]
+
+
+def send_sign_in_link(event: events.SignInLinkRequested) -> list[Notification]:
+    """The per-account limit's one-time link (accounts.services.request_sign_in_link): by email only, at once,
+    whatever the person's other choices, because it is how they get in. Subscribed in NotifyConfig.ready()."""
+    _check(Notification.Purpose.SIGN_IN, event.target, event.dedupe_key)
+    with transaction.atomic():
+        recipient = User.objects.filter(pk=event.user_id, is_active=True).first()
+        if recipient is None or not recipient.email:
+            return []
+        row = _row(
+            recipient,
+            Channel.EMAIL,
+            Notification.Purpose.SIGN_IN,
+            event.target,
+            event.dedupe_key,
+            timezone.now(),
+            urgent=True,
+        )
+        return [row]
 
 
 def _check(purpose: str, target: str, dedupe_key: str) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
 
 from attune.accounts import roles
 from attune.accounts.forms import PortalInviteForm
@@ -19,7 +20,7 @@ from attune.care import perms as care_perms
 from attune.care import queries
 from attune.care.forms import CaseloadFilterForm, CloseEpisodeForm
 from attune.care.records import record_of
-from attune.core import policy
+from attune.core import policy, search
 from attune.intake import staff_views as intake_staff_views
 from attune.intake import views as intake_views
 from attune.measures import library
@@ -39,8 +40,11 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:settings")
 
 
+@require_http_methods(["GET", "POST"])
 def caseload(request: HttpRequest) -> HttpResponse:
-    form = CaseloadFilterForm(request.GET or None)
+    """The caseload; a search by name is posted, so clients' names never enter a URL (core.search)."""
+    data = search.filter_data(request)
+    form = CaseloadFilterForm(data)
     filters = form.cleaned_data if form.is_valid() else {}
     clients = queries.caseload(request.user, search=filters.get("q") or "", status=filters.get("status") or "")
     page = Paginator(clients, 25).get_page(filters.get("page") or 1)
@@ -59,14 +63,14 @@ def caseload(request: HttpRequest) -> HttpResponse:
             }
         )
     admin_practices = policy.practices_where(request.user, Membership.Role.ADMIN)
-    query = request.GET.copy()
-    query.pop("page", None)
+    querystring, hidden = search.carried(data)
     context = {
         "form": form,
         "page": page,
         "rows": rows,
         "admin_practices": list(admin_practices),
-        "querystring": query.urlencode(),
+        "querystring": querystring,
+        "hidden": hidden,
         "filtered": bool(filters.get("q") or filters.get("status")),
     }
     return render(request, "workspace/caseload.html", context)

@@ -5,8 +5,11 @@ column per flag, `answered` and `missing_rule`. It is written to a temporary fil
 into place only when every row has scored, so a bad file never leaves a partial output behind.
 
 The file is streamed in chunks: memory stays flat however many rows there are, and each chunk is scored as one
-NumPy batch. `copy_csv` reads and writes a file with exactly the same reader and writer and no scoring; the
-benchmark (bench/score.py) compares the two.
+NumPy batch. The usual file (no quotes, no byte-order mark, every line as wide as the header, every answer one
+of the instrument's exact texts) is read and written by polars in streaming batches, near the cost of reading
+and writing it at all; anything else, and any answer that is not allowed, goes through the exact reader below,
+which names the row and column of the first problem. The fast path never decides an error: it only gives way.
+The benchmark (bench/score.py) compares `attune score` with a polars read and write of the same file.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from contextlib import contextmanager
 from itertools import chain, islice
 from operator import itemgetter
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -70,9 +73,15 @@ def score_csv(
             check_thresholds(plan, thresholds)
         except ValueError as exc:
             raise CsvError(str(exc)) from exc
-    with _open(source) as handle, _atomic(target) as out:
+    with _open(source) as handle:
         header = _header(handle)
         positions = _item_positions(code, header)
+    try:
+        return _score_streaming(code, plan, source, target, header, positions, thresholds, progress)
+    except _NotUsual:
+        pass
+    with _open(source) as handle, _atomic(target) as out:
+        header = _header(handle)
         csv.writer(out).writerow(header + output_columns(code))
         lookup = _lookup(plan)
         done = 0
@@ -89,17 +98,119 @@ def score_csv(
     return done
 
 
-def copy_csv(source: Path, target: Path) -> int:
-    """Read and write `source` with the same reader and chunking as score_csv, without scoring."""
-    with _open(source) as handle, _atomic(target) as out:
-        header = _header(handle)
-        writer = csv.writer(out)
-        writer.writerow(header)
-        done = 0
-        for _lines, rows in _chunks(handle, len(header)):
-            writer.writerows(rows)
-            done += len(rows)
+class _NotUsual(Exception):
+    """The streaming path gives way to the exact reader (which finds and names any problem)."""
+
+
+SCAN_BYTES = 8 << 20
+
+
+def _usual_layout(source: Path, width: int) -> bool:
+    """No quote and no byte-order mark anywhere, and exactly `width - 1` commas a line on average.
+
+    The streaming reader refuses a line with too many cells, so with that average no line can have too few
+    either (it would need another with too many): then every line is as wide as the header, and a CSV reader
+    cannot disagree with the exact one. Counting bytes is a C loop over a few megabytes at a time."""
+    commas = lines = 0
+    last = b"\n"
+    with open(source, "rb") as handle:
+        first = True
+        while block := handle.read(SCAN_BYTES):
+            if (first and block.startswith(b"\xef\xbb\xbf")) or b'"' in block:
+                return False
+            first = False
+            commas += block.count(b",")
+            lines += block.count(b"\n")
+            last = block[-1:]
+    lines += last != b"\n"
+    return lines > 1 and commas == (width - 1) * lines
+
+
+def _score_streaming(
+    code: str,
+    plan: Plan,
+    source: Path,
+    target: Path,
+    header: list[str],
+    positions: list[int],
+    thresholds: Mapping[str, float] | None,
+    progress: Progress | None,
+) -> int:
+    import polars as pl
+
+    if not _usual_layout(source, len(header)):
+        raise _NotUsual
+    items = [header[p] for p in positions]
+    # Blank cells read as null and are written back blank; every cell stays text, so the input columns come
+    # back as they were. Answers are cast strictly to small whole numbers (every answer of every shipped
+    # instrument is one): anything else ("2.0", "-1", "nan", "yes") raises, and the exact reader accepts or
+    # names it.
+    frame = pl.scan_csv(
+        source, has_header=True, new_columns=header, infer_schema=False, empty_string_is_null=True, quote_char=None
+    )
+    convert = pl.col(items).cast(pl.UInt8, strict=True).cast(pl.Float64)
+    done = 0
+    try:
+        with _atomic_binary(target) as out:
+            for batch in frame.collect_batches(chunk_size=CHUNK_ROWS):
+                answers = batch.select(convert)
+                try:
+                    columns = run(plan, answers.to_numpy(order="fortran"), thresholds)
+                except InvalidAnswer as exc:
+                    raise _NotUsual from exc
+                added = pl.DataFrame(_series(plan, columns))
+                batch.hstack(added).write_csv(
+                    out, include_header=done == 0, line_terminator="\r\n", float_precision=2, quote_style="necessary"
+                )
+                done += batch.height
+                if progress:
+                    progress(done)
+            if done == 0:
+                out.write((",".join(header + output_columns(code)) + "\r\n").encode())
+    except pl.exceptions.PolarsError as exc:
+        raise _NotUsual from exc
     return done
+
+
+@contextmanager
+def _atomic_binary(target: Path) -> Iterator[IO[bytes]]:
+    directory = target.resolve().parent
+    if not directory.is_dir():
+        raise CsvError(f"cannot write {target}: no such directory")
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            yield out
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def _series(plan: Plan, columns: dict[str, npt.NDArray[np.generic]]) -> list[Any]:
+    """The added columns as polars Series, written as the exact path writes them (_format): sums as whole
+    numbers, means with two decimals (rounded here as there, then written with float_precision=2), blank where
+    not scored, labels as they are, flags as true/false."""
+    import polars as pl
+
+    def number(name: str, decimals: int) -> Any:
+        values = columns[name].astype(np.float64)
+        scaled = np.rint(values * 10**decimals)
+        if decimals == 0:
+            return pl.Series(name, scaled, nan_to_null=True).cast(pl.Int64)
+        return pl.Series(name, scaled / 10**decimals, nan_to_null=True)
+
+    def label(name: str) -> Any:
+        texts = pl.Series(name, columns[name], dtype=pl.String)
+        return pl.select(pl.when(texts != "").then(texts).alias(name)).to_series()  # blank, not ""
+
+    out = [number("total", plan.total.decimals if plan.total else 2)]
+    out.extend(number(s.name, s.decimals) for s in plan.subscales)
+    out.append(label("band"))
+    out.extend(pl.Series(f.name, columns[f.name].astype(bool)) for f in plan.flags)
+    out.append(pl.Series("answered", columns["answered"].astype(np.int64)))
+    out.append(label("missing_rule"))
+    return out
 
 
 @contextmanager

@@ -70,3 +70,12 @@
   });
   schedule();
 })();
+
+// A form sent back with an error: move focus to the first message, so a screen reader reads it and the keyboard
+// starts there (the field itself is marked aria-invalid and described by the message).
+(function focusFirstError() {
+  const first = document.querySelector("[data-focus-error]");
+  if (first) {
+    first.focus();
+  }
+})();
