@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("attune.consent.urls")),
     path("", include("attune.monitoring.urls")),
     path("", include("attune.intake.urls")),
+    path("", include("attune.safetyplan.urls")),
     path("", include("attune.notify.urls")),
     path("api/v1/", api.urls),
 ]

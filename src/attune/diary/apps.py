@@ -7,10 +7,14 @@ class DiaryConfig(AppConfig):
     verbose_name = "Trigger and skills diary, relationship scripts and insights"
 
     def ready(self) -> None:
-        from attune.diary import perms, queries
+        from attune.core import suggestions as offered
+        from attune.diary import perms, queries, suggestions
         from attune.skills import services as skills
 
         del perms  # declared on import
         # The sharing default is the diary's table, but a practice logged in the skills engine (below the diary)
         # follows it too: the engine cannot import the diary, so the diary hands it the reader.
         skills.use_share_default(queries.share_default)
+        # What the client logged, offered to the safety plan (and any capability) as suggestions.
+        offered.register("warning_signs", suggestions.warning_signs)
+        offered.register("helpful_skills", suggestions.helpful_skills)
