@@ -115,7 +115,8 @@ def _plan(c: Ctx) -> SafetyPlan:
     share = policy.client(user, client.pk, perms.SHARE_PLAN)
     plan = services.set_sharing(share, Sharing.ALL if c.target == "other" else Sharing.SAFETY)
     if c.target == "granted":
-        for category, _label in SharingGrant.Category.choices:
+        named = {p.partner_category for p in policy.declared().values() if p.partner_category}
+        for category in {c for c, _label in SharingGrant.Category.choices} | named:
             SharingGrant.objects.create(client=client, grantee_role="partner", category=category)
     return plan
 

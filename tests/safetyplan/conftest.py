@@ -101,6 +101,12 @@ def build_plan(cast: Cast, who: str, *, everything: bool = True) -> tuple[Safety
     return plan, people
 
 
+def every_category() -> set[str]:
+    """Every sharing category there is: the grant model's and any a permission names for partners."""
+    named = {p.partner_category for p in policy.declared().values() if p.partner_category}
+    return {c for c, _label in SharingGrant.Category.choices} | named
+
+
 @pytest.fixture
 def world(cast: Cast) -> World:
     plan, (friend, sister) = build_plan(cast, "dana")
@@ -110,7 +116,7 @@ def world(cast: Cast) -> World:
     services.set_sharing(access_for(cast.dana, cast.client("dana"), perms.SHARE_PLAN), "safety")
     eli_plan, (eli_person,) = build_plan(cast, "eli", everything=False)
     services.set_sharing(access_for(cast.eli, cast.client("eli"), perms.SHARE_PLAN), "all")
-    for category in [c for c, _ in SharingGrant.Category.choices]:
+    for category in every_category():
         SharingGrant.objects.create(client=cast.client("dana"), grantee_role="partner", category=category)
     return World(
         cast=cast,
