@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from typing import Any
 
-
 from attune.core import policy
 from attune.core.models import SharingGrant
 from attune.safetyplan import perms, services
@@ -65,7 +64,7 @@ safetyplan:client_step          POST   private    302 404  404  404  404   403  
 safetyplan:client_step          POST   other      404 302  404  302  404   404  403 403  404  302
 safetyplan:client_reviewed      POST   own        403 404  302  404  404   403  403 403  404  302
 safetyplan:client_reviewed      POST   other      404 403  404  302  404   404  403 403  404  302
-# --- API -----------------------------------------------------------------------------------------------------
+# --- API ------------------------------------------------------------------------------------------------------
 api:get_safety_plan             GET    own        200 404  200  404  404   403  403 403  404  401
 api:get_safety_plan             GET    granted    200 404  200  404  404   403  403 403  404  401
 api:get_safety_plan             GET    other      404 200  404  200  404   404  403 403  404  401
@@ -151,7 +150,7 @@ def _step_body(c: Ctx) -> dict[str, Any]:
 
 PRINT_QUERY = "?parts=warning_signs&parts=reasons&parts=network"
 
-# --- pages ------------------------------------------------------------------------------------------------------------
+# --- pages ----------------------------------------------------------------------------------------------------
 
 for _name in ("safetyplan:plan", "safetyplan:versions", "safetyplan:network"):
     builds(_name, "GET")(lambda c, name=_name: Req("GET", page(name)))
@@ -190,7 +189,7 @@ builds("safetyplan:client_reviewed", "POST")(
     )[1]
 )
 
-# --- API ----------------------------------------------------------------------------------------------------------------
+# --- API ------------------------------------------------------------------------------------------------------
 
 for _op in ("get_safety_plan", "list_safety_plan_versions", "get_safety_plan_sharing", "list_support_people"):
     builds(f"api:{_op}", "GET")(lambda c, op=_op: (_plan(c), _person(c), Req("GET", api_path(op, _owner(c).pk)))[2])
