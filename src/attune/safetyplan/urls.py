@@ -1,14 +1,12 @@
-from django.urls import path, re_path
+from django.urls import path
 
-from attune.safetyplan import inputs, printing, views
-
-STEP = "(?P<step>" + "|".join(inputs.ALL_STEPS) + ")"
+from attune.safetyplan import printing, views
 
 app_name = "safetyplan"
 urlpatterns = [
     # The client's own, in the portal.
     path("portal/plan/", views.plan, name="plan"),
-    re_path(rf"^portal/plan/steps/{STEP}/$", views.step, name="step"),
+    path("portal/plan/steps/<slug:step>/", views.step, name="step"),
     path("portal/plan/sharing/", views.sharing, name="sharing"),
     path("portal/plan/versions/", views.versions, name="versions"),
     path("portal/plan/versions/<uuid:version_id>/", views.version, name="version"),
@@ -20,6 +18,6 @@ urlpatterns = [
     path("portal/plan/print/pdf/", printing.pdf, name="pdf"),
     # The care team's, under the client record.
     path("clients/<uuid:client_id>/plan/", views.client_plan, name="client_plan"),
-    re_path(rf"^clients/(?P<client_id>[0-9a-f-]{{36}})/plan/steps/{STEP}/$", views.client_step, name="client_step"),
+    path("clients/<uuid:client_id>/plan/steps/<slug:step>/", views.client_step, name="client_step"),
     path("clients/<uuid:client_id>/plan/reviewed/", views.client_reviewed, name="client_reviewed"),
 ]
