@@ -143,3 +143,17 @@ def test_the_pdf_is_tagged_and_holds_only_the_chosen_parts(world: World, client_
     assert "My support network" in flat and "My relationship-safety plan" not in flat
     assert world.plan.relationship_data["code_word"][:20] not in flat.replace(" ", "")
     assert "My reasons for living" not in flat
+
+
+def test_save_and_go_to_the_next_step(world: World, client_for: Any) -> None:
+    browser = client_for(world.cast.dana)
+    url = reverse("safetyplan:step", args=["warning_signs"])
+    assert "Save and go to the next step" in browser.get(url).content.decode()
+    response = post(browser, url, {"text": "Not sleeping", "version": "8", "then": "next"})
+    assert response["Location"] == reverse("safetyplan:step", args=["coping"])
+    alice = client_for(world.cast.alice)
+    staff_url = reverse("safetyplan:client_step", args=[world.dana.pk, "surroundings"])
+    response = post(alice, staff_url, {"text": "A walk", "version": "9", "then": "next"})
+    assert response["Location"] == reverse("safetyplan:client_step", args=[world.dana.pk, "reasons"])
+    last = post(alice, response["Location"], {"text": "The sea", "version": "10", "then": "next"})
+    assert last["Location"] == reverse("safetyplan:client_plan", args=[world.dana.pk])  # alice has no step 8

@@ -159,7 +159,9 @@ class SharingForm(forms.Form):
 
 
 class ReviewedForm(forms.Form):
-    reviewed_on = forms.DateField(label="Reviewed together on", widget=forms.DateInput(attrs={"type": "date"}))
+    reviewed_on = forms.DateField(
+        label="Reviewed together on", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
 
 class PrintForm(forms.Form):

@@ -91,6 +91,13 @@ def edit_step(
     part = inputs.RELATIONSHIP if step == inputs.RELATIONSHIP_STEP else inputs.SAFETY
     services.require_part(access, plan, part, perms.EDIT_PLAN)
     form = _step_form(request, access, step, plan)
+    steps = list(inputs.STEP_KEYS) + ([inputs.RELATIONSHIP_STEP] if access.is_self else [])
+    position = steps.index(step) if step in steps else 0
+    next_step = steps[position + 1] if position + 1 < len(steps) else ""
+    if next_step and "client" in template_context:
+        next_url = reverse("safetyplan:client_step", args=[template_context["client"].pk, next_step])
+    elif next_step:
+        next_url = reverse("safetyplan:step", args=[next_step])
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -106,11 +113,9 @@ def edit_step(
                 status = 422
             else:
                 messages.success(request, "Saved. You can change this whenever you like.")
-                return redirect(done)
+                return redirect(next_url if next_step and request.POST.get("then") == "next" else done)
         else:
             status = 422
-    steps = list(inputs.STEP_KEYS) + ([inputs.RELATIONSHIP_STEP] if access.is_self else [])
-    position = steps.index(step) if step in steps else 0
     context = {
         "form": form,
         "step": step,
@@ -121,7 +126,7 @@ def edit_step(
         "photo": plan.photo if plan is not None and step == "reasons" and access.is_self else "",
         "position": position + 1,
         "count": len(steps),
-        "next_step": steps[position + 1] if position + 1 < len(steps) else "",
+        "next_step": next_step,
         **template_context,
     }
     return render(request, "safetyplan/step.html", context, status=status)
