@@ -138,3 +138,26 @@ def test_a_photo_is_reencoded_without_its_metadata(world: World) -> None:
     assert plan.photo == ""
     with pytest.raises(PermissionDenied):
         services.save_step(access_for(world.cast.alice, world.dana), "reasons", {"text": "x"}, photo=raw.getvalue())
+
+
+def test_a_safety_concern_suggests_a_review_until_it_is_reviewed(world: World) -> None:
+    import uuid
+
+    from attune.core import events
+
+    assert services.on_safety_concern in events.subscribers(events.SafetyConcern)
+    assert services.on_answered in events.subscribers(events.ResponseAnswered)
+    answered = events.ResponseAnswered(
+        client_id=world.dana.pk, response_id=uuid.uuid4(), instrument="phq9", link_id="9", value=1.0, critical=False
+    )
+    events.publish(answered)
+    assert not SafetyPlan.objects.get(pk=world.plan.pk).review_suggested
+    events.publish(
+        events.SafetyConcern(
+            client_id=world.dana.pk, source="intake", source_id=uuid.uuid4(), item="now", since=timezone.now()
+        )
+    )
+    assert SafetyPlan.objects.get(pk=world.plan.pk).review_suggested
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    SafetyPlan.objects.filter(pk=world.plan.pk).update(reviewed_on=tomorrow)
+    assert not SafetyPlan.objects.get(pk=world.plan.pk).review_suggested

@@ -66,6 +66,7 @@ class SafetyPlanOut(Schema):
     version: int
     sharing: str | None = Field(description="The client's choice; only the client is told it")
     reviewed_on: datetime.date | None
+    review_suggested: bool = Field(description="A safety concern was raised since the last review together")
     steps: dict[str, dict[str, Any]] | None = Field(description="The suicide-safety part, by step; null if not shared")
     relationship: dict[str, Any] | None = Field(description="The relationship-safety part; null if not shared")
     has_photo: bool
@@ -158,6 +159,7 @@ def _plan_out(access: Access, plan: SafetyPlan | None) -> dict[str, Any]:
         "version": plan.version if plan is not None else 0,
         "sharing": (plan.sharing if plan is not None else "none") if access.is_self else None,
         "reviewed_on": plan.reviewed_on if plan is not None and parts else None,
+        "review_suggested": bool(plan is not None and parts and plan.review_suggested),
         "has_photo": bool(plan is not None and plan.photo and inputs.SAFETY in parts),
         **_parts(access, plan, plan.safety_data if plan else {}, plan.relationship_data if plan else {}),
     }

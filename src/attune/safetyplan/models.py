@@ -99,6 +99,9 @@ class SafetyPlan(models.Model):
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # When a safety concern was last raised about the client (a critical answer, an intake safety answer): the
+    # care team's page suggests going through the plan together until it is marked reviewed after that.
+    concern_at = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(default=timezone.now)
     updated = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=0)
@@ -107,6 +110,12 @@ class SafetyPlan(models.Model):
 
     def __str__(self) -> str:
         return "safety plan"
+
+    @property
+    def review_suggested(self) -> bool:
+        if self.concern_at is None:
+            return False
+        return self.reviewed_on is None or timezone.localtime(self.concern_at).date() > self.reviewed_on
 
     @property
     def safety_data(self) -> dict[str, Any]:

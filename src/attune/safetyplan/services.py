@@ -14,6 +14,7 @@ import datetime
 import io
 import json
 import re
+import uuid
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -21,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from attune.care.services import StaleWriteError as StaleWriteError
-from attune.core import policy
+from attune.core import events, policy
 from attune.core.models import AuditEvent
 from attune.core.policy import Access
 from attune.safetyplan import inputs, perms
@@ -339,3 +340,21 @@ def remove_person(access: Access, person: SupportPerson) -> None:
     with transaction.atomic():
         person.delete()
         access.record(AuditEvent.Action.DELETE, "SupportPerson", person_id, perm)
+
+
+# --- reactions ---------------------------------------------------------------------------------------------------
+
+
+def on_answered(event: events.ResponseAnswered) -> None:
+    """A critical answer: the plan (if there is one) suggests a review to the care team."""
+    if event.critical:
+        _concern(event.client_id)
+
+
+def on_safety_concern(event: events.SafetyConcern) -> None:
+    _concern(event.client_id)
+
+
+def _concern(client_id: uuid.UUID) -> None:
+    # Only the date is kept, on the plan's own row, in the transaction of the answer that raised it.
+    SafetyPlan.objects.filter(client_id=client_id).update(concern_at=timezone.now())
