@@ -34,7 +34,7 @@
     const banner = document.getElementById("offline-banner");
     const saved = root.dataset.saved ? new Date(root.dataset.saved) : null;
     if (saved && !isNaN(saved)) {
-      document.getElementById("offline-saved").textContent = ", kept on " + saved.toLocaleString("en-GB", {
+      document.getElementById("offline-saved").textContent = ", saved on " + saved.toLocaleString("en-GB", {
         day: "numeric", month: "long", hour: "2-digit", minute: "2-digit",
       });
     }
