@@ -49,6 +49,18 @@ def test_dana_builds_her_plan_one_step_at_a_time(page: Page) -> None:
     expect(page.get_by_text("a partner can never see it")).to_be_visible()
     check_page(page, "safetyplan-step-relationship")
 
+    # Warning signs from her diary, offered as suggestions: one tap puts one into her words, a second takes it out.
+    page.goto("/portal/plan/steps/warning_signs/")
+    chip = page.locator("[data-suggest]").first
+    words = chip.get_attribute("data-suggest") or ""
+    assert words
+    chip.click()
+    expect(chip).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_label("My warning signs, in your own words")).to_have_value(re.compile(re.escape(words)))
+    check_page(page, "safetyplan-step-warning-signs")
+    chip.click()
+    expect(page.get_by_label("My warning signs, in your own words")).not_to_have_value(re.compile(re.escape(words)))
+
     page.goto("/portal/plan/people/")
     page.get_by_label("Name or nickname").fill("Priya from choir")
     page.get_by_label("Phone number").fill("07700 900321")

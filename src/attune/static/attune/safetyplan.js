@@ -22,6 +22,22 @@
   sync();
 })();
 
+(function suggestions() {
+  // A warning sign suggested from the diary goes into the step's words with one tap (and out again).
+  const text = document.getElementById("id_text");
+  if (!text) return;
+  document.querySelectorAll("[data-suggest]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      const words = button.dataset.suggest;
+      const lines = text.value.split("\n").map(function (l) { return l.trim(); }).filter(Boolean);
+      const at = lines.indexOf(words);
+      if (at === -1) lines.push(words); else lines.splice(at, 1);
+      text.value = lines.join("\n");
+      button.setAttribute("aria-pressed", at === -1 ? "true" : "false");
+    });
+  });
+})();
+
 (function offlineCopy() {
   const DB = "attune-offline";
   const PATH = "/portal/plan/";
