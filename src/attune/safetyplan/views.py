@@ -46,7 +46,6 @@ def plan(request: HttpRequest) -> HttpResponse:
         "page": page,
         "sharing_form": SharingForm(initial={"sharing": page.sharing}),
         "owner": True,
-        "saved_at": timezone.now(),
     }
     return render(request, "safetyplan/plan.html", context)
 
