@@ -32,7 +32,8 @@ class _ServicesMixin:
 
     def add_service_fields(self, existing: list[dict[str, str]], label: str) -> None:
         self.service_rows = []
-        for i in range(1, inputs.MAX_SERVICES + 1):
+        # The contacts already there and two empty rows (up to five): a long form of empty boxes helps nobody.
+        for i in range(1, min(inputs.MAX_SERVICES, len(existing) + 2) + 1):
             self.fields[f"service_name_{i}"] = forms.CharField(
                 label=f"{label} {i}: name", max_length=inputs.SHORT_LIMIT, required=False
             )
