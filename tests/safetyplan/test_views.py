@@ -157,3 +157,9 @@ def test_save_and_go_to_the_next_step(world: World, client_for: Any) -> None:
     assert response["Location"] == reverse("safetyplan:client_step", args=[world.dana.pk, "reasons"])
     last = post(alice, response["Location"], {"text": "The sea", "version": "10", "then": "next"})
     assert last["Location"] == reverse("safetyplan:client_plan", args=[world.dana.pk])  # alice has no step 8
+
+
+def test_an_unknown_step_is_not_found(world: World, client_for: Any) -> None:
+    assert client_for(world.cast.dana).get("/portal/plan/steps/nonsense/").status_code == 404
+    alice = client_for(world.cast.alice)
+    assert alice.get(f"/clients/{world.dana.pk}/plan/steps/nonsense/").status_code == 404
