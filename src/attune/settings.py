@@ -155,6 +155,7 @@ INSTALLED_APPS = [
     "attune.intake",
     "attune.learn",
     "attune.couples",
+    "attune.safetyplan",
     "attune.workspace",
 ]
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("attune.consent.urls")),
     path("", include("attune.monitoring.urls")),
     path("", include("attune.intake.urls")),
+    path("", include("attune.safetyplan.urls")),
     path("", include("attune.notify.urls")),
     path("", include("attune.couples.urls")),
     path("api/v1/", api.urls),

@@ -425,7 +425,13 @@ def test_the_service_worker_is_served_at_the_root_to_anyone(client):
     assert answer["Cache-Control"] == "no-store"
     body = answer.content.decode()
     assert "showNotification" in body and "openWindow" in body
-    assert 'addEventListener("fetch"' not in body  # it never sees, let alone keeps, a page
+    # It answers two kinds of request only, and only when the network fails: the safety plan's page (from the
+    # encrypted copy the client chose to keep) and Attune's static files. Every other page passes it untouched.
+    handler = body[body.index('addEventListener("fetch"') :]
+    handler = handler[: handler.index("\n});")]
+    assert "url.pathname === PLAN_PATH" in handler and 'const PLAN_PATH = "/portal/plan/";' in body
+    assert "fetch(request).catch(" in handler and handler.count("respondWith") == 2
+    assert "caches.put" not in body and ".put(" not in body  # it writes nothing: the page keeps its own copy
 
 
 def test_the_manifest_is_neutral_and_installable(client):

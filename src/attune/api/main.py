@@ -26,6 +26,7 @@ from attune.learn.api import router as learn_router
 from attune.monitoring.api import router as monitoring_router
 from attune.notify.api import router as notify_router
 from attune.questionnaires.api import router as questionnaires_router
+from attune.safetyplan.api import router as safetyplan_router
 from attune.skills.api import router as skills_router
 
 
@@ -73,6 +74,7 @@ api.add_router("/", intake_router)
 api.add_router("/", learn_router)
 api.add_router("/", notify_router)
 api.add_router("/", couples_router)
+api.add_router("/", safetyplan_router)
 
 
 def _error(request: HttpRequest, status: int, message: str, **extra: Any) -> HttpResponse:

@@ -7,7 +7,8 @@ class DiaryConfig(AppConfig):
     verbose_name = "Trigger and skills diary, relationship scripts and insights"
 
     def ready(self) -> None:
-        from attune.diary import perms, queries
+        from attune.core import suggestions as offered
+        from attune.diary import perms, queries, suggestions
         from attune.skills import journal
         from attune.skills import services as skills
 
@@ -17,3 +18,6 @@ class DiaryConfig(AppConfig):
         skills.use_share_default(queries.share_default)
         # Learning work links to scripts and entries; it cannot import the diary, so the diary hands it readers.
         journal.use_journal(queries.script_refs, queries.entry_refs)
+        # What the client logged, offered to the safety plan (and any capability) as suggestions.
+        offered.register("warning_signs", suggestions.warning_signs)
+        offered.register("helpful_skills", suggestions.helpful_skills)

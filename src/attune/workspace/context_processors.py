@@ -24,6 +24,9 @@ def attune(request: HttpRequest) -> dict[str, Any]:
         # A callable, not a lazy object: {% extends %} needs a real string, and templates call callables.
         "base_template": lambda: "portal_base.html" if portal else "staff_base.html",
         "admin_practices_nav": SimpleLazyObject(lambda: list(policy.practices_where(user, "admin"))),
+        # The one-tap link to the client's own safety plan, beside the quick exit: for clients only, never a
+        # partner (who has no plan of their own to open, and must see no trace of one).
+        "plan_link": SimpleLazyObject(lambda: roles.is_client(user)),
         "idle_seconds": SimpleLazyObject(
             lambda: sessions.idle_timeout(user) if user is not None and user.is_authenticated else 0
         ),

@@ -1,6 +1,41 @@
 // Attune's own script. No inline scripts anywhere: the Content-Security-Policy forbids them.
 "use strict";
 
+// The copy of the safety plan a client may keep on their device for when there is no signal (safetyplan.js
+// writes it, sw.js reads it): the key, the encrypted copy and the cached static files all go at once. Returns a
+// promise; the service worker is asked to do the same, since it outlives the page.
+window.attuneForgetOffline = function () {
+  const jobs = [];
+  try {
+    if (navigator.serviceWorker && navigator.serviceWorker.controller) {
+      navigator.serviceWorker.controller.postMessage({ type: "attune-forget" });
+    }
+  } catch (e) { /* the page's own deletion below still runs */ }
+  try {
+    jobs.push(new Promise(function (resolve) {
+      const deleting = window.indexedDB.deleteDatabase("attune-offline");
+      deleting.onsuccess = deleting.onerror = deleting.onblocked = function () { resolve(); };
+    }));
+  } catch (e) { /* no IndexedDB: nothing was kept */ }
+  try { if (window.caches) jobs.push(window.caches.delete("attune-offline-static")); } catch (e) { /* idem */ }
+  try { window.localStorage.removeItem("attune.plan-offline"); } catch (e) { /* storage may be blocked */ }
+  return Promise.all(jobs).catch(function () {});
+};
+
+(function forgetWhenSignedOut() {
+  // Signing out forgets the offline copy before the form goes; any page seen signed out (the sign-in page after
+  // a session ended) forgets it too. The offline copy itself is marked, and never forgets itself.
+  if (document.documentElement.classList.contains("offline-copy")) return;
+  if (!document.body.dataset.idleSeconds) { window.attuneForgetOffline(); return; }
+  document.querySelectorAll('form[action$="/account/sign-out/"]').forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (form.dataset.forgotten) return;
+      event.preventDefault();
+      window.attuneForgetOffline().then(function () { form.dataset.forgotten = "1"; form.submit(); });
+    });
+  });
+})();
+
 (function quickExit() {
   // On client and partner pages: the Exit button, or Shift pressed three times, blanks the page at once,
   // signs the session out on the server and replaces this history entry with a neutral site.
@@ -18,6 +53,8 @@
       // Drafts kept on this device (the diary keeps what is typed until it is saved) go too.
       Object.keys(window.localStorage).forEach(function (k) { if (k.indexOf("attune.") === 0) window.localStorage.removeItem(k); });
     } catch (e) { /* storage may be blocked */ }
+    // The safety plan's offline copy and its key go too (the deletion carries on after the page has gone).
+    window.attuneForgetOffline();
     try {
       const token = document.querySelector('meta[name="csrf-token"]');
       const form = new FormData();
