@@ -23,7 +23,7 @@ from attune.api.main import api
 from attune.core.models import AuditEvent, SharingGrant
 from tests import authz_matrix
 from tests.authz_matrix import ACTORS, ROWS, Row
-from tests.authz_requests import BUILDERS, Ctx, Req, api_path, builds, page
+from tests.authz_requests import BUILDERS, FIELD_CHECKS, Ctx, Req, api_path, builds, page
 from tests.cast import CANARIES, PASSWORD, Cast
 
 # 4xx answers that are not an access decision about anyone's data, so no denied audit event is expected:
@@ -308,6 +308,9 @@ def test_matrix(row: Row, cast: Cast, client_for: Any, django_capture_on_commit_
                 response = send(browser, headers, req)
             observed[actor] = response.status_code
             problems += check(row, actor, user, response, before)
+            field_check = FIELD_CHECKS.get((row.endpoint, row.method))
+            if field_check is not None and 200 <= response.status_code < 300:
+                problems += field_check(actor, response)
             transaction.set_rollback(True)
     assert not problems, "\n".join(
         [*problems, "observed (for review, not for pasting blindly):", authz_matrix.format_row(row, observed)]
