@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("attune.skills.urls")),
     path("", include("attune.questionnaires.urls")),
     path("", include("attune.consent.urls")),
+    path("", include("attune.privacy.urls")),
     path("", include("attune.monitoring.urls")),
     path("", include("attune.intake.urls")),
     path("", include("attune.notify.urls")),

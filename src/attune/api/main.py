@@ -23,6 +23,7 @@ from attune.diary.api import router as diary_router
 from attune.intake.api import router as intake_router
 from attune.monitoring.api import router as monitoring_router
 from attune.notify.api import router as notify_router
+from attune.privacy.api import router as privacy_router
 from attune.questionnaires.api import router as questionnaires_router
 from attune.skills.api import router as skills_router
 
@@ -69,6 +70,7 @@ api.add_router("/", skills_router)
 api.add_router("/", monitoring_router)
 api.add_router("/", intake_router)
 api.add_router("/", notify_router)
+api.add_router("/", privacy_router)
 
 
 def _error(request: HttpRequest, status: int, message: str, **extra: Any) -> HttpResponse:

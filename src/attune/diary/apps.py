@@ -7,6 +7,7 @@ class DiaryConfig(AppConfig):
     verbose_name = "Trigger and skills diary, relationship scripts and insights"
 
     def ready(self) -> None:
+        from attune.core import disclosure
         from attune.diary import perms, queries
         from attune.skills import services as skills
 
@@ -14,3 +15,5 @@ class DiaryConfig(AppConfig):
         # The sharing default is the diary's table, but a practice logged in the skills engine (below the diary)
         # follows it too: the engine cannot import the diary, so the diary hands it the reader.
         skills.use_share_default(queries.share_default)
+        # The client's access log names an entry by its date (core.disclosure; the privacy centre reads it).
+        disclosure.describes("DiaryEntry", queries.described)

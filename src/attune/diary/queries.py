@@ -211,3 +211,11 @@ def practice_log(access: Access, response: NewResponse) -> list[LogItem]:
         for e in entries(access).filter(new_response=response)
     ]
     return sorted(items, key=lambda item: item.occurred_at, reverse=True)
+
+
+def described(access: Access, ids: list[str]) -> dict[str, str]:
+    """How diary entries are named in their client's access log (core.disclosure): "your diary entry of 3 May".
+    Only the client's own rows, by the ids their log names."""
+    valid = [i for i in ids if policy.parse_uuid(i) is not None]
+    rows = DiaryEntry.objects.filter(client_id=access.client_id, pk__in=valid).values_list("pk", "occurred_at")
+    return {str(pk): f"your diary entry of {timezone.localtime(at):%-d %B}" for pk, at in rows}

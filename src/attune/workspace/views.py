@@ -25,6 +25,7 @@ from attune.intake import views as intake_views
 from attune.measures import library
 from attune.monitoring import queries as monitoring_queries
 from attune.monitoring import views as monitoring_views
+from attune.privacy import views as privacy_views
 from attune.questionnaires import perms as questionnaire_perms
 from attune.questionnaires import queries as questionnaire_queries
 
@@ -94,6 +95,7 @@ def _overview_context(request: HttpRequest, access: policy.Access) -> dict[str, 
         "invite_form": PortalInviteForm(),
         "monitoring": monitoring_views.overview_panel(request, access),
         "intake": intake_staff_views.overview_panel(request, access),
+        "emergency": privacy_views.overview_panel(access),
     }
 
 

@@ -1,0 +1,92 @@
+"""The privacy centre's tables: what a client withholds from a named member of their care team, and break-glass.
+
+Both are read by the access policy on every check (registered in PrivacyConfig.ready()), never cached: a switch
+the client turns off, or an hour of break-glass that ends, takes effect on the very next request.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from attune.core.fields import EncryptedTextField
+
+
+class Category(models.TextChoices):
+    """What a client can let a named clinician see, or not. Only categories this codebase has are listed."""
+
+    REFERRAL = "referral", "What brings you here"
+    DIARY = "diary", "Your diary, practice records and scripts"
+    RESULTS = "results", "Your questionnaire results and answers"
+    INTAKE = "intake", "Your answers to the first questionnaire"
+
+
+class WithholdingQuerySet(models.QuerySet["Withholding"]):
+    def in_force(self) -> WithholdingQuerySet:
+        return self.filter(ended__isnull=True)
+
+
+class Withholding(models.Model):
+    """The client keeps one category from one person of their care team (a FHIR Consent with decision deny).
+
+    A row is never deleted: turning the switch back on ends it, and the rows are the history of every change.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey("care.Client", on_delete=models.CASCADE, related_name="withholdings")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    category = models.CharField(max_length=16, choices=Category.choices)
+    created = models.DateTimeField(default=timezone.now)
+    ended = models.DateTimeField(null=True, blank=True)
+
+    objects = WithholdingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "person", "category"],
+                condition=models.Q(ended__isnull=True),
+                name="one_live_withholding",
+            )
+        ]
+        indexes = [models.Index(fields=["client", "person"], name="withholding_client_person_idx")]
+
+    def __str__(self) -> str:
+        return f"withholding {self.category}"
+
+
+BREAK_GLASS_MINUTES = 60
+
+
+def _in_an_hour() -> object:
+    return timezone.now() + timedelta(minutes=BREAK_GLASS_MINUTES)
+
+
+class BreakGlass(models.Model):
+    """Emergency access by a supervisor or admin to a client's clinical text: read-only, time-limited.
+
+    The reason is free text and is sealed with the client's key; the client reads it in their access log.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey("care.Client", on_delete=models.CASCADE, related_name="break_glass")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reason = EncryptedTextField()
+    started = models.DateTimeField(default=timezone.now)
+    expires = models.DateTimeField(default=_in_an_hour)
+    ended = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started"]
+        indexes = [models.Index(fields=["client", "user", "expires"], name="break_glass_lookup_idx")]
+
+    def __str__(self) -> str:
+        return "break-glass access"
+
+    def in_force(self) -> bool:
+        return self.ended is None and self.expires > timezone.now()

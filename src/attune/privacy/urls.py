@@ -1,0 +1,13 @@
+from django.urls import path
+
+from attune.privacy import views
+
+app_name = "privacy"
+urlpatterns = [
+    path("portal/privacy/", views.home, name="home"),
+    path("portal/privacy/who-looked/", views.access_log, name="access_log"),
+    path("portal/privacy/who-can-see/", views.sharing, name="sharing"),
+    path("portal/privacy/who-can-see/change/", views.switch, name="switch"),
+    path("clients/<uuid:client_id>/emergency-access/", views.break_glass, name="break_glass"),
+    path("clients/<uuid:client_id>/emergency-access/end/", views.end_break_glass, name="end_break_glass"),
+]

@@ -1,0 +1,136 @@
+"""The client's privacy centre in the portal, and break-glass for supervisors and admins. Each view reaches the
+record through the policy first, then validates, then calls one service or query."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from attune.accounts import sessions
+from attune.accounts.roles import user_of
+from attune.care import perms as care_perms
+from attune.care.records import record_of
+from attune.core import policy
+from attune.privacy import perms, queries, services
+from attune.privacy.forms import BreakGlassForm, LogFilterForm, SwitchForm
+from attune.privacy.models import BreakGlass
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    access = policy.own(user_of(request), perms.VIEW_LOG)
+    return render(request, "privacy/home.html", {"client": record_of(access)})
+
+
+def access_log(request: HttpRequest) -> HttpResponse:
+    access = policy.own(user_of(request), perms.VIEW_LOG)
+    form = LogFilterForm(request.GET or None, people=queries.log_people(access))
+    data = form.cleaned_data if form.is_valid() else {}
+    wanted = queries.LogFilter(
+        person=data.get("person"), kind=data.get("kind") or "", since=data.get("since"), until=data.get("until")
+    )
+    page, lines = queries.access_log(access, wanted, request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context: dict[str, Any] = {
+        "form": form,
+        "page": page,
+        "lines": lines,
+        "querystring": query.urlencode(),
+        "filtered": any(v not in (None, "") for v in data.values()),
+    }
+    return render(request, "privacy/access_log.html", context)
+
+
+def sharing(request: HttpRequest) -> HttpResponse:
+    access = policy.own(user_of(request), perms.VIEW_SHARING)
+    team = queries.care_team(access)
+    withheld = queries.withheld(access)
+    rows = [
+        {
+            "person": person,
+            "switches": [
+                {"category": code, "label": label, "visible": (person.user_id, code) not in withheld}
+                for code, label in queries.CATEGORIES
+            ],
+        }
+        for person in team
+    ]
+    context = {
+        "rows": rows,
+        "partners": queries.partners(access),
+        "history": queries.history(access),
+        "labels": dict(queries.CATEGORIES),
+    }
+    return render(request, "privacy/sharing.html", context)
+
+
+@require_POST
+def switch(request: HttpRequest) -> HttpResponse:
+    access = policy.own(user_of(request), perms.MANAGE_SHARING)
+    form = SwitchForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "That switch could not be changed. Please try again.")
+        return redirect("privacy:sharing")
+    try:
+        changed = services.set_visible(
+            access, form.cleaned_data["person"], form.cleaned_data["category"], form.cleaned_data["visible"]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("privacy:sharing")
+    if changed and form.cleaned_data["visible"]:
+        messages.success(request, "Done. They can see this again from now on.")
+    elif changed:
+        messages.success(request, "Done. From now on they cannot see this. You can turn it back on at any time.")
+    return redirect("privacy:sharing")
+
+
+@require_http_methods(["GET", "POST"])
+def break_glass(request: HttpRequest, client_id: str) -> HttpResponse:
+    access = policy.client(user_of(request), client_id, perms.BREAK_GLASS)
+    if not sessions.stepped_up(request):
+        back = reverse("privacy:break_glass", args=[access.client_id])
+        return redirect(reverse("accounts:confirm") + "?" + urlencode({"next": back}))
+    form = BreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.break_glass(access, form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.add_error("reason", " ".join(exc.messages))
+        else:
+            messages.success(request, "Emergency access is open for one hour. Everything you read is logged.")
+            return redirect("workspace:client", client_id=access.client_id)
+    open_glass = BreakGlass.objects.filter(client_id=access.client_id, user_id=access.actor_id).first()
+    context = {
+        "client": record_of(access),
+        "form": form,
+        "open_glass": open_glass if open_glass is not None and open_glass.in_force() else None,
+    }
+    return render(request, "privacy/break_glass.html", context)
+
+
+@require_POST
+def end_break_glass(request: HttpRequest, client_id: str) -> HttpResponse:
+    access = policy.client(user_of(request), client_id, perms.BREAK_GLASS)
+    if services.end_break_glass(access):
+        messages.success(request, "Emergency access has ended.")
+    return redirect("workspace:client", client_id=access.client_id)
+
+
+def overview_panel(access: policy.Access) -> dict[str, Any]:
+    """The client overview's emergency-access card, for a supervisor or admin (workspace includes it)."""
+    if not access.can(perms.BREAK_GLASS):
+        return {"may": False}
+    glass = BreakGlass.objects.filter(client_id=access.client_id, user_id=access.actor_id).first()
+    return {
+        "may": True,
+        "open": glass if glass is not None and glass.in_force() else None,
+        "can_clinical": access.can(care_perms.VIEW_CLINICAL),
+    }

@@ -1,0 +1,70 @@
+"""Authorisation rows and requests for the privacy centre (issue 15).
+
+Targets: "-" = the caller's own privacy centre (only a client has one: everyone else gets 404, as for a record
+that does not exist); own = dana's record; other = eli's.
+
+Cells worth a second look:
+  * break-glass is for supervisors and admins only: the care team already reads what it needs (403), a client
+    and a partner get 403 on their own / their partner's record, everyone without a relationship 404.
+  * api:privacy_switch answers each client about their own care team (dana about alice, eli about bob).
+"""
+
+from __future__ import annotations
+
+from attune.privacy.models import BreakGlass
+from tests.authz_requests import Ctx, Req, api_path, builds, page
+
+
+def _person(c: Ctx) -> int:
+    return (c.cast.bob if c.actor == c.cast.eli else c.cast.alice).pk
+
+
+def _open_glass(c: Ctx) -> None:
+    if c.actor is not None:
+        BreakGlass.objects.create(client=c.client, user=c.actor, reason="A safeguarding duty to check")
+
+
+builds("privacy:home", "GET")(lambda c: Req("GET", page("privacy:home")))
+builds("privacy:access_log", "GET")(lambda c: Req("GET", page("privacy:access_log")))
+builds("privacy:sharing", "GET")(lambda c: Req("GET", page("privacy:sharing")))
+builds("privacy:switch", "POST")(
+    lambda c: Req("POST", page("privacy:switch"), form={"person": _person(c), "category": "diary", "visible": "no"})
+)
+builds("privacy:break_glass", "GET")(lambda c: Req("GET", page("privacy:break_glass", c.client.pk)))
+builds("privacy:break_glass", "POST")(
+    lambda c: Req(
+        "POST",
+        page("privacy:break_glass", c.client.pk),
+        form={"reason": "The care team cannot be reached and I must check the safety plan"},
+    )
+)
+
+
+@builds("privacy:end_break_glass", "POST")
+def _end(c: Ctx) -> Req:
+    _open_glass(c)
+    return Req("POST", page("privacy:end_break_glass", c.client.pk), form={})
+
+
+builds("api:privacy_access_log", "GET")(lambda c: Req("GET", api_path("privacy_access_log")))
+builds("api:privacy_sharing", "GET")(lambda c: Req("GET", api_path("privacy_sharing")))
+builds("api:privacy_switch", "PUT")(
+    lambda c: Req("PUT", api_path("privacy_switch", _person(c), "diary"), body={"visible": False})
+)
+
+TABLE = """
+endpoint                        method target    dana eli alice bob carol frank sam ada rita anon
+privacy:home                    GET    -          200 200   404 404   404   404 404 404  404  302
+privacy:access_log              GET    -          200 200   404 404   404   404 404 404  404  302
+privacy:sharing                 GET    -          200 200   404 404   404   404 404 404  404  302
+privacy:switch                  POST   -          302 302   404 404   404   404 404 404  404  302
+privacy:break_glass             GET    own        403 404   403 404   404   403 200 200  404  302
+privacy:break_glass             GET    other      404 403   404 403   404   404 200 200  404  302
+privacy:break_glass             POST   own        403 404   403 404   404   403 302 302  404  302
+privacy:break_glass             POST   other      404 403   404 403   404   404 302 302  404  302
+privacy:end_break_glass         POST   own        403 404   403 404   404   403 302 302  404  302
+privacy:end_break_glass         POST   other      404 403   404 403   404   404 302 302  404  302
+api:privacy_access_log          GET    -          200 200   404 404   404   404 404 404  404  401
+api:privacy_sharing             GET    -          200 200   404 404   404   404 404 404  404  401
+api:privacy_switch              PUT    -          200 200   404 404   404   404 404 404  404  401
+"""

@@ -1,0 +1,88 @@
+"""The privacy centre in real browsers (issue 15). Sam, the clinical supervisor, opens emergency access to Dana's
+record with a reason; Alice reads Dana's diary; Dana, on her phone, opens "Your privacy" and sees both in "who
+looked", Sam's with his reason; she stops showing her diary to Alice, and Alice's next request is refused.
+"""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.support import People, check_page, check_page_at_both_widths, sign_in
+
+REASON = "The care team cannot be reached this week and I need to check how Dana is doing"
+
+
+def follow(page: Page, name: str | re.Pattern[str]) -> None:
+    with page.expect_navigation():
+        page.get_by_role("main").get_by_role("link", name=name).first.click()
+
+
+def press(page: Page, name: str) -> None:
+    with page.expect_navigation():
+        page.get_by_role("main").get_by_role("button", name=name).first.click()
+
+
+def test_dana_sees_who_looked_and_stops_showing_her_diary(people: People) -> None:
+    # Sam opens emergency access with a reason, just after signing in (so no second password is asked).
+    sam = people.open("desktop")
+    sign_in(sam, "sam")
+    follow(sam, "Dana")
+    expect(sam.get_by_role("heading", name="Emergency access")).to_be_visible()
+    follow(sam, "Use emergency access")
+    expect(sam.get_by_role("heading", name="Emergency access", level=1)).to_be_visible()
+    check_page(sam, "privacy-break-glass-form")
+    sam.get_by_label("Why do you need to read this record?").fill(REASON)
+    press(sam, "Open the record for one hour")
+    expect(sam.get_by_role("status")).to_contain_text("Emergency access is open for one hour")
+    expect(sam.get_by_text(re.compile(r"Open until \d\d:\d\d"))).to_be_visible()
+    check_page(sam, "privacy-break-glass-open")
+    press(sam, "End emergency access now")
+    expect(sam.get_by_role("status")).to_contain_text("Emergency access has ended")
+
+    # Alice reads Dana's diary.
+    alice = people.open("desktop")
+    sign_in(alice, "alice")
+    follow(alice, "Dana")
+    follow(alice, re.compile(r"^Diary$"))
+    diary_url = alice.url
+    expect(alice.get_by_role("heading", level=1)).to_contain_text("Diary")
+
+    # Dana, on her phone.
+    dana = people.open("phone")
+    sign_in(dana, "dana")
+    follow(dana, "Your privacy")
+    expect(dana.get_by_role("heading", name="Your privacy", level=1)).to_be_visible()
+    check_page(dana, "privacy-home")
+    follow(dana, "Who looked at your record")
+    expect(dana.get_by_role("heading", name="Who looked at your record", level=1)).to_be_visible()
+    log = dana.locator("ol.access-log")
+    expect(log.get_by_text(re.compile(r"Alice Moreno.*looked at your diary")).first).to_be_visible()
+    expect(log.get_by_text(REASON, exact=False).first).to_be_visible()
+    check_page_at_both_widths(dana, "privacy-who-looked")
+
+    dana.get_by_text("Filter", exact=True).click()
+    dana.get_by_label("What").select_option(label="Emergency access")
+    press(dana, "Show")
+    expect(log.get_by_text("Sam Lindqvist").first).to_be_visible()
+    expect(log.get_by_text("Alice Moreno")).to_have_count(0)
+    check_page(dana, "privacy-who-looked-emergency")
+
+    # Who can see what: she stops showing her diary to Alice.
+    dana.goto("/portal/privacy/")
+    follow(dana, "Who can see what")
+    alice_card = dana.get_by_role("region", name=re.compile("Alice Moreno"))
+    expect(alice_card.get_by_text("Can see").first).to_be_visible()
+    check_page(dana, "privacy-who-can-see")
+    with dana.expect_navigation():
+        alice_card.get_by_role("button", name=re.compile("Stop showing your diary")).click()
+    expect(dana.get_by_role("status")).to_contain_text("From now on they cannot see this")
+    expect(
+        dana.get_by_text(re.compile(r"Your diary, practice records and scripts, Alice Moreno: stopped showing"))
+    ).to_be_visible()
+    check_page_at_both_widths(dana, "privacy-who-can-see-changed")
+
+    # Alice's next request is refused.
+    response = alice.goto(diary_url)
+    assert response is not None and response.status == 403
