@@ -46,6 +46,24 @@ def _end(c: Ctx) -> Req:
     return Req("POST", page("privacy:end_break_glass", c.client.pk), form={})
 
 
+builds("privacy:exports", "GET")(lambda c: Req("GET", page("privacy:exports")))
+builds("privacy:exports", "POST")(lambda c: Req("POST", page("privacy:exports"), form={}))
+
+
+@builds("privacy:download", "POST")
+def _download(c: Ctx) -> Req:
+    """A ready copy of dana's: only dana takes it (eli finds no such copy of his own: 302 with a message)."""
+    from attune.core import crypto, keys
+    from attune.privacy.models import ExportRequest
+    from attune.privacy.services import _export_context
+
+    dana = c.cast.client("dana")
+    row = ExportRequest.objects.create(client=dana, requested_by=c.cast.dana, status="ready")
+    row.sealed = crypto.seal(keys.data_key(dana.pk, create=True), b"zip", _export_context(row))
+    row.save()
+    return Req("POST", page("privacy:download", row.pk), form={})
+
+
 builds("api:privacy_access_log", "GET")(lambda c: Req("GET", api_path("privacy_access_log")))
 builds("api:privacy_sharing", "GET")(lambda c: Req("GET", api_path("privacy_sharing")))
 builds("api:privacy_switch", "PUT")(
@@ -64,6 +82,9 @@ privacy:break_glass             POST   own        403 404   403 404   404   403 
 privacy:break_glass             POST   other      404 403   404 403   404   404 302 302  404  302
 privacy:end_break_glass         POST   own        403 404   403 404   404   403 302 302  404  302
 privacy:end_break_glass         POST   other      404 403   404 403   404   404 302 302  404  302
+privacy:exports                 GET    -          200 200   404 404   404   404 404 404  404  302
+privacy:exports                 POST   -          302 302   404 404   404   404 404 404  404  302
+privacy:download                POST   -          200 302   404 404   404   404 404 404  404  302
 api:privacy_access_log          GET    -          200 200   404 404   404   404 404 404  404  401
 api:privacy_sharing             GET    -          200 200   404 404   404   404 404 404  404  401
 api:privacy_switch              PUT    -          200 200   404 404   404   404 404 404  404  401

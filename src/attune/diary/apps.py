@@ -8,7 +8,7 @@ class DiaryConfig(AppConfig):
 
     def ready(self) -> None:
         from attune.core import disclosure
-        from attune.diary import perms, queries
+        from attune.diary import models, perms, queries
         from attune.skills import services as skills
 
         del perms  # declared on import
@@ -17,3 +17,8 @@ class DiaryConfig(AppConfig):
         skills.use_share_default(queries.share_default)
         # The client's access log names an entry by its date (core.disclosure; the privacy centre reads it).
         disclosure.describes("DiaryEntry", queries.described)
+        disclosure.exports(models.DiaryPreferences, "Whether new diary entries are shared with your care team")
+        disclosure.exports(models.RelationshipScript, "Your relationship map: the patterns you named")
+        disclosure.exports(models.NewResponse, "New responses you are practising")
+        disclosure.exports(models.DiaryEntry, "Your diary entries")
+        disclosure.exports(models.ResponsePractice, "Each time you practised a new response")

@@ -7,10 +7,18 @@ class PrivacyConfig(AppConfig):
     verbose_name = "The client's privacy centre: access log, who sees what, break-glass"
 
     def ready(self) -> None:
-        from attune.core import policy
-        from attune.privacy import perms, queries
+        from attune.core import policy, ticks
+        from attune.privacy import jobs, perms, queries
 
         del perms  # declared on import
         policy.use_withheld(queries.withheld_from)
         policy.use_break_glass(queries.break_glass_in_force)
         queries.register_describers()
+        # Zips not downloaded within a day are thrown away; a request whose job was lost is built again.
+        ticks.register("privacy.exports", jobs.tidy)
+        from attune.core import disclosure
+        from attune.privacy import models
+
+        disclosure.exports(models.Withholding, "Who you chose not to show parts of your record to")
+        disclosure.exports(models.BreakGlass, "Emergency access to your record, with the reason given")
+        disclosure.exports(models.ExportRequest, "Your requests for a copy of your data", exclude={"sealed"})

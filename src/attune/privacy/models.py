@@ -6,6 +6,7 @@ the client turns off, or an hour of break-glass that ends, takes effect on the v
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from datetime import timedelta
 
@@ -90,3 +91,41 @@ class BreakGlass(models.Model):
 
     def in_force(self) -> bool:
         return self.ended is None and self.expires > timezone.now()
+
+
+EXPORT_HOURS = 24
+
+
+class ExportRequest(models.Model):
+    """A client's request for a copy of everything linked to them, built by a background job.
+
+    The zip is sealed with the client's own data key while it waits (so erasure makes it unreadable too), can be
+    downloaded once, and is thrown away after the download or EXPORT_HOURS, whichever comes first.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Being prepared"
+        READY = "ready", "Ready to download"
+        DOWNLOADED = "downloaded", "Downloaded"
+        EXPIRED = "expired", "No longer available"
+        FAILED = "failed", "Could not be prepared"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey("care.Client", on_delete=models.CASCADE, related_name="export_requests")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
+    requested = models.DateTimeField(default=timezone.now)
+    ready = models.DateTimeField(null=True, blank=True)
+    downloaded = models.DateTimeField(null=True, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    sealed = models.BinaryField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested"]
+
+    def __str__(self) -> str:
+        return f"export {self.status}"
+
+    @property
+    def expires(self) -> datetime.datetime | None:
+        return self.ready + timedelta(hours=EXPORT_HOURS) if self.ready else None

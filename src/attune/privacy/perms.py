@@ -14,3 +14,6 @@ BREAK_GLASS = declare(
     write=True,
     doc="emergency access to clinical text: a reason, step-up, one hour, the care team told, the client shown",
 )
+EXPORT = declare(
+    "privacy.export", {R.SELF}, write=True, doc="ask for and download a copy of everything (after re-authentication)"
+)

@@ -6,17 +6,22 @@ break-glass, tells the care team through the outbox in the same transaction (not
 
 from __future__ import annotations
 
+import logging
+import uuid
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from attune.care.models import CareTeamMember
-from attune.core import audit
+from attune.core import audit, crypto, keys, policy
 from attune.core.models import AuditEvent
 from attune.core.policy import Access, Relation
 from attune.notify import services as notify
 from attune.privacy import perms
-from attune.privacy.models import BreakGlass, Category, Withholding
+from attune.privacy.models import BreakGlass, Category, ExportRequest, Withholding
+
+logger = logging.getLogger(__name__)
 
 REASON_MIN, REASON_MAX = 12, 500
 
@@ -115,3 +120,66 @@ def _audit_high(access: Access, action: str, glass: BreakGlass) -> None:
 
 def may_break_glass(access: Access) -> bool:
     return access.relation in (Relation.SUPERVISOR, Relation.ADMIN)
+
+
+# --- take it with you -------------------------------------------------------------------------------------
+
+
+def request_export(access: Access) -> ExportRequest:
+    """Ask for a copy of everything; the job starts when the transaction commits. A request still being
+    prepared is returned rather than a second one made."""
+    access.require(perms.EXPORT)
+    with transaction.atomic():
+        waiting = ExportRequest.objects.filter(client_id=access.client_id, status=ExportRequest.Status.QUEUED).first()
+        if waiting is not None:
+            return waiting
+        row = ExportRequest.objects.create(client_id=access.client_id, requested_by_id=access.actor_id)
+        access.record(AuditEvent.Action.CREATE, "Bundle", row.pk, perms.EXPORT)
+        transaction.on_commit(lambda: _schedule(row.pk))
+    return row
+
+
+def _schedule(request_id: uuid.UUID) -> None:
+    """Queue the job. If queuing fails, the tick (jobs.recover) queues it again: nothing is lost."""
+    from attune.privacy.tasks import build_export
+
+    try:
+        build_export.enqueue(str(request_id))
+    except Exception as exc:
+        logger.warning("export %s not queued (%s); the tick will retry", request_id, type(exc).__name__)
+
+
+def seal_export(access: Access, row: ExportRequest, archive: bytes) -> None:
+    """Keep the built zip sealed with the client's data key until it is downloaded (called by the job)."""
+    with transaction.atomic():
+        row.sealed = crypto.seal(keys.data_key(access.client_id), archive, _export_context(row))
+        row.size = len(archive)
+        row.status = ExportRequest.Status.READY
+        row.ready = timezone.now()
+        row.save(update_fields=["sealed", "size", "status", "ready"])
+        access.record(AuditEvent.Action.EXECUTE, "Bundle", row.pk, perms.EXPORT)
+
+
+def take_export(access: Access, request_id: object) -> tuple[ExportRequest, bytes] | None:
+    """The zip, once: opened, then thrown away in the same transaction. None when it is not (or no longer)
+    there to take."""
+    access.require(perms.EXPORT)
+    with transaction.atomic():
+        row = (
+            ExportRequest.objects.select_for_update()
+            .filter(client_id=access.client_id, pk=policy.parse_uuid(request_id), status=ExportRequest.Status.READY)
+            .first()
+        )
+        if row is None or row.sealed is None:
+            return None
+        archive = crypto.open_sealed(keys.data_key(access.client_id), bytes(row.sealed), _export_context(row))
+        row.sealed = None
+        row.status = ExportRequest.Status.DOWNLOADED
+        row.downloaded = timezone.now()
+        row.save(update_fields=["sealed", "status", "downloaded"])
+        access.record(AuditEvent.Action.READ, "Bundle", row.pk, perms.EXPORT)
+    return row, archive
+
+
+def _export_context(row: ExportRequest) -> bytes:
+    return "\x1f".join(("attune-export-v1", str(row.client_id), str(row.pk))).encode()

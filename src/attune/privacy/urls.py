@@ -8,6 +8,8 @@ urlpatterns = [
     path("portal/privacy/who-looked/", views.access_log, name="access_log"),
     path("portal/privacy/who-can-see/", views.sharing, name="sharing"),
     path("portal/privacy/who-can-see/change/", views.switch, name="switch"),
+    path("portal/privacy/take-it-with-you/", views.exports, name="exports"),
+    path("portal/privacy/take-it-with-you/<uuid:request_id>/download/", views.download, name="download"),
     path("clients/<uuid:client_id>/emergency-access/", views.break_glass, name="break_glass"),
     path("clients/<uuid:client_id>/emergency-access/end/", views.end_break_glass, name="end_break_glass"),
 ]

@@ -20,7 +20,7 @@ from attune.care.records import record_of
 from attune.core import policy
 from attune.privacy import perms, queries, services
 from attune.privacy.forms import BreakGlassForm, LogFilterForm, SwitchForm
-from attune.privacy.models import BreakGlass
+from attune.privacy.models import EXPORT_HOURS, BreakGlass, ExportRequest
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -90,6 +90,48 @@ def switch(request: HttpRequest) -> HttpResponse:
     elif changed:
         messages.success(request, "Done. From now on they cannot see this. You can turn it back on at any time.")
     return redirect("privacy:sharing")
+
+
+def _step_up(request: HttpRequest, back: str) -> HttpResponse | None:
+    """SECURITY 22: the password (or a code) entered a moment ago, or a redirect to confirm it and come back."""
+    if sessions.stepped_up(request):
+        return None
+    messages.info(request, "Please confirm it is you first. This keeps your data safe if someone else has your phone.")
+    return redirect(reverse("accounts:confirm") + "?" + urlencode({"next": back}))
+
+
+@require_http_methods(["GET", "POST"])
+def exports(request: HttpRequest) -> HttpResponse:
+    access = policy.own(user_of(request), perms.EXPORT)
+    if request.method == "POST":
+        stop = _step_up(request, reverse("privacy:exports"))
+        if stop is not None:
+            return stop
+        services.request_export(access)
+        messages.success(request, "We are preparing your copy. It usually takes a minute or two.")
+        return redirect("privacy:exports")
+    rows = list(ExportRequest.objects.filter(client_id=access.client_id)[:10])
+    context = {"rows": rows, "hours": EXPORT_HOURS, "waiting": any(r.status == "queued" for r in rows)}
+    return render(request, "privacy/exports.html", context)
+
+
+@require_POST
+def download(request: HttpRequest, request_id: str) -> HttpResponse:
+    access = policy.own(user_of(request), perms.EXPORT)
+    stop = _step_up(request, reverse("privacy:exports"))
+    if stop is not None:
+        return stop
+    taken = services.take_export(access, request_id)
+    if taken is None:
+        messages.error(
+            request, "This copy is no longer here: each copy can be downloaded once. You can ask for a new one."
+        )
+        return redirect("privacy:exports")
+    row, archive = taken
+    response = HttpResponse(archive, content_type="application/zip")
+    # No name in the file name: files get synced and shared.
+    response["Content-Disposition"] = f'attachment; filename="attune-my-data-{row.requested:%Y%m%d}.zip"'
+    return response
 
 
 @require_http_methods(["GET", "POST"])
