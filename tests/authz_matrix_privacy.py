@@ -64,6 +64,18 @@ def _download(c: Ctx) -> Req:
     return Req("POST", page("privacy:download", row.pk), form={})
 
 
+builds("privacy:erase", "GET")(lambda c: Req("GET", page("privacy:erase")))
+builds("privacy:erase", "POST")(
+    lambda c: Req("POST", page("privacy:erase"), form={"action": "request", "understood": "on"})
+)
+builds("privacy:practice_erasure", "GET")(lambda c: Req("GET", page("privacy:practice_erasure", c.client.pk)))
+builds("privacy:practice_erasure", "POST")(
+    lambda c: Req(
+        "POST",
+        page("privacy:practice_erasure", c.client.pk),
+        form={"action": "hold", "what": "Clinical records", "why": "Kept for 8 years by law", "until": "2034-01-01"},
+    )
+)
 builds("api:privacy_access_log", "GET")(lambda c: Req("GET", api_path("privacy_access_log")))
 builds("api:privacy_sharing", "GET")(lambda c: Req("GET", api_path("privacy_sharing")))
 builds("api:privacy_switch", "PUT")(
@@ -85,6 +97,12 @@ privacy:end_break_glass         POST   other      404 403   404 403   404   404 
 privacy:exports                 GET    -          200 200   404 404   404   404 404 404  404  302
 privacy:exports                 POST   -          302 302   404 404   404   404 404 404  404  302
 privacy:download                POST   -          200 302   404 404   404   404 404 404  404  302
+privacy:erase                   GET    -          200 200   404 404   404   404 404 404  404  302
+privacy:erase                   POST   -          302 302   404 404   404   404 404 404  404  302
+privacy:practice_erasure        GET    own        403 404   403 404   404   403 403 200  404  302
+privacy:practice_erasure        GET    other      404 403   404 403   404   404 403 200  404  302
+privacy:practice_erasure        POST   own        403 404   403 404   404   403 403 302  404  302
+privacy:practice_erasure        POST   other      404 403   404 403   404   404 403 302  404  302
 api:privacy_access_log          GET    -          200 200   404 404   404   404 404 404  404  401
 api:privacy_sharing             GET    -          200 200   404 404   404   404 404 404  404  401
 api:privacy_switch              PUT    -          200 200   404 404   404   404 404 404  404  401

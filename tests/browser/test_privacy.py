@@ -1,16 +1,24 @@
 """The privacy centre in real browsers (issue 15). Sam, the clinical supervisor, opens emergency access to Dana's
 record with a reason; Alice reads Dana's diary; Dana, on her phone, opens "Your privacy" and sees both in "who
-looked", Sam's with his reason; she stops showing her diary to Alice, and Alice's next request is refused.
+looked", Sam's with his reason; she stops showing her diary to Alice, and Alice's next request is refused; she
+asks for a copy of everything, the background worker prepares it, and she downloads it once; she asks for
+erasure, reads what the practice must keep and the cooling-off, and withdraws the request.
 """
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.support import People, check_page, check_page_at_both_widths, sign_in
+from tests.browser.support import People, Server, check_page, check_page_at_both_widths, manage, sign_in
 
+BUILD_QUEUED_EXPORTS = (
+    "from attune.privacy import jobs; from attune.privacy.models import ExportRequest; "
+    "[jobs.build_export(r.pk) for r in ExportRequest.objects.filter(status='queued')]"
+)
 REASON = "The care team cannot be reached this week and I need to check how Dana is doing"
 
 
@@ -24,7 +32,7 @@ def press(page: Page, name: str) -> None:
         page.get_by_role("main").get_by_role("button", name=name).first.click()
 
 
-def test_dana_sees_who_looked_and_stops_showing_her_diary(people: People) -> None:
+def test_dana_sees_who_looked_and_stops_showing_her_diary(people: People, server: Server) -> None:
     # Sam opens emergency access with a reason, just after signing in (so no second password is asked).
     sam = people.open("desktop")
     sign_in(sam, "sam")
@@ -86,3 +94,36 @@ def test_dana_sees_who_looked_and_stops_showing_her_diary(people: People) -> Non
     # Alice's next request is refused.
     response = alice.goto(diary_url)
     assert response is not None and response.status == 403
+
+    # Take it with you: prepared in the background, downloaded once.
+    dana.goto("/portal/privacy/")
+    follow(dana, "Take it with you")
+    expect(dana.get_by_role("heading", name="Take it with you", level=1)).to_be_visible()
+    check_page(dana, "privacy-export-start")
+    press(dana, "Prepare my copy")
+    expect(dana.get_by_role("status")).to_contain_text("We are preparing your copy")
+    check_page(dana, "privacy-export-waiting")
+    # The job, as the worker runs it (the test server's task backend is the dummy one, so nothing runs by itself).
+    manage(server.env, "shell", "-c", BUILD_QUEUED_EXPORTS)
+    follow(dana, "Check again")
+    expect(dana.get_by_text("Ready to download")).to_be_visible()
+    check_page_at_both_widths(dana, "privacy-export-ready")
+    with dana.expect_download() as download:
+        dana.get_by_role("main").get_by_role("button", name=re.compile("^Download")).click()
+    with zipfile.ZipFile(io.BytesIO(open(download.value.path(), "rb").read())) as archive:
+        assert {"README.md", "data.json", "fhir-bundle.json"} <= set(archive.namelist())
+        assert "Dana" in archive.read("data.json").decode()
+    dana.reload()
+    expect(dana.get_by_text("Downloaded", exact=True)).to_be_visible()
+
+    # Erasure: asked for, with the cooling-off explained, then withdrawn.
+    dana.goto("/portal/privacy/")
+    follow(dana, "Have your record erased")
+    expect(dana.get_by_role("heading", name="What the practice must keep")).to_be_visible()
+    check_page(dana, "privacy-erase")
+    dana.get_by_label(re.compile("I understand")).check()
+    press(dana, "Ask for my record to be erased")
+    expect(dana.get_by_role("status")).to_contain_text("You can withdraw it until the practice confirms it")
+    check_page_at_both_widths(dana, "privacy-erase-asked")
+    press(dana, "Withdraw my request")
+    expect(dana.get_by_role("status")).to_contain_text("Nothing has been erased")

@@ -248,3 +248,31 @@ def sender_for(user: User | None) -> str:
     name = (user.discreet_name if user is not None else "") or "Attune"
     name = name.replace('"', "").replace("\n", " ").replace("\r", " ")
     return f'"{name}" <{address}>'
+
+
+def end_sessions_and_tokens(user_id: int) -> int:
+    """End every browser session of this person and revoke every API token at once (erasure, deactivation).
+    Returns how many ended."""
+    from django.contrib.sessions.models import Session
+
+    from attune.accounts.models import UserSession
+
+    keys = list(UserSession.objects.filter(user_id=user_id).values_list("session_key", flat=True))
+    Session.objects.filter(session_key__in=keys).delete()
+    UserSession.objects.filter(user_id=user_id).delete()
+    tokens = ApiToken.objects.filter(user_id=user_id, revoked__isnull=True).update(revoked=timezone.now())
+    return len(keys) + tokens
+
+
+def close_account(user: User, *, actor_id: int) -> None:
+    """Close an erased client's portal account for good: signed out everywhere, no password, no name or email
+    left (the address becomes an unusable placeholder, so it can be used for a new account later)."""
+    with transaction.atomic():
+        user.is_active = False
+        user.display_name = "Former client"
+        user.discreet_name = ""
+        user.email = f"erased-{uuid.uuid4().hex}@erased.invalid"
+        user.set_unusable_password()
+        user.save(update_fields=["is_active", "display_name", "discreet_name", "email", "password"])
+        end_sessions_and_tokens(user.pk)
+        _event(actor_id, AuditEvent.Action.DELETE, "Person", user.pk)

@@ -13,6 +13,7 @@ class CareConfig(AppConfig):
         del perms  # declared on import
         policy.use_relations(relations.CareRelations())
         events.subscribe(events.InvitationAccepted, services.link_invited_account)
+        events.subscribe(events.ClientErased, services.on_client_erased)
         # The client's export (privacy centre): the record layer's tables.
         from attune.care import models
         from attune.core import disclosure

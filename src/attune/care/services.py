@@ -12,6 +12,7 @@ from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 
+from attune.accounts import services as account_services
 from attune.accounts.inputs import PORTAL_KINDS
 from attune.accounts.models import Invitation, Membership, User
 from attune.care import inputs, perms
@@ -230,3 +231,21 @@ def update_practice_settings(access: PracticeAccess, **values: object) -> Practi
         practice.save(update_fields=list(PRACTICE_SETTINGS))
         access.record(AuditEvent.Action.UPDATE, "Organization", practice.pk, "practice.settings")
     return practice
+
+
+ERASED_NAME = "Erased client"
+
+
+def on_client_erased(event: events.ClientErased) -> None:
+    """The identifying fields of an erased client's record are cleared, partner links ended and the portal
+    account closed, in the transaction of the confirmation. Free text is unreadable once the privacy centre
+    destroys the client's data key; the row stays (ids only) so the audit trail and any retention hold still
+    point somewhere."""
+    client = Client.objects.select_related("user").filter(pk=event.client_id).first()
+    if client is None:
+        return
+    account = client.user
+    Client.objects.filter(pk=event.client_id).update(preferred_name=ERASED_NAME, pronouns="", user=None)
+    PartnerLink.objects.filter(client_id=event.client_id, ended__isnull=True).update(ended=timezone.now())
+    if account is not None:
+        account_services.close_account(account, actor_id=event.confirmed_by)

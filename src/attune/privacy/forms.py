@@ -36,3 +36,21 @@ class BreakGlassForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         **inputs.BREAK_GLASS_REASON,  # type: ignore[arg-type]
     )
+
+
+class ErasureForm(forms.Form):
+    understood = forms.BooleanField(
+        label="I understand that once the practice confirms it, my diary, answers and everything I wrote cannot be "
+        "brought back.",
+        required=True,
+    )
+
+
+class HoldForm(forms.Form):
+    what = forms.CharField(label="What must be kept", max_length=120, help_text="For example: clinical records")
+    why = forms.CharField(
+        label="Why (the rule that requires it)",
+        max_length=240,
+        help_text="In plain words; the client reads this. No clinical details.",
+    )
+    until = forms.DateField(label="Until", widget=forms.DateInput(attrs={"type": "date"}))

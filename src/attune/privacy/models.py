@@ -129,3 +129,78 @@ class ExportRequest(models.Model):
     @property
     def expires(self) -> datetime.datetime | None:
         return self.ready + timedelta(hours=EXPORT_HOURS) if self.ready else None
+
+
+COOLING_OFF_DAYS = 14
+
+
+def _after_cooling_off() -> datetime.datetime:
+    return timezone.now() + timedelta(days=COOLING_OFF_DAYS)
+
+
+class ErasureRequest(models.Model):
+    """A request to erase a client's record, by the client or by the practice on their behalf.
+
+    It waits COOLING_OFF_DAYS (the client can withdraw it), then the practice confirms it. Confirming clears the
+    identifying fields, closes the portal account and destroys the client's data key (crypto-shredding: every
+    encrypted field reads as erased), unless a legal retention hold is in force, in which case the key is destroyed
+    the day the last hold ends (the tick does it). The audit trail keeps its ids; a tombstone of the destroyed key
+    is written outside the database so that a restore from an older backup erases the client again.
+    """
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting for the cooling-off period to end"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        HELD = "held", "Erased, except what the law requires the practice to keep"
+        ERASED = "erased", "Erased"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey("care.Client", on_delete=models.PROTECT, related_name="erasure_requests")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested = models.DateTimeField(default=timezone.now)
+    cooling_off_until = models.DateTimeField(default=_after_cooling_off)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.WAITING)
+    withdrawn = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed = models.DateTimeField(null=True, blank=True)
+    shredded = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client"], condition=models.Q(status="waiting"), name="one_waiting_erasure_per_client"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"erasure {self.status}"
+
+    @property
+    def cooling_off_over(self) -> bool:
+        return timezone.now() >= self.cooling_off_until
+
+
+class RetentionHold(models.Model):
+    """What the practice must keep of a client's record by law, why, and until when. Written by a practice
+    admin; shown to the client on their erasure page. Plain text only (no clinical content): the kind of record
+    and the rule, e.g. "Clinical records" / "Adult health records are kept for 8 years after care ends"."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey("care.Client", on_delete=models.CASCADE, related_name="retention_holds")
+    what = models.CharField(max_length=120)
+    why = models.CharField(max_length=240)
+    until = models.DateField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["until"]
+
+    def __str__(self) -> str:
+        return f"retention hold until {self.until}"
+
+    def in_force(self, on: datetime.date | None = None) -> bool:
+        return self.until >= (on or timezone.localdate())

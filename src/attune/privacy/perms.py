@@ -17,3 +17,9 @@ BREAK_GLASS = declare(
 EXPORT = declare(
     "privacy.export", {R.SELF}, write=True, doc="ask for and download a copy of everything (after re-authentication)"
 )
+ERASE = declare(
+    "privacy.erase", {R.SELF, R.ADMIN}, write=True, doc="ask for erasure (the client, or the practice on their request)"
+)
+CONFIRM_ERASURE = declare(
+    "privacy.erase.confirm", {R.ADMIN}, write=True, doc="confirm an erasure after cooling-off; set retention holds"
+)

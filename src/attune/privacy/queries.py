@@ -244,7 +244,9 @@ def _break_glass_reasons(access: Access, rows: list[dict[str, Any]]) -> list[_Gl
 
 def _reason_for(glasses: list[_Glass], agent_id: int, when: datetime.datetime) -> str:
     for glass in glasses:
-        if glass.user_id == agent_id and glass.started - datetime.timedelta(seconds=1) <= when <= glass.expires:
+        # A second either side: the audit event's time is taken a moment after the row's.
+        slack = datetime.timedelta(seconds=1)
+        if glass.user_id == agent_id and glass.started - slack <= when <= glass.expires + slack:
             return glass.reason
     return ""
 

@@ -14,12 +14,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from attune.care.models import CareTeamMember
-from attune.core import audit, crypto, keys, policy
+from attune.core import audit, crypto, events, keys, policy
 from attune.core.models import AuditEvent
 from attune.core.policy import Access, Relation
 from attune.notify import services as notify
 from attune.privacy import perms
-from attune.privacy.models import BreakGlass, Category, ExportRequest, Withholding
+from attune.privacy.models import BreakGlass, Category, ErasureRequest, ExportRequest, RetentionHold, Withholding
 
 logger = logging.getLogger(__name__)
 
@@ -183,3 +183,115 @@ def take_export(access: Access, request_id: object) -> tuple[ExportRequest, byte
 
 def _export_context(row: ExportRequest) -> bytes:
     return "\x1f".join(("attune-export-v1", str(row.client_id), str(row.pk))).encode()
+
+
+# --- erasure ----------------------------------------------------------------------------------------------
+
+
+def request_erasure(access: Access) -> ErasureRequest:
+    """The client (or the practice on their request) asks for erasure. Nothing is erased yet: the cooling-off
+    period starts, during which it can be withdrawn; then the practice confirms it."""
+    access.require(perms.ERASE)
+    with transaction.atomic():
+        waiting = ErasureRequest.objects.filter(client_id=access.client_id, status=ErasureRequest.Status.WAITING)
+        if waiting.exists():
+            raise ValidationError("Erasure has already been asked for.")
+        if ErasureRequest.objects.filter(client_id=access.client_id, confirmed__isnull=False).exists():
+            raise ValidationError("This record has already been erased.")
+        row = ErasureRequest.objects.create(client_id=access.client_id, requested_by_id=access.actor_id)
+        access.record(AuditEvent.Action.CREATE, "ErasureRequest", row.pk, perms.ERASE)
+    return row
+
+
+def withdraw_erasure(access: Access) -> bool:
+    access.require(perms.ERASE)
+    with transaction.atomic():
+        row = (
+            ErasureRequest.objects.select_for_update()
+            .filter(client_id=access.client_id, status=ErasureRequest.Status.WAITING)
+            .first()
+        )
+        if row is None:
+            return False
+        row.status, row.withdrawn = ErasureRequest.Status.WITHDRAWN, timezone.now()
+        row.save(update_fields=["status", "withdrawn"])
+        access.record(AuditEvent.Action.UPDATE, "ErasureRequest", row.pk, perms.ERASE)
+    return True
+
+
+def holds_in_force(client_id: uuid.UUID) -> list[RetentionHold]:
+    return [h for h in RetentionHold.objects.filter(client_id=client_id) if h.in_force()]
+
+
+def confirm_erasure(access: Access) -> ErasureRequest:
+    """The practice confirms an erasure whose cooling-off has ended: identifying fields cleared and the portal
+    account closed (the record layer, on ClientErased), copies waiting for download thrown away, and the data
+    key destroyed now, or, while a legal retention hold is in force, the day the last one ends (the tick)."""
+    access.require(perms.CONFIRM_ERASURE)
+    with transaction.atomic():
+        row = (
+            ErasureRequest.objects.select_for_update()
+            .filter(client_id=access.client_id, status=ErasureRequest.Status.WAITING)
+            .first()
+        )
+        if row is None:
+            raise ValidationError("There is no erasure waiting to be confirmed.")
+        if not row.cooling_off_over:
+            raise ValidationError(
+                f"The cooling-off period ends on {timezone.localtime(row.cooling_off_until):%-d %B %Y}."
+            )
+        held = bool(holds_in_force(access.client_id))
+        row.status = ErasureRequest.Status.HELD if held else ErasureRequest.Status.ERASED
+        row.confirmed, row.confirmed_by_id = timezone.now(), access.actor_id
+        row.save(update_fields=["status", "confirmed", "confirmed_by"])
+        ExportRequest.objects.filter(client_id=access.client_id).exclude(sealed=None).update(
+            sealed=None, status=ExportRequest.Status.EXPIRED
+        )
+        access.record(AuditEvent.Action.DELETE, "Patient", access.client_id, perms.CONFIRM_ERASURE)
+        events.publish(events.ClientErased(client_id=access.client_id, confirmed_by=access.actor_id))
+        if not held:
+            _shred(row)
+    return row
+
+
+def _shred(row: ErasureRequest) -> None:
+    """Destroy the client's data key, and keep its tombstone outside the database once this commits."""
+    from attune.privacy import tombstones
+
+    keys.shred(row.client_id)
+    ErasureRequest.objects.filter(pk=row.pk).update(shredded=timezone.now(), status=ErasureRequest.Status.ERASED)
+    audit.record(
+        audit.Entry(
+            action=AuditEvent.Action.DELETE,
+            outcome=AuditEvent.Outcome.SUCCESS,
+            agent_id=None,
+            agent_role="system",
+            entity_type="DataKey",
+            entity_id=str(row.client_id),
+            client_id=row.client_id,
+            reason="privacy.erase.shred",
+        )
+    )
+    client_id = row.client_id
+    transaction.on_commit(lambda: tombstones.write(client_id))
+
+
+def shred_when_holds_end(now: object = None) -> int:
+    """The tick: destroy the keys of erased clients whose last retention hold has ended. Safe to run again."""
+    done = 0
+    for row in ErasureRequest.objects.filter(status=ErasureRequest.Status.HELD, shredded__isnull=True):
+        if not holds_in_force(row.client_id):
+            with transaction.atomic():
+                _shred(row)
+            done += 1
+    return done
+
+
+def add_hold(access: Access, what: str, why: str, until: object) -> RetentionHold:
+    access.require(perms.CONFIRM_ERASURE)
+    with transaction.atomic():
+        hold = RetentionHold.objects.create(
+            client_id=access.client_id, what=what, why=why, until=until, created_by_id=access.actor_id
+        )
+        access.record(AuditEvent.Action.CREATE, "RetentionHold", hold.pk, perms.CONFIRM_ERASURE)
+    return hold

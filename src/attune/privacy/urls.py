@@ -10,6 +10,8 @@ urlpatterns = [
     path("portal/privacy/who-can-see/change/", views.switch, name="switch"),
     path("portal/privacy/take-it-with-you/", views.exports, name="exports"),
     path("portal/privacy/take-it-with-you/<uuid:request_id>/download/", views.download, name="download"),
+    path("portal/privacy/erase/", views.erase, name="erase"),
+    path("clients/<uuid:client_id>/erasure/", views.practice_erasure, name="practice_erasure"),
     path("clients/<uuid:client_id>/emergency-access/", views.break_glass, name="break_glass"),
     path("clients/<uuid:client_id>/emergency-access/end/", views.end_break_glass, name="end_break_glass"),
 ]

@@ -19,8 +19,15 @@ from attune.care import perms as care_perms
 from attune.care.records import record_of
 from attune.core import policy
 from attune.privacy import perms, queries, services
-from attune.privacy.forms import BreakGlassForm, LogFilterForm, SwitchForm
-from attune.privacy.models import EXPORT_HOURS, BreakGlass, ExportRequest
+from attune.privacy.forms import BreakGlassForm, ErasureForm, HoldForm, LogFilterForm, SwitchForm
+from attune.privacy.models import (
+    COOLING_OFF_DAYS,
+    EXPORT_HOURS,
+    BreakGlass,
+    ErasureRequest,
+    ExportRequest,
+    RetentionHold,
+)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -134,6 +141,79 @@ def download(request: HttpRequest, request_id: str) -> HttpResponse:
     return response
 
 
+def _erasure_context(access: policy.Access) -> dict[str, Any]:
+    latest = ErasureRequest.objects.filter(client_id=access.client_id).first()
+    return {
+        "client": record_of(access),
+        "latest": latest,
+        "waiting": latest if latest is not None and latest.status == ErasureRequest.Status.WAITING else None,
+        "holds": [h for h in RetentionHold.objects.filter(client_id=access.client_id) if h.in_force()],
+        "cooling_days": COOLING_OFF_DAYS,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def erase(request: HttpRequest) -> HttpResponse:
+    """The client asks for erasure (after step-up and an explicit "I understand"), or withdraws the request."""
+    access = policy.own(user_of(request), perms.ERASE)
+    form = ErasureForm(request.POST if request.POST.get("action") == "request" else None)
+    if request.method == "POST":
+        stop = _step_up(request, reverse("privacy:erase"))
+        if stop is not None:
+            return stop
+        if request.POST.get("action") == "withdraw":
+            if services.withdraw_erasure(access):
+                messages.success(request, "You have withdrawn your request. Nothing has been erased.")
+            return redirect("privacy:erase")
+        if form.is_valid():
+            try:
+                services.request_erasure(access)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, "Your request is in. You can withdraw it until the practice confirms it.")
+            return redirect("privacy:erase")
+    return render(request, "privacy/erase.html", {**_erasure_context(access), "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def practice_erasure(request: HttpRequest, client_id: str) -> HttpResponse:
+    """A practice admin: retention holds, an erasure asked for on the client's behalf, and its confirmation."""
+    access = policy.client(user_of(request), client_id, perms.CONFIRM_ERASURE)
+    action = request.POST.get("action", "")
+    hold_form = HoldForm(request.POST if action == "hold" else None)
+    if request.method == "POST":
+        stop = _step_up(request, reverse("privacy:practice_erasure", args=[access.client_id]))
+        if stop is not None:
+            return stop
+        try:
+            if action == "hold" and hold_form.is_valid():
+                services.add_hold(access, **hold_form.cleaned_data)
+                messages.success(request, "The retention hold is saved. The client can see it.")
+                return redirect("privacy:practice_erasure", client_id=access.client_id)
+            if action == "request":
+                services.request_erasure(access)
+                messages.success(
+                    request, "Erasure asked for on the client's behalf. The cooling-off period has started."
+                )
+                return redirect("privacy:practice_erasure", client_id=access.client_id)
+            if action == "withdraw" and services.withdraw_erasure(access):
+                messages.success(request, "The request is withdrawn. Nothing was erased.")
+                return redirect("privacy:practice_erasure", client_id=access.client_id)
+            if action == "confirm":
+                done = services.confirm_erasure(access)
+                messages.success(
+                    request,
+                    "Erased, except what the retention holds require; the rest follows when they end."
+                    if done.status == ErasureRequest.Status.HELD
+                    else "Erased. The client's data key is destroyed; their text cannot be read by anyone.",
+                )
+                return redirect("privacy:practice_erasure", client_id=access.client_id)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    return render(request, "privacy/practice_erasure.html", {**_erasure_context(access), "hold_form": hold_form})
+
+
 @require_http_methods(["GET", "POST"])
 def break_glass(request: HttpRequest, client_id: str) -> HttpResponse:
     access = policy.client(user_of(request), client_id, perms.BREAK_GLASS)
@@ -169,10 +249,11 @@ def end_break_glass(request: HttpRequest, client_id: str) -> HttpResponse:
 def overview_panel(access: policy.Access) -> dict[str, Any]:
     """The client overview's emergency-access card, for a supervisor or admin (workspace includes it)."""
     if not access.can(perms.BREAK_GLASS):
-        return {"may": False}
+        return {"may": False, "erasure": False}
     glass = BreakGlass.objects.filter(client_id=access.client_id, user_id=access.actor_id).first()
     return {
         "may": True,
         "open": glass if glass is not None and glass.in_force() else None,
         "can_clinical": access.can(care_perms.VIEW_CLINICAL),
+        "erasure": access.can(perms.CONFIRM_ERASURE),
     }

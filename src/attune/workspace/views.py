@@ -101,6 +101,10 @@ def _overview_context(request: HttpRequest, access: policy.Access) -> dict[str, 
 
 def client_overview(request: HttpRequest, client_id: str) -> HttpResponse:
     access = policy.client(request.user, client_id, care_perms.VIEW)
+    if access.can(care_perms.VIEW_CLINICAL):
+        # The page shows the clinical text (what brings the client here): that read is audited as such, so the
+        # client's access log says so (and says "emergency access" when it was read under break-glass).
+        access.shown("Patient", [access.client_id], care_perms.VIEW_CLINICAL)
     return render(request, "workspace/client_overview.html", _overview_context(request, access))
 
 
