@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from datetime import timedelta
 
@@ -15,6 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from attune.accounts import sessions
 from attune.accounts.inputs import PORTAL_KINDS, STAFF_KINDS
 from attune.accounts.models import ApiToken, Invitation, Membership, User, hash_token
 from attune.core import audit, events
@@ -198,6 +200,14 @@ def revoke_api_token(user: User, token_id: int | str) -> ApiToken:
     return token
 
 
+def token_limits(token: ApiToken) -> tuple[datetime.datetime, datetime.datetime]:
+    """When a token stops working (SECURITY 34: no later than a session): its absolute end, and the moment it
+    idles out if it is not used before then. The idle limit is the owner's session idle timeout."""
+    absolute = token.created + timedelta(seconds=settings.ATTUNE_ABSOLUTE_TIMEOUT)
+    idle = (token.last_used or token.created) + timedelta(seconds=sessions.idle_timeout(token.user))
+    return absolute, min(idle, absolute)
+
+
 def user_for_token(raw: str) -> User | None:
     token = (
         ApiToken.objects.filter(token_hash=hash_token(raw), revoked__isnull=True, user__is_active=True)
@@ -206,8 +216,11 @@ def user_for_token(raw: str) -> User | None:
     )
     if token is None:
         return None
-    # Recording every use would turn each API read into a write; once a minute is enough for "last seen".
     now = timezone.now()
+    absolute, idle = token_limits(token)
+    if now >= absolute or now >= idle:
+        return None
+    # Recording every use would turn each API read into a write; once a minute is enough for "last seen".
     if token.last_used is None or now - token.last_used > timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used=now)
     return token.user
