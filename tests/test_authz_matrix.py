@@ -125,6 +125,18 @@ builds("practice:people", "POST")(
 builds("practice:withdraw_invitation", "POST")(
     lambda c: Req("POST", page("practice:withdraw_invitation", c.practice_id, c.invitation_id()), form={})
 )
+builds("practice:person", "GET")(
+    lambda c: Req(
+        "GET", page("practice:person", c.practice_id, (c.cast.carol if c.target == "other" else c.cast.bob).pk)
+    )
+)
+builds("practice:person", "POST")(
+    lambda c: Req(
+        "POST",
+        page("practice:person", c.practice_id, (c.cast.carol if c.target == "other" else c.cast.bob).pk),
+        form={"action": "roles", "roles": ["clinician"], "supervisor": ""},
+    )
+)
 builds("practice:new_client", "GET")(lambda c: Req("GET", page("practice:new_client", c.practice_id)))
 builds("practice:new_client", "POST")(
     lambda c: Req(

@@ -289,3 +289,43 @@ def close_account(user: User, *, actor_id: int) -> None:
         user.save(update_fields=["is_active", "display_name", "discreet_name", "email", "password"])
         end_sessions_and_tokens(user.pk)
         _event(actor_id, AuditEvent.Action.DELETE, "Person", user.pk)
+
+
+def set_membership_active(practice: PracticeAccess, user_id: int, active: bool) -> int:
+    """Deactivate (or reactivate) every role a person holds in this practice. Deactivating also ends their
+    sessions and tokens at once (SECURITY 5, 34). Returns how many memberships changed. Care teams are the
+    record layer's: care.services.deactivate_staff reassigns them first, in the same transaction."""
+    with transaction.atomic():
+        rows = Membership.objects.filter(practice_id=practice.practice_id, user_id=user_id).exclude(active=active)
+        changed = rows.update(active=active)
+        if not active:
+            end_sessions_and_tokens(user_id)
+        practice.record(
+            AuditEvent.Action.UPDATE, "PractitionerRole", user_id, "deactivate" if not active else "reactivate"
+        )
+    return changed
+
+
+def set_roles(practice: PracticeAccess, user_id: int, roles: set[str], supervisor_id: int | None) -> None:
+    """The roles a person holds in this practice (each an active membership) and, for a clinician, their
+    supervisor. Removing a role ends it (the row stays, inactive); the person's privileges change on their next
+    request, and their sessions end so that no browser keeps a role it lost."""
+    unknown = roles - set(Membership.Role.values)
+    if unknown or not roles:
+        raise ValidationError({"roles": "Choose at least one role."})
+    if user_id == practice.actor_id and Membership.Role.ADMIN not in roles:
+        raise ValidationError({"roles": "You cannot remove your own admin role. Ask another admin."})
+    with transaction.atomic():
+        current = {m.role: m for m in Membership.objects.filter(practice_id=practice.practice_id, user_id=user_id)}
+        if not current:
+            raise Http404("No such person in this practice")
+        lost = {role for role, m in current.items() if m.active and role not in roles}
+        for role in roles:
+            member = current.get(role) or Membership(practice_id=practice.practice_id, user_id=user_id, role=role)
+            member.active = True
+            member.supervisor_id = supervisor_id if role == Membership.Role.CLINICIAN else None
+            member.save()
+        Membership.objects.filter(practice_id=practice.practice_id, user_id=user_id, role__in=lost).update(active=False)
+        if lost:
+            end_sessions_and_tokens(user_id)
+        practice.record(AuditEvent.Action.UPDATE, "PractitionerRole", user_id, "roles")
