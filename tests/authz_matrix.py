@@ -78,6 +78,7 @@ accounts:accept_invitation      GET    unusable   404 404  404  404  404   404  
 accounts:accept_invitation      POST   valid      302 302  302  302  302   302  302 302  302  302
 accounts:accept_invitation      POST   unusable   404 404  404  404  404   404  404 404  404  404
 workspace:portal                GET    -          200 200  403  403  403   200  403 403  403  302
+workspace:research              GET    -          404 404  404  404  404   404  404 404  200  302
 workspace:caseload              GET    -          200 200  200  200  200   200  200 200  200  302
 # --- pages: practice administration ----------------------------------------------------------------------
 practice:people                 GET    own        404 404  403  403  404   404  403 200  403  302

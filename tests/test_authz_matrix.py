@@ -115,6 +115,7 @@ builds("accounts:password_reset_confirm", "GET")(
 )
 builds("accounts:password_reset_complete", "GET")(lambda c: Req("GET", page("accounts:password_reset_complete")))
 builds("workspace:portal", "GET")(lambda c: Req("GET", page("workspace:portal")))
+builds("workspace:research", "GET")(lambda c: Req("GET", page("workspace:research")))
 builds("workspace:caseload", "GET")(lambda c: Req("GET", page("workspace:caseload")))
 builds("practice:people", "GET")(lambda c: Req("GET", page("practice:people", c.practice_id)))
 builds("practice:people", "POST")(

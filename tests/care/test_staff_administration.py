@@ -75,3 +75,11 @@ def test_the_person_page(cast, client_for) -> None:
     )
     assert done.status_code == 302
     assert "Reactivate" in ada.get(path).content.decode()
+
+
+def test_a_researcher_lands_on_a_page_that_says_what_they_will_see(cast, client_for) -> None:
+    rita = client_for(cast.rita)
+    assert rita.get(reverse("home"))["Location"] == reverse("workspace:research")
+    page = rita.get(reverse("workspace:research")).content.decode()
+    assert "De-identified" in page and "fewer than 11" in page
+    assert cast.client("dana").preferred_name not in page

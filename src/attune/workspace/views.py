@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from attune.accounts import roles
@@ -37,7 +37,19 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("workspace:caseload")
     if roles.is_client(user) or roles.is_partner(user):
         return redirect("workspace:portal")
+    if "researcher" in staff:
+        return redirect("workspace:research")
     return redirect("accounts:settings")
+
+
+def research(request: HttpRequest) -> HttpResponse:
+    """A researcher's page: what they will see and when. No client data exists for researchers yet (de-identified
+    outcomes arrive with the outcomes work), so the page says so instead of showing an empty caseload."""
+    practices = list(policy.practices_where(request.user, Membership.Role.RESEARCHER))
+    if not practices:
+        policy.deny(request.user, "ResearchStudy", "", care_perms.VIEW)
+        raise Http404("Not found")
+    return render(request, "workspace/research.html", {"practices": practices})
 
 
 def caseload(request: HttpRequest) -> HttpResponse:
