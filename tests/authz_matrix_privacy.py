@@ -1,6 +1,7 @@
 """Authorisation rows and requests for the privacy centre (issue 15).
 
-Targets: "-" = the caller's own privacy centre (only a client has one: everyone else gets 404, as for a record
+Targets: for the practice audit trail, own = Northside and other = Southside, as for the practice pages.
+"-" = the caller's own privacy centre (only a client has one: everyone else gets 404, as for a record
 that does not exist); own = dana's record; other = eli's.
 
 Cells worth a second look:
@@ -76,6 +77,8 @@ builds("privacy:practice_erasure", "POST")(
         form={"action": "hold", "what": "Clinical records", "why": "Kept for 8 years by law", "until": "2034-01-01"},
     )
 )
+builds("privacy:practice_audit", "GET")(lambda c: Req("GET", page("privacy:practice_audit", c.practice_id)))
+builds("privacy:practice_audit_csv", "GET")(lambda c: Req("GET", page("privacy:practice_audit_csv", c.practice_id)))
 builds("api:privacy_access_log", "GET")(lambda c: Req("GET", api_path("privacy_access_log")))
 builds("api:privacy_sharing", "GET")(lambda c: Req("GET", api_path("privacy_sharing")))
 builds("api:privacy_switch", "PUT")(
@@ -103,6 +106,10 @@ privacy:practice_erasure        GET    own        403 404   403 404   404   403 
 privacy:practice_erasure        GET    other      404 403   404 403   404   404 403 200  404  302
 privacy:practice_erasure        POST   own        403 404   403 404   404   403 403 302  404  302
 privacy:practice_erasure        POST   other      404 403   404 403   404   404 403 302  404  302
+privacy:practice_audit          GET    own        404 404   403 403   404   404 403 200  403  302
+privacy:practice_audit          GET    other      404 404   404 404   403   404 404 404  404  302
+privacy:practice_audit_csv      GET    own        404 404   403 403   404   404 403 200  403  302
+privacy:practice_audit_csv      GET    other      404 404   404 404   403   404 404 404  404  302
 api:privacy_access_log          GET    -          200 200   404 404   404   404 404 404  404  401
 api:privacy_sharing             GET    -          200 200   404 404   404   404 404 404  404  401
 api:privacy_switch              PUT    -          200 200   404 404   404   404 404 404  404  401

@@ -54,3 +54,23 @@ class HoldForm(forms.Form):
         help_text="In plain words; the client reads this. No clinical details.",
     )
     until = forms.DateField(label="Until", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class AuditFilterForm(forms.Form):
+    actor = forms.TypedChoiceField(label="Who", required=False, coerce=int, empty_value=None)
+    client = forms.ChoiceField(label="Client", required=False)
+    action = forms.ChoiceField(label="Action", required=False)
+    outcome = forms.TypedChoiceField(label="Outcome", required=False, coerce=int, empty_value=None)
+    since = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(
+        self, *args: object, people: list[tuple[int, str]], clients: list[tuple[str, str]], **kwargs: object
+    ) -> None:
+        from attune.core.models import AuditEvent
+
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["actor"].choices = [("", "Anyone"), *people]  # type: ignore[attr-defined]
+        self.fields["client"].choices = [("", "Any client"), *clients]  # type: ignore[attr-defined]
+        self.fields["action"].choices = [("", "Any action"), *AuditEvent.Action.choices]  # type: ignore[attr-defined]
+        self.fields["outcome"].choices = [("", "Any outcome"), *AuditEvent.Outcome.choices]  # type: ignore[attr-defined]

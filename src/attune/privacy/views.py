@@ -14,12 +14,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from attune.accounts import sessions
+from attune.accounts.models import Membership
 from attune.accounts.roles import user_of
 from attune.care import perms as care_perms
 from attune.care.records import record_of
 from attune.core import policy
-from attune.privacy import perms, queries, services
-from attune.privacy.forms import BreakGlassForm, ErasureForm, HoldForm, LogFilterForm, SwitchForm
+from attune.core.models import AuditEvent
+from attune.privacy import perms, practice_audit, queries, services
+from attune.privacy.forms import AuditFilterForm, BreakGlassForm, ErasureForm, HoldForm, LogFilterForm, SwitchForm
 from attune.privacy.models import (
     COOLING_OFF_DAYS,
     EXPORT_HOURS,
@@ -257,3 +259,53 @@ def overview_panel(access: policy.Access) -> dict[str, Any]:
         "can_clinical": access.can(care_perms.VIEW_CLINICAL),
         "erasure": access.can(perms.CONFIRM_ERASURE),
     }
+
+
+def _audit_filter(request: HttpRequest, access: policy.PracticeAccess) -> tuple[AuditFilterForm, Any]:
+    form = AuditFilterForm(
+        request.GET or None, people=practice_audit.members(access), clients=practice_audit.clients(access)
+    )
+    data = form.cleaned_data if form.is_valid() else {}
+    wanted = practice_audit.AuditFilter(
+        actor=data.get("actor"),
+        client=data.get("client") or "",
+        action=data.get("action") or "",
+        outcome=data.get("outcome"),
+        since=data.get("since"),
+        until=data.get("until"),
+    )
+    return form, wanted
+
+
+def practice_audit_page(request: HttpRequest, practice_id: int) -> HttpResponse:
+    access = policy.practice(user_of(request), practice_id, Membership.Role.ADMIN)
+    form, wanted = _audit_filter(request, access)
+    page, rows = practice_audit.page_of(access, wanted, request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("verify", None)
+    context = {
+        "practice": access.practice,
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "querystring": query.urlencode(),
+        "filtered": bool(form.is_bound and any(v not in (None, "") for v in form.cleaned_data.values()))
+        if form.is_bound and form.is_valid()
+        else False,
+        # Verifying recomputes the whole chain: only when asked for.
+        "verified": practice_audit.verify() if request.GET.get("verify") else None,
+    }
+    return render(request, "privacy/practice_audit.html", context)
+
+
+def practice_audit_csv(request: HttpRequest, practice_id: int) -> HttpResponse:
+    access = policy.practice(user_of(request), practice_id, Membership.Role.ADMIN)
+    stop = _step_up(request, request.get_full_path())
+    if stop is not None:
+        return stop
+    _form, wanted = _audit_filter(request, access)
+    access.record(AuditEvent.Action.EXECUTE, "AuditEvent", access.practice_id, "audit.export")
+    response = HttpResponse(practice_audit.export_csv(access, wanted), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="audit-trail.csv"'
+    return response
