@@ -102,6 +102,12 @@ def test_dana_sees_who_looked_and_stops_showing_her_diary(people: People, server
     # Alice's next request is refused.
     response = alice.goto(diary_url)
     assert response is not None and response.status == 403
+    # Dana shows it again (the other browser tests share this server's demo, where Alice reads Dana's diary).
+    with dana.expect_navigation():
+        alice_card.get_by_role("button", name=re.compile("Show again your diary")).click()
+    expect(dana.get_by_role("status")).to_contain_text("They can see this again")
+    response = alice.goto(diary_url)
+    assert response is not None and response.status == 200
 
     # Take it with you: prepared in the background, downloaded once.
     dana.goto("/portal/privacy/")
@@ -138,3 +144,23 @@ def test_dana_sees_who_looked_and_stops_showing_her_diary(people: People, server
     check_page_at_both_widths(dana, "privacy-erase-asked")
     press(dana, "Withdraw my request")
     expect(dana.get_by_role("status")).to_contain_text("Nothing has been erased")
+
+
+def test_the_practice_admin_pages_at_phone_width(phone_page: Page) -> None:
+    """Ada, the practice admin, on her phone: a person's page (roles, supervisor, what deactivating does) and the
+    practice's audit trail with its chain check. Nothing is changed: the other browser tests share this demo."""
+    sign_in(phone_page, "ada")
+    phone_page.goto("/")
+    with phone_page.expect_navigation():
+        phone_page.get_by_role("link", name="People").first.click()
+    follow(phone_page, "Bob Okafor")
+    expect(phone_page.get_by_role("heading", name="Bob Okafor", level=1)).to_be_visible()
+    expect(phone_page.get_by_role("heading", name="Deactivate")).to_be_visible()
+    expect(phone_page.get_by_label(re.compile("New primary clinician for"))).not_to_have_count(0)
+    check_page(phone_page, "practice-person")
+    follow(phone_page, re.compile("People at"))
+    follow(phone_page, "Audit trail")
+    expect(phone_page.get_by_role("heading", name="Audit trail", level=1)).to_be_visible()
+    follow(phone_page, "Check the chain now")
+    expect(phone_page.get_by_text("Intact")).to_be_visible()
+    check_page(phone_page, "practice-audit")

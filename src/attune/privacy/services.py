@@ -6,6 +6,7 @@ break-glass, tells the care team through the outbox in the same transaction (not
 
 from __future__ import annotations
 
+import datetime
 import logging
 import uuid
 
@@ -164,10 +165,13 @@ def take_export(access: Access, request_id: object) -> tuple[ExportRequest, byte
     """The zip, once: opened, then thrown away in the same transaction. None when it is not (or no longer)
     there to take."""
     access.require(perms.EXPORT)
+    wanted = policy.parse_uuid(request_id)
+    if wanted is None:
+        return None
     with transaction.atomic():
         row = (
             ExportRequest.objects.select_for_update()
-            .filter(client_id=access.client_id, pk=policy.parse_uuid(request_id), status=ExportRequest.Status.READY)
+            .filter(client_id=access.client_id, pk=wanted, status=ExportRequest.Status.READY)
             .first()
         )
         if row is None or row.sealed is None:
@@ -287,7 +291,7 @@ def shred_when_holds_end(now: object = None) -> int:
     return done
 
 
-def add_hold(access: Access, what: str, why: str, until: object) -> RetentionHold:
+def add_hold(access: Access, what: str, why: str, until: datetime.date) -> RetentionHold:
     access.require(perms.CONFIRM_ERASURE)
     with transaction.atomic():
         hold = RetentionHold.objects.create(

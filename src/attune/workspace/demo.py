@@ -12,6 +12,7 @@ from attune.care import demo as care_demo
 from attune.diary import demo as diary_demo
 from attune.intake import demo as intake_demo
 from attune.monitoring import demo as monitoring_demo
+from attune.privacy import demo as privacy_demo
 
 DEFAULT_PASSWORD = care_demo.DEFAULT_PASSWORD
 DEFAULT_TOTP_SECRET = care_demo.DEFAULT_TOTP_SECRET
@@ -26,4 +27,5 @@ def seed(password: str = DEFAULT_PASSWORD, *, totp_secret: str = DEFAULT_TOTP_SE
     diary_demo.seed(cast.clients, cast.users)
     monitoring_demo.seed(cast.clients, cast.users)
     intake_demo.seed(cast.clients, cast.users)
+    privacy_demo.seed(cast.clients, cast.users)
     return cast
