@@ -162,5 +162,5 @@ def test_the_practice_admin_pages_at_phone_width(phone_page: Page) -> None:
     follow(phone_page, "Audit trail")
     expect(phone_page.get_by_role("heading", name="Audit trail", level=1)).to_be_visible()
     follow(phone_page, "Check the chain now")
-    expect(phone_page.get_by_text("Intact")).to_be_visible()
+    expect(phone_page.get_by_text("Intact", exact=True)).to_be_visible()
     check_page(phone_page, "practice-audit")
