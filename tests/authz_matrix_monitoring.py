@@ -9,7 +9,8 @@ Cells worth a second look:
     (clients, partners, admins, researchers), and 200 with an empty list to a clinician of another practice.
   * a client gets 403 on alerts about themselves: the alert is for the care team; the client saw the crisis
     resources at the moment of the answer.
-  * a supervisor reads alerts and scores (and exports them) but cannot acknowledge, resolve, schedule or read
+  * a supervisor reads alerts and scores (but does not download the scores file: measures.export is the care
+    team's) and cannot acknowledge, resolve, schedule or read
     item-level answers (monitoring:compare).
   * monitoring:support and monitoring:postpone are the client's own: a care-team clinician gets 403 (the
     questionnaire is answered in the portal), as on the questionnaire pages.
@@ -46,9 +47,9 @@ monitoring:session_remove       POST   own        403 404  302  404  404   403  
 monitoring:session_remove       POST   other      404 403  404  302  404   404  403 403  404  302
 monitoring:visibility           POST   own        403 404  302  404  404   403  403 403  404  302
 monitoring:visibility           POST   other      404 403  404  302  404   404  403 403  404  302
-monitoring:export_csv           GET    own        403 404  200  404  404   403  200 403  404  302
-monitoring:export_csv           GET    other      404 403  404  200  404   404  200 403  404  302
-monitoring:export_csv           GET    shared     403 404  200  404  404   403  200 403  404  302
+monitoring:export_csv           GET    own        403 404  200  404  404   403  403 403  404  302
+monitoring:export_csv           GET    other      404 403  404  200  404   404  403 403  404  302
+monitoring:export_csv           GET    shared     403 404  200  404  404   403  403 403  404  302
 monitoring:progress             GET    own        403 404  200  404  404   403  200 403  404  302
 monitoring:progress             GET    other      404 403  404  200  404   404  200 403  404  302
 monitoring:progress             GET    shared     403 404  200  404  404   403  200 403  404  302

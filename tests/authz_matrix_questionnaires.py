@@ -9,9 +9,10 @@ admins see none; partners nothing.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
-from attune.questionnaires.models import Response
-from tests.authz_requests import Ctx, Req, api_path, builds, page
+from attune.questionnaires.models import Answer, Response
+from tests.authz_requests import Ctx, Req, api_path, builds, checks_fields, page
 
 
 def _response(c: Ctx, mode: str = Response.Mode.PORTAL, status: str = Response.Status.IN_PROGRESS) -> Response:
@@ -107,7 +108,35 @@ builds("api:pause_response", "POST")(
 builds("api:submit_response", "POST")(
     lambda c: Req("POST", api_path("submit_response", _response(c).pk), body={"submission_id": str(uuid.uuid4())})
 )
-builds("api:list_scores", "GET")(lambda c: Req("GET", api_path("list_scores", c.client.pk)))
+
+
+def _answered(c: Ctx) -> Response:
+    """A completed response with an item-level answer, so that a list that leaks answers shows one."""
+    response = _completed(c)
+    Answer.objects.create(response=response, client=c.client, link_id="gad7-1", value=2)
+    return response
+
+
+builds("api:list_scores", "GET")(lambda c: Req("GET", api_path("list_scores", _answered(c).client_id)))
+
+# Item-level answers only for whoever holds measures.view_answers (the client and the care team): a supervisor
+# reads the scores with every answer left out.
+ANSWER_READERS = {"dana", "eli", "alice", "bob"}
+
+
+@checks_fields("api:list_scores", "GET")
+def _scores_answers(actor: str, response: Any) -> list[str]:
+    rows = response.json()
+    if not rows:
+        return [f"{actor}: the list of scores is empty, so the answers check could not fail"]
+    answered = [r for r in rows if r["answers"]]
+    if actor in ANSWER_READERS and not answered:
+        return [f"{actor}: holds measures.view_answers but got no answers"]
+    if actor not in ANSWER_READERS and answered:
+        return [f"{actor}: got item-level answers without measures.view_answers"]
+    return []
+
+
 builds("api:response_fhir", "GET")(lambda c: Req("GET", api_path("response_fhir", _completed(c).pk)))
 builds("api:import_response_fhir", "POST")(
     lambda c: Req(

@@ -120,6 +120,19 @@ class Ctx:
 Builder = Callable[[Ctx], Req]
 BUILDERS: dict[tuple[str, str], Builder] = {}
 
+# Checks of the content of a permitted answer (SECURITY 35: fields, not only statuses). Each takes the actor's
+# name and the response, and returns its problems; it runs on every 2xx answer of its endpoint.
+FieldCheck = Callable[[str, Any], list[str]]
+FIELD_CHECKS: dict[tuple[str, str], FieldCheck] = {}
+
+
+def checks_fields(endpoint: str, method: str) -> Callable[[FieldCheck], FieldCheck]:
+    def register(check: FieldCheck) -> FieldCheck:
+        FIELD_CHECKS[(endpoint, method)] = check
+        return check
+
+    return register
+
 
 def builds(endpoint: str, method: str) -> Callable[[Builder], Builder]:
     def register(builder: Builder) -> Builder:

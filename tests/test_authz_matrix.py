@@ -23,7 +23,7 @@ from attune.api.main import api
 from attune.core.models import AuditEvent, SharingGrant
 from tests import authz_matrix
 from tests.authz_matrix import ACTORS, ROWS, Row
-from tests.authz_requests import BUILDERS, Ctx, Req, api_path, builds, page
+from tests.authz_requests import BUILDERS, FIELD_CHECKS, Ctx, Req, api_path, builds, page
 from tests.cast import CANARIES, PASSWORD, Cast
 
 # 4xx answers that are not an access decision about anyone's data, so no denied audit event is expected:
@@ -124,6 +124,7 @@ builds("accounts:sign_in_link", "POST")(
 )
 builds("accounts:password_reset_complete", "GET")(lambda c: Req("GET", page("accounts:password_reset_complete")))
 builds("workspace:portal", "GET")(lambda c: Req("GET", page("workspace:portal")))
+builds("workspace:research", "GET")(lambda c: Req("GET", page("workspace:research")))
 builds("workspace:caseload", "GET")(lambda c: Req("GET", page("workspace:caseload")))
 builds("workspace:caseload", "POST")(lambda c: Req("POST", page("workspace:caseload"), form={"q": "a"}))
 builds("practice:people", "GET")(lambda c: Req("GET", page("practice:people", c.practice_id)))
@@ -134,6 +135,18 @@ builds("practice:people", "POST")(
 )
 builds("practice:withdraw_invitation", "POST")(
     lambda c: Req("POST", page("practice:withdraw_invitation", c.practice_id, c.invitation_id()), form={})
+)
+builds("practice:person", "GET")(
+    lambda c: Req(
+        "GET", page("practice:person", c.practice_id, (c.cast.carol if c.target == "other" else c.cast.bob).pk)
+    )
+)
+builds("practice:person", "POST")(
+    lambda c: Req(
+        "POST",
+        page("practice:person", c.practice_id, (c.cast.carol if c.target == "other" else c.cast.bob).pk),
+        form={"action": "roles", "roles": ["clinician"], "supervisor": ""},
+    )
 )
 builds("practice:new_client", "GET")(lambda c: Req("GET", page("practice:new_client", c.practice_id)))
 builds("practice:new_client", "POST")(
@@ -318,6 +331,9 @@ def test_matrix(row: Row, cast: Cast, client_for: Any, django_capture_on_commit_
                 response = send(browser, headers, req)
             observed[actor] = response.status_code
             problems += check(row, actor, user, response, before)
+            field_check = FIELD_CHECKS.get((row.endpoint, row.method))
+            if field_check is not None and 200 <= response.status_code < 300:
+                problems += field_check(actor, response)
             transaction.set_rollback(True)
     assert not problems, "\n".join(
         [*problems, "observed (for review, not for pasting blindly):", authz_matrix.format_row(row, observed)]

@@ -152,6 +152,7 @@ INSTALLED_APPS = [
     "attune.monitoring",
     "attune.skills",
     "attune.diary",
+    "attune.privacy",
     "attune.intake",
     "attune.learn",
     "attune.couples",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("attune.learn.urls")),
     path("", include("attune.questionnaires.urls")),
     path("", include("attune.consent.urls")),
+    path("", include("attune.privacy.urls")),
     path("", include("attune.monitoring.urls")),
     path("", include("attune.intake.urls")),
     path("", include("attune.safetyplan.urls")),

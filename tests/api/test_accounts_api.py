@@ -122,7 +122,7 @@ def test_tokens_list_only_the_caller_s_own_and_never_the_secret(cast: Cast, clie
     new_token(client, cast.eli)
     listed = client.get("/api/v1/tokens", **bearer(mine)).json()
     assert len(listed) == 1
-    assert set(listed[0]) == {"id", "name", "prefix", "created", "last_used"}
+    assert set(listed[0]) == {"id", "name", "prefix", "created", "last_used", "expires", "idle_expires"}
     assert mine not in json.dumps(listed)
     assert listed[0]["last_used"] is not None
 

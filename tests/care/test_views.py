@@ -170,7 +170,11 @@ def test_reading_the_record_is_audited(cast: Cast, as_user: Any) -> None:
     before = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
     as_user(cast.alice).get(reverse("workspace:client", args=[dana.pk]))
     reads = AuditEvent.objects.filter(id__gt=before, client_id=dana.pk, action="R", outcome=0)
-    assert [(e.agent_id, e.agent_role) for e in reads] == [(cast.alice.pk, "clinician")]
+    # The outline, and the clinical text the overview shows (what brings the client here), each audited.
+    assert [(e.agent_id, e.agent_role, e.reason) for e in reads] == [
+        (cast.alice.pk, "clinician", "client.view"),
+        (cast.alice.pk, "clinician", "client.view_clinical"),
+    ]
 
 
 def test_alice_edits_the_record(cast: Cast, as_user: Any) -> None:
@@ -487,7 +491,7 @@ def test_home_sends_each_person_to_their_start_page(cast: Cast, as_user: Any) ->
         "alice": "workspace:caseload",
         "sam": "workspace:caseload",
         "ada": "workspace:caseload",
-        "rita": "accounts:settings",
+        "rita": "workspace:research",
     }
     for name, target in expected.items():
         assert as_user(cast.users[name]).get(reverse("home")).headers["Location"] == reverse(target), name

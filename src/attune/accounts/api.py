@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
@@ -46,6 +48,8 @@ class ApiTokenOut(Schema):
     prefix: str
     created: datetime
     last_used: datetime | None
+    expires: datetime = Field(description="When it stops working whatever happens (a session's absolute limit)")
+    idle_expires: datetime = Field(description="When it stops working if it is not used before (the idle limit)")
 
 
 @router.post("/auth/token", auth=None, response={200: TokenOut, 401: dict, 429: dict}, operation_id="create_token")
@@ -96,8 +100,15 @@ def me(request: HttpRequest) -> dict[str, object]:
 
 
 @router.get("/tokens", response=list[ApiTokenOut], operation_id="list_tokens")
-def list_tokens(request: HttpRequest) -> list[ApiToken]:
-    return list(ApiToken.objects.filter(user=request.user, revoked__isnull=True))  # type: ignore[misc]
+def list_tokens(request: HttpRequest) -> list[dict[str, Any]]:
+    """The caller's tokens that still work, with their last use and when each stops working."""
+    now, out = timezone.now(), []
+    for token in ApiToken.objects.filter(user=request.user, revoked__isnull=True).select_related("user"):  # type: ignore[misc]
+        expires, idle = services.token_limits(token)
+        if idle > now:
+            fields = {name: getattr(token, name) for name in ("id", "name", "prefix", "created", "last_used")}
+            out.append({**fields, "expires": expires, "idle_expires": idle})
+    return out
 
 
 @router.delete("/tokens/{token_id}", response={204: None}, operation_id="revoke_token")

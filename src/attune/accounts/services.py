@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import secrets
 import uuid
 from datetime import timedelta
@@ -17,6 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from attune.accounts import sessions
 from attune.accounts.inputs import PORTAL_KINDS, STAFF_KINDS
 from attune.accounts.models import ApiToken, Invitation, Membership, User, UserSession, hash_token
 from attune.core import audit, events
@@ -200,6 +202,14 @@ def revoke_api_token(user: User, token_id: int | str) -> ApiToken:
     return token
 
 
+def token_limits(token: ApiToken) -> tuple[datetime.datetime, datetime.datetime]:
+    """When a token stops working (SECURITY 34: no later than a session): its absolute end, and the moment it
+    idles out if it is not used before then. The idle limit is the owner's session idle timeout."""
+    absolute = token.created + timedelta(seconds=settings.ATTUNE_ABSOLUTE_TIMEOUT)
+    idle = (token.last_used or token.created) + timedelta(seconds=sessions.idle_timeout(token.user))
+    return absolute, min(idle, absolute)
+
+
 def user_for_token(raw: str) -> User | None:
     token = (
         ApiToken.objects.filter(token_hash=hash_token(raw), revoked__isnull=True, user__is_active=True)
@@ -220,8 +230,11 @@ def user_for_token(raw: str) -> User | None:
             )
         )
         return None
-    # Recording every use would turn each API read into a write; once a minute is enough for "last seen".
     now = timezone.now()
+    absolute, idle = token_limits(token)
+    if now >= absolute or now >= idle:
+        return None
+    # Recording every use would turn each API read into a write; once a minute is enough for "last seen".
     if token.last_used is None or now - token.last_used > timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used=now)
     return token.user
@@ -320,3 +333,71 @@ def end_every_session_and_token(user: User) -> int:
         tokens = ApiToken.objects.filter(user=user, revoked__isnull=True).update(revoked=timezone.now())
         _event(user.pk, AuditEvent.Action.UPDATE, "Person", user.pk)
     return len(keys) + tokens
+
+
+def end_sessions_and_tokens(user_id: int) -> int:
+    """End every browser session of this person and revoke every API token at once (erasure, deactivation).
+    Returns how many ended."""
+    from django.contrib.sessions.models import Session
+
+    from attune.accounts.models import UserSession
+
+    keys = list(UserSession.objects.filter(user_id=user_id).values_list("session_key", flat=True))
+    Session.objects.filter(session_key__in=keys).delete()
+    UserSession.objects.filter(user_id=user_id).delete()
+    tokens = ApiToken.objects.filter(user_id=user_id, revoked__isnull=True).update(revoked=timezone.now())
+    return len(keys) + tokens
+
+
+def close_account(user: User, *, actor_id: int) -> None:
+    """Close an erased client's portal account for good: signed out everywhere, no password, no name or email
+    left (the address becomes an unusable placeholder, so it can be used for a new account later)."""
+    with transaction.atomic():
+        user.is_active = False
+        user.display_name = "Former client"
+        user.discreet_name = ""
+        user.email = f"erased-{uuid.uuid4().hex}@erased.invalid"
+        user.set_unusable_password()
+        user.save(update_fields=["is_active", "display_name", "discreet_name", "email", "password"])
+        end_sessions_and_tokens(user.pk)
+        _event(actor_id, AuditEvent.Action.DELETE, "Person", user.pk)
+
+
+def set_membership_active(practice: PracticeAccess, user_id: int, active: bool) -> int:
+    """Deactivate (or reactivate) every role a person holds in this practice. Deactivating also ends their
+    sessions and tokens at once (SECURITY 5, 34). Returns how many memberships changed. Care teams are the
+    record layer's: care.services.deactivate_staff reassigns them first, in the same transaction."""
+    with transaction.atomic():
+        rows = Membership.objects.filter(practice_id=practice.practice_id, user_id=user_id).exclude(active=active)
+        changed = rows.update(active=active)
+        if not active:
+            end_sessions_and_tokens(user_id)
+        practice.record(
+            AuditEvent.Action.UPDATE, "PractitionerRole", user_id, "deactivate" if not active else "reactivate"
+        )
+    return changed
+
+
+def set_roles(practice: PracticeAccess, user_id: int, roles: set[str], supervisor_id: int | None) -> None:
+    """The roles a person holds in this practice (each an active membership) and, for a clinician, their
+    supervisor. Removing a role ends it (the row stays, inactive); the person's privileges change on their next
+    request, and their sessions end so that no browser keeps a role it lost."""
+    unknown = roles - set(Membership.Role.values)
+    if unknown or not roles:
+        raise ValidationError({"roles": "Choose at least one role."})
+    if user_id == practice.actor_id and Membership.Role.ADMIN not in roles:
+        raise ValidationError({"roles": "You cannot remove your own admin role. Ask another admin."})
+    with transaction.atomic():
+        current = {m.role: m for m in Membership.objects.filter(practice_id=practice.practice_id, user_id=user_id)}
+        if not current:
+            raise Http404("No such person in this practice")
+        lost = {role for role, m in current.items() if m.active and role not in roles}
+        for role in roles:
+            member = current.get(role) or Membership(practice_id=practice.practice_id, user_id=user_id, role=role)
+            member.active = True
+            member.supervisor_id = supervisor_id if role == Membership.Role.CLINICIAN else None
+            member.save()
+        Membership.objects.filter(practice_id=practice.practice_id, user_id=user_id, role__in=lost).update(active=False)
+        if lost:
+            end_sessions_and_tokens(user_id)
+        practice.record(AuditEvent.Action.UPDATE, "PractitionerRole", user_id, "roles")

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -51,6 +52,13 @@ def _next(request: HttpRequest, default: str = "home") -> str:
     ):
         return target
     return reverse(default)
+
+
+def _live_tokens(user: Any) -> list[tuple[ApiToken, Any]]:
+    """The person's tokens that still work, each with the moment it stops (its idle or absolute limit)."""
+    rows = ApiToken.objects.filter(user=user, revoked__isnull=True).select_related("user")
+    ends = [(token, services.token_limits(token)[1]) for token in rows]
+    return [(token, end) for token, end in ends if end > timezone.now()]
 
 
 def step_up_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -272,8 +280,10 @@ def account_settings(request: HttpRequest) -> HttpResponse:
         "profile": profile,
         "discreet": discreet if portal else None,
         "token_form": ApiTokenForm(),
-        "tokens": ApiToken.objects.filter(user=roles.user_of(request), revoked__isnull=True),
+        "tokens": _live_tokens(roles.user_of(request)),
         "new_token": request.session.pop("new_token", None),
+        "token_hours": settings.ATTUNE_ABSOLUTE_TIMEOUT // 3600,
+        "token_idle_minutes": sessions.idle_timeout(user) // 60,
         "browser_sessions": UserSession.objects.filter(user=roles.user_of(request)),
         "current_session": request.session.session_key,
         "has_mfa": mfa.has_mfa(user),

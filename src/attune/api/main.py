@@ -25,6 +25,7 @@ from attune.intake.api import router as intake_router
 from attune.learn.api import router as learn_router
 from attune.monitoring.api import router as monitoring_router
 from attune.notify.api import router as notify_router
+from attune.privacy.api import router as privacy_router
 from attune.questionnaires.api import router as questionnaires_router
 from attune.safetyplan.api import router as safetyplan_router
 from attune.skills.api import router as skills_router
@@ -75,6 +76,7 @@ api.add_router("/", learn_router)
 api.add_router("/", notify_router)
 api.add_router("/", couples_router)
 api.add_router("/", safetyplan_router)
+api.add_router("/", privacy_router)
 
 
 def _error(request: HttpRequest, status: int, message: str, **extra: Any) -> HttpResponse:

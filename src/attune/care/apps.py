@@ -13,3 +13,13 @@ class CareConfig(AppConfig):
         del perms  # declared on import
         policy.use_relations(relations.CareRelations())
         events.subscribe(events.InvitationAccepted, services.link_invited_account)
+        events.subscribe(events.ClientErased, services.on_client_erased)
+        # The client's export (privacy centre): the record layer's tables.
+        from attune.care import models
+        from attune.core import disclosure
+
+        disclosure.exports(models.Client, "Your record: name, pronouns, what brings you here", client_field="pk")
+        disclosure.exports(models.CareTeamMember, "Who is in your care team, and since when")
+        disclosure.exports(models.Episode, "Your episodes of care: when they opened and closed, and why")
+        disclosure.exports(models.PartnerLink, "Your link with a partner for couples work")
+        disclosure.exports(models.SafeContact, "The ways it is safe for your care team to contact you")

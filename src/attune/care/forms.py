@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from attune.accounts.models import Membership
 from attune.care import inputs
 
 
@@ -176,3 +177,36 @@ class PracticeSettingsForm(forms.Form):
         if data.get("day_starts") and data.get("day_ends") and data["day_ends"] <= data["day_starts"]:
             self.add_error("day_ends", "The working day must end after it starts.")
         return data
+
+
+class StaffRolesForm(forms.Form):
+    roles = forms.MultipleChoiceField(
+        label="Roles", choices=Membership.Role.choices, widget=forms.CheckboxSelectMultiple, required=True
+    )
+    supervisor = forms.TypedChoiceField(
+        label="Supervisor (for a clinician)", required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args: Any, supervisors: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["supervisor"].choices = [("", "No supervisor"), *supervisors]  # type: ignore[attr-defined]
+
+
+class DeactivateForm(forms.Form):
+    """One "new primary clinician" choice per client for whom the person leaving is the primary clinician."""
+
+    def __init__(
+        self, *args: Any, clients: list[tuple[str, str]], clinicians: list[tuple[int, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.clients = clients
+        for client_id, name in clients:
+            self.fields[f"primary_{client_id}"] = forms.TypedChoiceField(
+                label=f"New primary clinician for {name}",
+                choices=[("", "Choose…"), *clinicians],
+                coerce=int,
+                required=True,
+            )
+
+    def reassignments(self) -> dict[str, int]:
+        return {client_id: self.cleaned_data[f"primary_{client_id}"] for client_id, _ in self.clients}

@@ -13,6 +13,7 @@ VIEW_CLINICAL = declare(
     {R.SELF, R.CARE_TEAM},
     partner_category=SharingGrant.Category.REFERRAL,
     doc="encrypted clinical text such as the referral reason; a partner while the client shares it",
+    category="referral",
 )
 UPDATE = declare("client.update", {R.SELF, R.CARE_TEAM}, write=True)
 VIEW_TEAM = declare("careteam.view", OUTLINE)

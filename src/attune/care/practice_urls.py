@@ -10,6 +10,7 @@ urlpatterns = [
         practice_views.withdraw_invitation,
         name="withdraw_invitation",
     ),
+    path("<int:practice_id>/people/<int:user_id>/", practice_views.person, name="person"),
     path("<int:practice_id>/clients/new/", practice_views.new_client, name="new_client"),
     path("<int:practice_id>/settings/", practice_views.practice_settings, name="settings"),
     path("<int:practice_id>/crisis-resources/", practice_views.crisis_resources, name="crisis_resources"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -14,7 +14,8 @@ from attune.accounts import services as account_services
 from attune.accounts.forms import StaffInviteForm
 from attune.accounts.models import Invitation, Membership
 from attune.care import crisis, queries, services
-from attune.care.forms import CrisisResourceForm, NewClientForm, PracticeSettingsForm
+from attune.care.forms import CrisisResourceForm, DeactivateForm, NewClientForm, PracticeSettingsForm, StaffRolesForm
+from attune.care.models import CareTeamMember
 from attune.core import policy
 
 
@@ -116,3 +117,69 @@ def practice_settings(request: HttpRequest, practice_id: int) -> HttpResponse:
         messages.success(request, "Saved. Escalation and what clients are told follow these hours from now on.")
         return redirect("practice:settings", practice_id=access.practice_id)
     return render(request, "care/practice_settings.html", {"practice": practice, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def person(request: HttpRequest, practice_id: int, user_id: int) -> HttpResponse:
+    """One member of staff: their roles and supervisor; deactivation (their clients reassigned first) or
+    reactivation."""
+    access = policy.practice(request.user, practice_id, Membership.Role.ADMIN)
+    memberships = list(
+        Membership.objects.filter(practice_id=access.practice_id, user_id=user_id).select_related("user", "supervisor")
+    )
+    if not memberships:
+        raise Http404("No such person in this practice")
+    who = memberships[0].user
+    active = any(m.active for m in memberships)
+    primaries = list(
+        CareTeamMember.objects.filter(
+            clinician_id=who.pk, client__practice_id=access.practice_id, role=CareTeamMember.Role.PRIMARY
+        ).select_related("client")
+    )
+    others = [(pk, name) for pk, name in queries.clinician_choices(access.practice_id) if pk != who.pk]
+    supervisors = queries.supervisor_choices(access.practice_id)
+    current_roles = {m.role for m in memberships if m.active}
+    supervisor = next((m.supervisor_id for m in memberships if m.role == Membership.Role.CLINICIAN), None)
+    roles_form = StaffRolesForm(
+        request.POST if request.POST.get("action") == "roles" else None,
+        supervisors=supervisors,
+        initial={"roles": sorted(current_roles), "supervisor": supervisor or ""},
+    )
+    leave_form = DeactivateForm(
+        request.POST if request.POST.get("action") == "deactivate" else None,
+        clients=[(str(r.client_id), r.client.preferred_name) for r in primaries],
+        clinicians=others,
+    )
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "roles" and roles_form.is_valid():
+                account_services.set_roles(
+                    access, who.pk, set(roles_form.cleaned_data["roles"]), roles_form.cleaned_data["supervisor"]
+                )
+                messages.success(request, "Saved. Their access changes from their next request.")
+                return redirect("practice:person", practice_id=access.practice_id, user_id=who.pk)
+            if action == "deactivate" and leave_form.is_valid():
+                left = services.deactivate_staff(access, who.pk, leave_form.reassignments())
+                messages.success(
+                    request,
+                    f"{who.display_name} is deactivated and signed out everywhere; they left {left} care team(s).",
+                )
+                return redirect("practice:person", practice_id=access.practice_id, user_id=who.pk)
+            if action == "reactivate":
+                account_services.set_membership_active(access, who.pk, True)
+                messages.success(request, f"{who.display_name} can sign in again. Add them to care teams as needed.")
+                return redirect("practice:person", practice_id=access.practice_id, user_id=who.pk)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    context = {
+        "practice": access.practice,
+        "who": who,
+        "memberships": memberships,
+        "active": active,
+        "roles_form": roles_form,
+        "leave_form": leave_form,
+        "primaries": primaries,
+        "is_self": who.pk == access.actor_id,
+    }
+    return render(request, "care/practice_person.html", context)

@@ -49,6 +49,16 @@ def current_episode(episode_list: list[Episode]) -> Episode | None:
     return next((e for e in episode_list if e.closed is None), None)
 
 
+def supervisor_choices(practice_id: int) -> list[tuple[int, str]]:
+    """The practice's active supervisors, for choosing a clinician's supervisor."""
+    supervisors = User.objects.filter(
+        memberships__practice_id=practice_id,
+        memberships__role=Membership.Role.SUPERVISOR,
+        memberships__active=True,
+    ).order_by("display_name")
+    return [(u.pk, u.display_name) for u in supervisors]
+
+
 def clinician_choices(practice_id: int) -> list[tuple[int, str]]:
     """The practice's active clinicians, for choosing a care team or a primary clinician."""
     clinicians = User.objects.filter(

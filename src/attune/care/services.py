@@ -12,6 +12,7 @@ from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 
+from attune.accounts import services as account_services
 from attune.accounts.inputs import PORTAL_KINDS
 from attune.accounts.models import Invitation, Membership, User
 from attune.care import inputs, perms
@@ -269,3 +270,55 @@ def end_partner_link(access: Access, link: PartnerLink, perm: Perm) -> PartnerLi
                 dedupe_key=f"partner-link:{locked.pk}:ended:{person}",
             )
     return locked
+
+
+ERASED_NAME = "Erased client"
+
+
+def on_client_erased(event: events.ClientErased) -> None:
+    """The identifying fields of an erased client's record are cleared, partner links ended and the portal
+    account closed, in the transaction of the confirmation. Free text is unreadable once the privacy centre
+    destroys the client's data key; the row stays (ids only) so the audit trail and any retention hold still
+    point somewhere."""
+    client = Client.objects.select_related("user").filter(pk=event.client_id).first()
+    if client is None:
+        return
+    account = client.user
+    Client.objects.filter(pk=event.client_id).update(preferred_name=ERASED_NAME, pronouns="", user=None)
+    PartnerLink.objects.filter(client_id=event.client_id, ended__isnull=True).update(ended=timezone.now())
+    if account is not None:
+        account_services.close_account(account, actor_id=event.confirmed_by)
+
+
+def deactivate_staff(practice: PracticeAccess, user_id: int, new_primary: Mapping[str, int]) -> int:
+    """Offboard a member of staff: every client for whom they are the primary clinician gets the new primary
+    named in `new_primary` (client id -> clinician id) first; they leave every care team of the practice;
+    clinicians they supervised lose them as supervisor; then their memberships end, and with them their sessions
+    and tokens. All in one transaction: if one client is left without a primary, nothing changes.
+    Returns how many care teams they left."""
+    if user_id == practice.actor_id:
+        raise ValidationError("You cannot deactivate your own account here. Ask another admin.")
+    with transaction.atomic():
+        rows = list(
+            CareTeamMember.objects.select_for_update().filter(
+                clinician_id=user_id, client__practice_id=practice.practice_id
+            )
+        )
+        missing = [str(r.client_id) for r in rows if r.is_primary and str(r.client_id) not in new_primary]
+        if missing:
+            raise ValidationError("Choose a new primary clinician for each of their clients first.")
+        for row in rows:
+            if row.is_primary:
+                successor = _clinician_in(practice.practice_id, new_primary[str(row.client_id)])
+                if successor.pk == user_id:
+                    raise ValidationError("Choose someone else as the new primary clinician.")
+                row.delete()
+                CareTeamMember.objects.update_or_create(
+                    client_id=row.client_id, clinician=successor, defaults={"role": CareTeamMember.Role.PRIMARY}
+                )
+            else:
+                row.delete()
+            practice.record(AuditEvent.Action.DELETE, "CareTeam", row.pk, "deactivate")
+        Membership.objects.filter(practice_id=practice.practice_id, supervisor_id=user_id).update(supervisor=None)
+        account_services.set_membership_active(practice, user_id, False)
+    return len(rows)

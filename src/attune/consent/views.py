@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from attune.accounts import sessions
 from attune.care.records import record_of
 from attune.consent import perms, queries, services
 from attune.core import policy
@@ -23,6 +27,11 @@ def change(request: HttpRequest) -> HttpResponse:
     partner, category = request.POST.get("partner", ""), request.POST.get("category", "")
     # Not a user id at all is no linked partner either: sharing refuses it, stopping finds nothing to stop.
     partner_id = int(partner) if partner.isdigit() and len(partner) < 19 else 0
+    if request.POST.get("share") == "yes" and not sessions.stepped_up(request):
+        # SECURITY 22: sharing with a partner needs the password (or code) entered a moment ago. Stopping sharing
+        # never does: withdrawing must stay as easy as one press.
+        messages.info(request, "Please confirm it is you before you share something. Nothing has been shared yet.")
+        return redirect(reverse("accounts:confirm") + "?" + urlencode({"next": reverse("consent:sharing")}))
     try:
         if request.POST.get("share") == "yes":
             services.share(access, partner_id, category)

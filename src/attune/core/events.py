@@ -71,6 +71,17 @@ class SafetyConcern(Event):
     since: datetime.datetime  # concerns about the same source and item after this moment are one concern
 
 
+# --- privacy ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClientErased(Event):
+    """The practice confirmed a client's erasure: the record layer clears the identifying fields, ends partner
+    links and closes the portal account. (The privacy centre destroys the data key itself.)"""
+
+    confirmed_by: int
+
+
 # --- accounts ---------------------------------------------------------------------------------------------
 
 

@@ -90,6 +90,8 @@ class Perm:
     write: bool = False
     partner_category: str = ""
     doc: str = ""
+    # A category the client may keep from a named member of their care team (the privacy centre's switches).
+    category: str = ""
 
     def __str__(self) -> str:
         return self.code
@@ -105,14 +107,16 @@ def declare(
     write: bool = False,
     partner_category: str = "",
     doc: str = "",
+    category: str = "",
 ) -> Perm:
-    """Declare a permission (from an app's perms.py). Codes are unique across the project."""
+    """Declare a permission (from an app's perms.py). Codes are unique across the project. A read permission
+    with a `category` is one the client may withhold from a named clinician of their care team."""
     if code in _REGISTRY:
         raise ValueError(f"permission {code!r} is declared twice")
     holders = frozenset(holders)
     if Relation.NONE in holders:
         raise ValueError("no permission can be held without a relationship")
-    perm = Perm(code, holders, write, partner_category, doc)
+    perm = Perm(code, holders, write, partner_category, doc, category)
     _REGISTRY[code] = perm
     return perm
 
@@ -150,6 +154,28 @@ class Relations(Protocol):
 
 
 _relations: Relations | None = None
+
+# Break-glass: the relationships that may ask for emergency access, and the query that says whether it is in
+# force (registered by the app that keeps the requests, so the kernel knows no table of it).
+BREAK_GLASS_RELATIONS = frozenset({Relation.SUPERVISOR, Relation.ADMIN})
+_break_glass: Callable[[uuid.UUID, AbstractBaseUser], bool] | None = None
+
+
+_withheld: Callable[[uuid.UUID, AbstractBaseUser], set[str]] | None = None
+
+
+def use_withheld(categories: Callable[[uuid.UUID, AbstractBaseUser], set[str]]) -> None:
+    """Called once by the privacy app's AppConfig.ready(): the categories a client keeps from this person right
+    now (evaluated on every check, never cached)."""
+    global _withheld
+    _withheld = categories
+
+
+def use_break_glass(in_force: Callable[[uuid.UUID, AbstractBaseUser], bool]) -> None:
+    """Called once by the privacy app's AppConfig.ready(): whether a user's break-glass access to a client is in
+    force now (evaluated on every check, never cached, so expiry takes effect on the next request)."""
+    global _break_glass
+    _break_glass = in_force
 
 
 def use_relations(relations: Relations) -> None:
@@ -206,10 +232,31 @@ class Access:
 
     def can(self, perm: Perm) -> bool:
         if self.relation in perm.holders:
-            return True
+            return not self.withheld(perm)
         if self.relation is Relation.PARTNER and perm.partner_category:
             return perm.partner_category in _provider().shared_categories(self.client_id, self.user)
-        return False
+        return self.by_break_glass(perm)
+
+    def withheld(self, perm: Perm) -> bool:
+        """Whether the client keeps this permission's category from this member of their care team."""
+        return (
+            self.relation is Relation.CARE_TEAM
+            and bool(perm.category)
+            and _withheld is not None
+            and perm.category in _withheld(self.client_id, self.user)
+        )
+
+    def by_break_glass(self, perm: Perm) -> bool:
+        """Whether this caller holds `perm` only through break-glass: a supervisor or admin with emergency
+        access in force (given a reason, stepped up, time-limited) reads what the care team reads, never writes."""
+        return (
+            self.relation in BREAK_GLASS_RELATIONS
+            and self.relation not in perm.holders
+            and not perm.write
+            and Relation.CARE_TEAM in perm.holders
+            and _break_glass is not None
+            and _break_glass(self.client_id, self.user)
+        )
 
     def require(self, perm: Perm, entity_type: str = "Patient", entity_id: str = "") -> None:
         """Check a further permission on a client already reached: 403 (audited) without it."""
@@ -222,6 +269,8 @@ class Access:
         self.record_many(action, entity_type, [entity_id], perm)
 
     def record_many(self, action: str, entity_type: str, entity_ids: Iterable[object], perm: Perm) -> None:
+        # HL7 purpose of use: the client's own request, treatment, or break-the-glass (decided once, not per row).
+        purpose = "PATRQT" if self.is_self else "BTG" if self.by_break_glass(perm) else "TREAT"
         audit.record(
             *[
                 audit.Entry(
@@ -232,7 +281,7 @@ class Access:
                     entity_type=entity_type,
                     entity_id=str(entity_id),
                     client_id=self.client_id,
-                    purpose="PATRQT" if self.is_self else "TREAT",
+                    purpose=purpose,
                     reason=perm.code,
                     practice_id=self.client.practice_id,
                 )
@@ -267,7 +316,14 @@ def _action_for(perm: Perm) -> str:
     return AuditEvent.Action.UPDATE if perm.write else AuditEvent.Action.READ
 
 
-def _deny(user: UserLike | None, entity_type: str, entity_id: str, perm: Perm, access: Access | None) -> None:
+def _deny(
+    user: UserLike | None,
+    entity_type: str,
+    entity_id: str,
+    perm: Perm,
+    access: Access | None,
+    about: uuid.UUID | None = None,
+) -> None:
     audit.record(
         audit.Entry(
             action=_action_for(perm),
@@ -276,7 +332,7 @@ def _deny(user: UserLike | None, entity_type: str, entity_id: str, perm: Perm, a
             agent_role=access.relation if access is not None else Relation.NONE,
             entity_type=entity_type,
             entity_id=entity_id,
-            client_id=access.client_id if access is not None else None,
+            client_id=access.client_id if access is not None else about,
             purpose="TREAT",
             reason=f"{'not-permitted' if access is not None else 'no-relationship'}:{perm.code}",
             practice_id=access.client.practice_id if access is not None else None,
@@ -284,10 +340,21 @@ def _deny(user: UserLike | None, entity_type: str, entity_id: str, perm: Perm, a
     )
 
 
-def deny(user: UserLike | None, entity_type: str, entity_id: str, perm: Perm) -> Http404:
-    """Audit a refusal where no relationship was found, and return the 404 to raise."""
-    _deny(user, entity_type, entity_id[:64], perm, None)
+def deny(
+    user: UserLike | None, entity_type: str, entity_id: str, perm: Perm, *, about: uuid.UUID | None = None
+) -> Http404:
+    """Audit a refusal where no relationship was found, and return the 404 to raise. `about` is the client the
+    refused request was about, when it exists: the client's access log shows "someone outside your care team
+    tried to open your record" (the answer is the same 404 either way, so nothing is revealed to the caller)."""
+    _deny(user, entity_type, entity_id[:64], perm, None, about)
     return Http404("Not found")
+
+
+def _existing_client(pk: uuid.UUID | None) -> uuid.UUID | None:
+    """The id of a client that exists (for the audit of a refusal only; never used to answer the caller)."""
+    if pk is None:
+        return None
+    return cast(uuid.UUID | None, _provider().clients().filter(pk=pk).values_list("pk", flat=True).first())
 
 
 # --- reaching clients -------------------------------------------------------------------------------------
@@ -369,11 +436,13 @@ def client(user: UserLike | None, client_id: object, perm: Perm, *, shows: Perm 
     pk = parse_uuid(client_id)
     found = _find(signed_in, pk) if signed_in is not None and pk is not None else None
     if found is None or signed_in is None:
-        raise deny(user, "Patient", str(client_id), perm)
+        about = _existing_client(pk) if signed_in is not None else None
+        raise deny(user, "Patient", str(client_id), perm, about=about)
     access = _seal(signed_in, *found)
     access.require(perm)
     for read in (perm, shows):
-        if read is not None and not read.write:
+        # `shows` is audited only when it is held: a page that leaves the text out has not shown it.
+        if read is not None and not read.write and (read is perm or access.can(read)):
             access.record(AuditEvent.Action.READ, "Patient", access.client_id, read)
     return access
 
@@ -437,7 +506,9 @@ def locate(
         else None
     )
     if client_id is None:
-        raise deny(user, entity, str(row_id), perm)
+        # The row's client, when the row exists, so that the refusal appears in that client's access log.
+        about = queryset.filter(pk=pk).values_list("client_id", flat=True).first() if pk is not None else None
+        raise deny(user, entity, str(row_id), perm, about=about if _signed_in(user) is not None else None)
     access = client(user, client_id, perm, shows=shows)
     row = scoped(access, queryset).filter(pk=pk).first()
     if row is None:

@@ -7,8 +7,9 @@ class DiaryConfig(AppConfig):
     verbose_name = "Trigger and skills diary, relationship scripts and insights"
 
     def ready(self) -> None:
+        from attune.core import disclosure
         from attune.core import suggestions as offered
-        from attune.diary import perms, queries, suggestions
+        from attune.diary import models, perms, queries, suggestions
         from attune.skills import journal
         from attune.skills import services as skills
 
@@ -21,3 +22,10 @@ class DiaryConfig(AppConfig):
         # What the client logged, offered to the safety plan (and any capability) as suggestions.
         offered.register("warning_signs", suggestions.warning_signs)
         offered.register("helpful_skills", suggestions.helpful_skills)
+        # The client's access log names an entry by its date (core.disclosure; the privacy centre reads it).
+        disclosure.describes("DiaryEntry", queries.described)
+        disclosure.exports(models.DiaryPreferences, "Whether new diary entries are shared with your care team")
+        disclosure.exports(models.RelationshipScript, "Your relationship map: the patterns you named")
+        disclosure.exports(models.NewResponse, "New responses you are practising")
+        disclosure.exports(models.DiaryEntry, "Your diary entries")
+        disclosure.exports(models.ResponsePractice, "Each time you practised a new response")

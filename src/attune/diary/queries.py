@@ -232,3 +232,11 @@ def entry_refs(access: Access, limit: int, ids: list[uuid.UUID] | None) -> list[
         journal.Ref(e.pk, f"{timezone.localtime(e.occurred_at):%a %-d %b, %H:%M} · {e.get_trigger_kind_display()}")
         for e in rows
     ]
+
+
+def described(access: Access, ids: list[str]) -> dict[str, str]:
+    """How diary entries are named in their client's access log (core.disclosure): "your diary entry of 3 May".
+    Only the client's own rows, by the ids their log names."""
+    valid = [i for i in ids if policy.parse_uuid(i) is not None]
+    rows = DiaryEntry.objects.filter(client_id=access.client_id, pk__in=valid).values_list("pk", "occurred_at")
+    return {str(pk): f"your diary entry of {timezone.localtime(at):%-d %B}" for pk, at in rows}

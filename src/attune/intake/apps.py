@@ -10,3 +10,9 @@ class IntakeConfig(AppConfig):
         from attune.intake import perms
 
         del perms  # declared on import
+        from attune.core import disclosure
+        from attune.intake import models
+
+        disclosure.exports(models.Intake, "Your first questionnaire")
+        disclosure.exports(models.IntakeAnswer, "Your answers to the first questionnaire")
+        disclosure.exports(models.IntakeSection, "Your care team's notes on each part of it")

@@ -6,6 +6,6 @@ from attune.core.policy import declare
 
 SEND = declare("intake.send", {R.CARE_TEAM}, write=True, doc="send an intake to the client's portal")
 ANSWER = declare("intake.answer", {R.SELF}, write=True, doc="answer, skip, keep for the session, send")
-VIEW = declare("intake.view", {R.CARE_TEAM}, doc="the answers, the summary and the section notes")
+VIEW = declare("intake.view", {R.CARE_TEAM}, doc="the answers, the summary and the section notes", category="intake")
 DISCUSS = declare("intake.discuss", {R.CARE_TEAM}, write=True, doc="mark a section discussed, write a note")
 STATUS = declare("intake.status", {R.SELF, R.CARE_TEAM, R.SUPERVISOR}, doc="that an intake exists, its dates")

@@ -26,3 +26,12 @@ class MonitoringConfig(AppConfig):
         ticks.register("monitoring.remind", services.remind_waiting)
         # Schedules, sessions and progress charts on the engine's measures page.
         pages.add_measures_panel(views.measures_panel)
+        from attune.core import disclosure
+        from attune.monitoring import models
+
+        disclosure.exports(models.Schedule, "Questionnaires scheduled for you")
+        disclosure.exports(models.Alert, "Times your care team was asked to check in with you, and their notes")
+        disclosure.exports(models.AlertEvent, "What your care team did about each check-in")
+        disclosure.exports(models.ChangeEvent, "Changes in your questionnaire results your clinician reviewed")
+        disclosure.exports(models.SessionRecord, "The dates of your sessions")
+        disclosure.exports(models.MeasureVisibility, "Which results your clinician shows you")

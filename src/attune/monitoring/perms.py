@@ -11,3 +11,6 @@ CONFIGURE = declare(
 )
 ALERTS_VIEW = declare("alerts.view", {R.CARE_TEAM, R.SUPERVISOR}, doc="a supervisor never sees notes")
 ALERTS_ACT = declare("alerts.act", {R.CARE_TEAM}, write=True, doc="acknowledge with a note, resolve")
+# The scores file leaves the app (it gets mailed, synced, printed): only the treating team downloads it, after
+# confirming who they are. A supervisor reads the same scores on the pages, which is what oversight needs.
+EXPORT = declare("measures.export", {R.CARE_TEAM}, doc="download the scores file (after re-authentication)")

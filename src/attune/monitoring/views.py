@@ -8,16 +8,19 @@ from __future__ import annotations
 import csv
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
+from attune.accounts import sessions
 from attune.accounts.roles import user_of
 from attune.care import crisis
 from attune.care.models import Client
@@ -89,6 +92,7 @@ def measures_panel(access: Access) -> pages.Panel:
             {"code": code, "count": count, "last": last, "visible": code in visible} for code, count, last in used
         ],
         "can_configure": can_configure,
+        "can_export": access.can(perms.EXPORT),
         "schedule_form": forms.ScheduleForm() if can_configure else None,
         "session_form": forms.SessionForm(initial={"date": timezone.localdate()}) if can_configure else None,
         "alerts": queries.unresolved_alerts(client) if access.can(perms.ALERTS_VIEW) else [],
@@ -361,6 +365,10 @@ CSV_COLUMNS = ["date", "instrument", "total", "subscales", "band", "missing_rule
 @require_GET
 def export_csv(request: HttpRequest, client_id: str) -> HttpResponse:
     access = policy.client(request.user, client_id, questionnaire_perms.VIEW)
+    access.require(perms.EXPORT)
+    if not sessions.stepped_up(request):
+        # SECURITY 22: a file that leaves the app needs the password (or code) entered a moment ago.
+        return redirect(reverse("accounts:confirm") + "?" + urlencode({"next": request.get_full_path()}))
     scores = list(queries.exported_scores(access))
     unknown = queries.critical_unknown(scores)
     # The client's name stays out of the file name: files get mailed and synced.

@@ -129,10 +129,16 @@ def _instrument(i: library.Instrument) -> dict[str, Any]:
     }
 
 
-def _response(response: Response, *, with_score: bool) -> dict[str, Any]:
+def _response(response: Response, *, with_score: bool, with_answers: bool = True) -> dict[str, Any]:
+    """One response as the API shows it. `with_answers` is False for whoever lacks measures.view_answers
+    (a supervisor reads scores, never item-level answers: SECURITY 35)."""
     instrument = library.load(response.instrument)
     values, given = services.values_of(response)
-    answers = [{"link_id": a.link_id, "value": a.value, "skipped": a.skipped} for a in response.answers.all()]
+    answers = (
+        [{"link_id": a.link_id, "value": a.value, "skipped": a.skipped} for a in response.answers.all()]
+        if with_answers
+        else []
+    )
     score = None
     if with_score and response.status == Response.Status.COMPLETED:
         unknown = services.unknown_critical(response, instrument, values)
@@ -233,8 +239,11 @@ def submit_response(request: HttpRequest, response_id: str, payload: SubmitIn) -
 
 @router.get("/clients/{client_id}/scores", response=list[ResponseOut], operation_id="list_scores")
 def list_scores(request: HttpRequest, client_id: str) -> list[dict[str, Any]]:
+    """Completed responses with their scores. Item-level answers are included only for whoever holds
+    measures.view_answers; for everyone else `answers` is empty."""
     access = policy.client(request.user, client_id, perms.VIEW)
-    return [_response(r, with_score=True) for r in queries.completed_for(access.client_id)]
+    with_answers = access.can(perms.VIEW_ANSWERS)
+    return [_response(r, with_score=True, with_answers=with_answers) for r in queries.completed_for(access.client_id)]
 
 
 @router.get("/responses/{response_id}/fhir", response=dict, operation_id="response_fhir")

@@ -10,3 +10,9 @@ class SkillsConfig(AppConfig):
         from attune.skills import perms
 
         del perms  # declared on import
+        from attune.core import disclosure
+        from attune.skills import models
+
+        disclosure.exports(models.SkillPractice, "Skills you practised, and your notes")
+        disclosure.exports(models.SkillRecommendation, "Skills your clinician suggested")
+        disclosure.exports(models.GroundingPhrase, "Your grounding phrases")

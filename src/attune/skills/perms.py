@@ -13,6 +13,7 @@ VIEW_DIARY = declare(
     "diary.view",
     {R.SELF, R.CARE_TEAM},
     doc="diary entries, practice records, scripts on the map, recommendations, insights (the care team: shared only)",
+    category="diary",
 )
 WRITE_DIARY = declare("diary.write", {R.SELF}, write=True, doc="the client's own entries, records and phrases")
 RECOMMEND_SKILLS = declare("skills.recommend", {R.CARE_TEAM}, write=True)

@@ -14,6 +14,7 @@ from attune.diary import demo as diary_demo
 from attune.intake import demo as intake_demo
 from attune.learn import demo as learn_demo
 from attune.monitoring import demo as monitoring_demo
+from attune.privacy import demo as privacy_demo
 from attune.safetyplan import demo as safetyplan_demo
 
 DEFAULT_PASSWORD = care_demo.DEFAULT_PASSWORD
@@ -32,4 +33,5 @@ def seed(password: str = DEFAULT_PASSWORD, *, totp_secret: str = DEFAULT_TOTP_SE
     learn_demo.seed(cast.clients, cast.users)
     couples_demo.seed(cast.clients, cast.users)
     safetyplan_demo.seed(cast.clients, cast.users)
+    privacy_demo.seed(cast.clients, cast.users)
     return cast

@@ -7,4 +7,5 @@ urlpatterns = [
     path("clients/", views.caseload, name="caseload"),
     path("clients/<uuid:client_id>/", views.client_overview, name="client"),
     path("portal/", views.portal, name="portal"),
+    path("research/", views.research, name="research"),
 ]

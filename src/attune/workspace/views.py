@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -26,6 +26,7 @@ from attune.intake import views as intake_views
 from attune.measures import library
 from attune.monitoring import queries as monitoring_queries
 from attune.monitoring import views as monitoring_views
+from attune.privacy import views as privacy_views
 from attune.questionnaires import perms as questionnaire_perms
 from attune.questionnaires import queries as questionnaire_queries
 
@@ -37,10 +38,22 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("workspace:caseload")
     if roles.is_client(user) or roles.is_partner(user):
         return redirect("workspace:portal")
+    if "researcher" in staff:
+        return redirect("workspace:research")
     return redirect("accounts:settings")
 
 
 @require_http_methods(["GET", "POST"])
+def research(request: HttpRequest) -> HttpResponse:
+    """A researcher's page: what they will see and when. No client data exists for researchers yet (de-identified
+    outcomes arrive with the outcomes work), so the page says so instead of showing an empty caseload."""
+    practices = list(policy.practices_where(request.user, Membership.Role.RESEARCHER))
+    if not practices:
+        policy.deny(request.user, "ResearchStudy", "", care_perms.VIEW)
+        raise Http404("Not found")
+    return render(request, "workspace/research.html", {"practices": practices})
+
+
 def caseload(request: HttpRequest) -> HttpResponse:
     """The caseload; a search by name is posted, so clients' names never enter a URL (core.search)."""
     data = search.filter_data(request)
@@ -98,11 +111,16 @@ def _overview_context(request: HttpRequest, access: policy.Access) -> dict[str, 
         "invite_form": PortalInviteForm(),
         "monitoring": monitoring_views.overview_panel(request, access),
         "intake": intake_staff_views.overview_panel(request, access),
+        "emergency": privacy_views.overview_panel(access),
     }
 
 
 def client_overview(request: HttpRequest, client_id: str) -> HttpResponse:
     access = policy.client(request.user, client_id, care_perms.VIEW)
+    if access.can(care_perms.VIEW_CLINICAL):
+        # The page shows the clinical text (what brings the client here): that read is audited as such, so the
+        # client's access log says so (and says "emergency access" when it was read under break-glass).
+        access.shown("Patient", [access.client_id], care_perms.VIEW_CLINICAL)
     return render(request, "workspace/client_overview.html", _overview_context(request, access))
 
 

@@ -1,0 +1,63 @@
+"""What each app tells a client about their own record: how its rows are named in the client's access log, and
+which of its tables go in the client's export ("take it with you").
+
+The privacy centre (a capability) cannot import the diary or any other capability, and the kernel knows no app's
+tables; so each app registers, in its AppConfig.ready(), a describer for the entity types it audits. A describer
+takes the client's own access and the ids of rows named in the page of the log being shown, and returns plain
+words for each ("your diary entry of 3 May"); it is called once per entity type per page, so the number of
+queries does not grow with the log. A describer only ever reads rows of `access.client_id`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+from django.db.models import Model
+
+from attune.core.policy import Access
+
+Describer = Callable[[Access, list[str]], dict[str, str]]
+
+_DESCRIBERS: dict[str, Describer] = {}
+
+
+def describes(entity_type: str, describer: Describer) -> None:
+    """Register how rows of one entity type are named to their client."""
+    _DESCRIBERS[entity_type] = describer
+
+
+def describers() -> Mapping[str, Describer]:
+    return dict(_DESCRIBERS)
+
+
+# --- the export ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Exportable:
+    """One table in a client's export: every row linked to the client through `client_field`, every column but
+    `exclude` (secrets such as token hashes), free text decrypted. `about` is its line in the export's README."""
+
+    model: type[Model]
+    about: str
+    client_field: str = "client"
+    exclude: frozenset[str] = frozenset()
+
+    @property
+    def label(self) -> str:
+        return self.model._meta.label
+
+
+_EXPORTS: dict[str, Exportable] = {}
+
+
+def exports(model: type[Model], about: str, *, client_field: str = "client", exclude: Iterable[str] = ()) -> None:
+    """Register a table linked to a client for the client's export (from the owning app's ready()).
+    tests/privacy/test_export.py fails for a model linked to a client that no app registered."""
+    entry = Exportable(model, about, client_field, frozenset(exclude))
+    _EXPORTS[entry.label] = entry
+
+
+def exportables() -> list[Exportable]:
+    return sorted(_EXPORTS.values(), key=lambda e: e.label)
