@@ -35,7 +35,7 @@ def _linked_models() -> set[str]:
 
 
 def test_every_model_linked_to_a_client_is_exported() -> None:
-    registered = {e.label for e in disclosure.exportables()}
+    registered = {e.label for e in disclosure.exportables()} | set(disclosure.withheld())
     missing = _linked_models() - registered
     assert not missing, f"register these with core.disclosure.exports() in their app's ready(): {sorted(missing)}"
 
@@ -92,6 +92,8 @@ def _plant(client: Client, user) -> dict[str, str]:
         if not encrypted:
             continue
         rows = entry.model._default_manager.filter(**{entry.client_field: client.pk})
+        if entry.mine:
+            rows = rows.filter(**{entry.mine: user})
         row = rows.first() or _make(entry.model, client, user)
         for field in encrypted:
             canary = f"CANARY-{entry.label}-{field.name}-{uuid.uuid4()}"
@@ -213,3 +215,27 @@ def test_nobody_else_can_ask_for_or_take_a_clients_export(cast, client_for) -> N
     assert answer.status_code == 302
     row.refresh_from_db()
     assert row.status == ExportRequest.Status.READY
+
+
+def test_a_partners_private_words_are_not_in_the_clients_export_and_the_couple_notes_are_withheld(cast) -> None:
+    """Couples rows are filed under the client's record, but what frank keeps private is his: dana's export
+    holds her own check-in answers and notes, not his; the clinician's notes about both of them are withheld,
+    and the README says so."""
+    from attune.care.models import PartnerLink
+    from attune.privacy import export
+    from tests.couples import support
+
+    link = PartnerLink.objects.get(client=cast.client("dana"), partner=cast.frank, ended__isnull=True)
+    agreement = support.draft(cast.dana, link)
+    his_note, her_note = support.note(cast.frank, agreement), support.note(cast.dana, agreement)
+    his_answers, her_answers = support.check_in(cast.frank, link), support.check_in(cast.dana, link)
+    access = policy.own(cast.dana, perms.EXPORT)
+    tables = export.tables(access)
+    notes = {row["id"] for row in tables["couples.AgreementNote"]}
+    answers = {row["id"] for row in tables["couples.CheckInAnswer"]}
+    assert notes == {her_note.pk} and his_note.pk not in notes
+    assert answers == {a.pk for a in her_answers} and not answers & {a.pk for a in his_answers}
+    dumped = json.dumps(tables, default=str)
+    assert his_note.text not in dumped and all(a.text not in dumped for a in his_answers if a.text)
+    assert "couples.CoupleNote" not in tables
+    assert "couples.CoupleNote (not included)" in export.readme("Dana")

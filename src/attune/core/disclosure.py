@@ -43,6 +43,9 @@ class Exportable:
     about: str
     client_field: str = "client"
     exclude: frozenset[str] = frozenset()
+    # A table shared by two people (couples work): only the rows whose `mine` field is the client's own account
+    # (their own check-in answers and notes), never what their partner wrote and kept private.
+    mine: str = ""
 
     @property
     def label(self) -> str:
@@ -52,12 +55,27 @@ class Exportable:
 _EXPORTS: dict[str, Exportable] = {}
 
 
-def exports(model: type[Model], about: str, *, client_field: str = "client", exclude: Iterable[str] = ()) -> None:
+def exports(
+    model: type[Model], about: str, *, client_field: str = "client", exclude: Iterable[str] = (), mine: str = ""
+) -> None:
     """Register a table linked to a client for the client's export (from the owning app's ready()).
     tests/privacy/test_export.py fails for a model linked to a client that no app registered."""
-    entry = Exportable(model, about, client_field, frozenset(exclude))
+    entry = Exportable(model, about, client_field, frozenset(exclude), mine)
     _EXPORTS[entry.label] = entry
 
 
 def exportables() -> list[Exportable]:
     return sorted(_EXPORTS.values(), key=lambda e: e.label)
+
+
+_WITHHELD: dict[str, str] = {}
+
+
+def withholds(model: type[Model], why: str) -> None:
+    """Register a table linked to a client that is deliberately not in the client's export, and why (a couple's
+    notes written by the clinician about both partners). The export's README lists it with the reason."""
+    _WITHHELD[model._meta.label] = why
+
+
+def withheld() -> Mapping[str, str]:
+    return dict(_WITHHELD)

@@ -15,3 +15,17 @@ class LearnConfig(AppConfig):
         # The diary's insights include distress before and after these practices: the diary cannot import this
         # app, so it reads them through the skills engine's journal hook.
         journal.add_practice_source(insights.practice_uses)
+        _exports()
+
+
+def _exports() -> None:
+    from attune.core import disclosure
+    from attune.learn import models as m
+
+    disclosure.exports(m.ModuleRead, "The reading you marked as read")
+    disclosure.exports(m.SavedPassage, "Passages you saved from your reading")
+    disclosure.exports(m.Reflection, "Reflections you wrote on your reading")
+    disclosure.exports(m.Rehearsal, "Consent conversations you rehearsed, with your own words")
+    disclosure.exports(m.ThoughtRecord, "Your thought records")
+    disclosure.exports(m.NarrativePiece, "Your writing: naming the story, letters, rewriting")
+    disclosure.exports(m.Suggestion, "Exercises your clinician suggested")

@@ -21,6 +21,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Field, Model
 from django.utils import timezone
 
+from attune.care.models import Client
 from attune.core import disclosure
 from attune.core.fields import EncryptedTextField
 from attune.core.policy import Access
@@ -41,8 +42,11 @@ def _value(row: Model, field: Field[Any, Any]) -> Any:
 def tables(access: Access) -> dict[str, list[dict[str, Any]]]:
     """Every registered table's rows of this client, as plain values (one query per table)."""
     out: dict[str, list[dict[str, Any]]] = {}
+    own_account = Client.objects.filter(pk=access.client_id).values_list("user_id", flat=True).first()
     for entry in disclosure.exportables():
         rows = entry.model._default_manager.filter(**{entry.client_field: access.client_id})
+        if entry.mine:
+            rows = rows.filter(**{entry.mine: own_account})
         columns = _columns(entry)
         out[entry.label] = [{f.attname: _value(row, f) for f in columns} for row in rows]
     return out
@@ -68,6 +72,8 @@ def readme(client_name: str) -> str:
             kind = "text (was encrypted)" if isinstance(field, EncryptedTextField) else field.get_internal_type()
             lines.append(f"| `{field.attname}` | {meaning} ({kind}) |")
         lines.append("")
+    for label, why in sorted(disclosure.withheld().items()):
+        lines += [f"## {label} (not included)", "", why, ""]
     return "\n".join(lines)
 
 
