@@ -100,3 +100,19 @@ def test_the_api_switches_too(cast, api_for) -> None:
     alice = next(p for p in body if p["user_id"] == cast.alice.pk)
     assert {s["category"]: s["visible"] for s in alice["switches"]}["results"] is False
     assert api_for(cast.alice).get(reverse("api:list_scores", args=[cast.client("dana").pk])).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_safety_plan_choice_made_on_its_own_page_is_summed_up_here_as_it_stands(cast) -> None:
+    from attune.safetyplan.models import SafetyPlan
+
+    page = reverse("privacy:sharing")
+    browser = _browser(cast.dana)
+    assert "Your safety plan" not in browser.get(page).content.decode()  # no plan, nothing to say
+    plan = SafetyPlan.objects.create(client=cast.client("dana"), sharing="safety")
+    body = browser.get(page).content.decode()
+    assert "Your safety plan" in body and "not your relationship-safety part" in body
+    assert reverse("safetyplan:sharing") in body
+    plan.sharing = "none"
+    plan.save(update_fields=["sharing"])
+    assert "sees that you have a plan, and nothing in it" in browser.get(page).content.decode()

@@ -79,3 +79,32 @@ def withholds(model: type[Model], why: str) -> None:
 
 def withheld() -> Mapping[str, str]:
     return dict(_WITHHELD)
+
+
+# --- sharing decided elsewhere ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One sharing choice a client makes on a capability's own page (the safety plan's "share with my care team"),
+    summed up in plain words for the privacy centre's "who can see what", with the page where it changes."""
+
+    title: str
+    words: str
+    url: str
+
+
+DecisionReader = Callable[[Access], "Decision | None"]
+
+_DECISIONS: dict[str, DecisionReader] = {}
+
+
+def decides(name: str, reader: DecisionReader) -> None:
+    """Register a reader of one sharing choice kept by a capability (from its app's ready()). The reader takes the
+    client's own access and returns None when there is nothing to say (no plan yet)."""
+    _DECISIONS[name] = reader
+
+
+def decisions(access: Access) -> list[Decision]:
+    found = (reader(access) for _, reader in sorted(_DECISIONS.items()))
+    return [d for d in found if d is not None]

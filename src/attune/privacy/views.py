@@ -18,7 +18,7 @@ from attune.accounts.models import Membership
 from attune.accounts.roles import user_of
 from attune.care import perms as care_perms
 from attune.care.records import record_of
-from attune.core import policy
+from attune.core import disclosure, policy
 from attune.core.models import AuditEvent
 from attune.privacy import perms, practice_audit, queries, services
 from attune.privacy.forms import AuditFilterForm, BreakGlassForm, ErasureForm, HoldForm, LogFilterForm, SwitchForm
@@ -76,6 +76,7 @@ def sharing(request: HttpRequest) -> HttpResponse:
         "partners": queries.partners(access),
         "history": queries.history(access),
         "labels": dict(queries.CATEGORIES),
+        "elsewhere": disclosure.decisions(access),
     }
     return render(request, "privacy/sharing.html", context)
 
