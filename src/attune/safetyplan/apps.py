@@ -39,7 +39,7 @@ def _sharing_decision(access: Any) -> Any:
     plan = SafetyPlan.objects.filter(client_id=access.client_id).only("sharing").first()
     if plan is None:
         return None
-    words = {
+    words: dict[str, str] = {
         Sharing.NONE: "Your care team sees that you have a plan, and nothing in it.",
         Sharing.SAFETY: "Your care team sees the steps for staying safe and your support network, not your "
         "relationship-safety part.",
