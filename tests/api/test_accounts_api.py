@@ -167,3 +167,35 @@ def test_a_staff_session_without_mfa_reaches_nothing(cast: Cast, client_for: Any
     browser = client_for(cast.alice, verified=False)
     assert browser.get("/api/v1/me").status_code == 401
     assert browser.get(f"/api/v1/clients/{cast.client('dana').pk}").status_code == 401
+
+
+def test_client_and_partner_tokens_are_off_unless_the_practice_turns_them_on(
+    cast: Cast, client: DjangoClient, client_for: Any
+) -> None:
+    """A new practice has them off (the demo's practices turned them on). Off: no token through the API or the
+    settings page, and a token made while they were on stops working on its next use. Staff are not affected."""
+    northside = cast.practices["northside"]
+    dana_token, frank_token = new_token(client, cast.dana), new_token(client, cast.frank)
+    northside.client_api_tokens = False
+    northside.save(update_fields=["client_api_tokens"])
+
+    for person in (cast.dana, cast.frank):
+        refused = post_json(client, TOKEN_URL, {"email": person.email, "password": PASSWORD})
+        assert refused.status_code == 403 and "not turned on API tokens" in refused.json()["detail"]
+    for token in (dana_token, frank_token):
+        assert client.get("/api/v1/me", **bearer(token)).status_code == 401
+    assert AuditEvent.objects.filter(reason="tokens-off", agent_id=cast.dana.pk).exists()
+    page = client_for(cast.dana).get(reverse("accounts:settings")).content.decode()
+    assert "has not turned on API tokens for clients" in page and "Create a token" not in page
+    staff = new_token(client, cast.alice, otp=demo.current_code(demo.DEFAULT_TOTP_SECRET))
+    assert client.get("/api/v1/me", **bearer(staff)).status_code == 200
+
+    northside.client_api_tokens = True
+    northside.save(update_fields=["client_api_tokens"])
+    assert client.get("/api/v1/me", **bearer(dana_token)).status_code == 200
+
+
+def test_a_new_practice_starts_with_client_tokens_off(db: Any) -> None:
+    from attune.care.models import Practice
+
+    assert Practice.objects.create(name="New", slug="new").client_api_tokens is False

@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth import authenticate
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
@@ -77,7 +78,10 @@ def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str,
             raise HttpError(401, "A valid code from your authenticator app is needed (otp).")
     throttle.clear("password", email, network)
     throttle.clear_account(email)
-    _, raw = services.create_api_token(user, payload.name)
+    try:
+        _, raw = services.create_api_token(user, payload.name)
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc)) from exc
     return 200, {"token": raw}
 
 

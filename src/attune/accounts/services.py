@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime
 import secrets
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.sessions.backends.base import SessionBase
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.http import Http404
@@ -171,7 +172,31 @@ def update_profile(user: User, *, display_name: str) -> User:
     return user
 
 
+def _everyone(user: User) -> bool:
+    return True
+
+
+_token_rule: Callable[[User], bool] = _everyone
+
+
+def use_token_rule(rule: Callable[[User], bool]) -> None:
+    """Who may hold API tokens: the record layer (care) knows who is a client or a partner, and of which practice;
+    accounts cannot import it, so care hands the rule down in its AppConfig.ready()."""
+    global _token_rule
+    _token_rule = rule
+
+
+def may_hold_tokens(user: User) -> bool:
+    return _token_rule(user)
+
+
+TOKENS_OFF = "Your practice has not turned on API tokens for clients. You can use Attune in the browser."
+
+
 def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
+    if not may_hold_tokens(user):
+        _refused(user.pk, "tokens-off")
+        raise PermissionDenied(TOKENS_OFF)
     raw, hashed = ApiToken.new_token()
     with transaction.atomic():
         token = ApiToken.objects.create(user=user, name=name.strip() or "API token", prefix=raw[:10], token_hash=hashed)
@@ -229,6 +254,10 @@ def user_for_token(raw: str) -> User | None:
                 reason="token-refused",
             )
         )
+        return None
+    if not may_hold_tokens(token.user):
+        # The practice turned client tokens off after this one was made: it no longer opens anything.
+        _refused(token.user_id, "tokens-off")
         return None
     now = timezone.now()
     absolute, idle = token_limits(token)
@@ -401,3 +430,17 @@ def set_roles(practice: PracticeAccess, user_id: int, roles: set[str], superviso
         if lost:
             end_sessions_and_tokens(user_id)
         practice.record(AuditEvent.Action.UPDATE, "PractitionerRole", user_id, "roles")
+
+
+def _refused(user_id: int | None, reason: str) -> None:
+    audit.record(
+        audit.Entry(
+            action=AuditEvent.Action.EXECUTE,
+            outcome=AuditEvent.Outcome.DENIED,
+            agent_id=user_id,
+            agent_role="user" if user_id is not None else "none",
+            entity_type="ApiToken",
+            entity_id="",
+            reason=reason,
+        )
+    )

@@ -13,7 +13,7 @@ from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import PasswordResetForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -280,6 +280,7 @@ def account_settings(request: HttpRequest) -> HttpResponse:
         "profile": profile,
         "discreet": discreet if portal else None,
         "token_form": ApiTokenForm(),
+        "tokens_allowed": services.may_hold_tokens(roles.user_of(request)),
         "tokens": _live_tokens(roles.user_of(request)),
         "new_token": request.session.pop("new_token", None),
         "token_hours": settings.ATTUNE_ABSOLUTE_TIMEOUT // 3600,
@@ -298,7 +299,11 @@ def account_settings(request: HttpRequest) -> HttpResponse:
 def create_token(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST)
     if form.is_valid():
-        _, raw = services.create_api_token(request.user, form.cleaned_data["name"])  # type: ignore[arg-type]
+        try:
+            _, raw = services.create_api_token(request.user, form.cleaned_data["name"])  # type: ignore[arg-type]
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+            return redirect("accounts:settings")
         # Shown once on the next page, then forgotten: only its hash is kept.
         request.session["new_token"] = raw
     else:

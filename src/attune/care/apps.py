@@ -14,6 +14,10 @@ class CareConfig(AppConfig):
         policy.use_relations(relations.CareRelations())
         events.subscribe(events.InvitationAccepted, services.link_invited_account)
         events.subscribe(events.ClientErased, services.on_client_erased)
+        # Accounts (below) asks the record layer whether a client or partner may hold API tokens.
+        from attune.accounts import services as accounts
+
+        accounts.use_token_rule(services.may_hold_api_tokens)
         # The client's export (privacy centre): the record layer's tables.
         from attune.care import models
         from attune.core import disclosure

@@ -159,7 +159,9 @@ def seed(password: str = DEFAULT_PASSWORD, *, extra: bool = True, totp_secret: s
     for slug, name in (("northside", "Northside"), ("southside", "Southside")):
         # Both demo practices are in Great Britain, open Monday to Friday, 09:00 to 17:00 London time.
         cast.practices[slug], _ = Practice.objects.update_or_create(
-            slug=slug, defaults={"name": name, **PRACTICE_HOURS}
+            # Client API tokens on, so the demo's API can be tried as a client too (off for a new practice).
+            slug=slug,
+            defaults={"name": name, **PRACTICE_HOURS, "client_api_tokens": True},
         )
     for name, display, *_rest in STAFF:
         cast.users[name] = _user(name, display, password)

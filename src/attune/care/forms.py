@@ -164,6 +164,12 @@ class PracticeSettingsForm(forms.Form):
         min_value=inputs.ESCALATION_MINUTES_MIN,
         max_value=inputs.ESCALATION_MINUTES_MAX,
     )
+    client_api_tokens = forms.BooleanField(
+        label="Clients and partners may create API tokens",
+        required=False,
+        help_text="Only if your practice offers an app that uses Attune's API. Turning this off stops their "
+        "tokens working at once.",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

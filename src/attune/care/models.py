@@ -31,6 +31,11 @@ class Practice(models.Model):
     day_starts = models.TimeField(default=datetime.time(9, 0))
     day_ends = models.TimeField(default=datetime.time(17, 0))
     escalation_minutes = models.PositiveSmallIntegerField(default=30)
+    # API tokens are for staff; clients and partners get them only when the practice chooses to (an app of its
+    # own, say). Off by default: a token is one more key that someone else could find on a shared phone.
+    client_api_tokens = models.BooleanField(
+        default=False, help_text="Clients and partners may create API tokens (for an app that uses the API)."
+    )
 
     def __str__(self) -> str:
         return self.name

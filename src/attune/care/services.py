@@ -216,7 +216,15 @@ def link_invited_account(event: events.InvitationAccepted) -> bool:
     return True
 
 
-PRACTICE_SETTINGS = ("country", "time_zone", "working_days", "day_starts", "day_ends", "escalation_minutes")
+PRACTICE_SETTINGS = (
+    "country",
+    "time_zone",
+    "working_days",
+    "day_starts",
+    "day_ends",
+    "escalation_minutes",
+    "client_api_tokens",
+)
 
 
 def update_practice_settings(access: PracticeAccess, **values: object) -> Practice:
@@ -322,3 +330,16 @@ def deactivate_staff(practice: PracticeAccess, user_id: int, new_primary: Mappin
         Membership.objects.filter(practice_id=practice.practice_id, supervisor_id=user_id).update(supervisor=None)
         account_services.set_membership_active(practice, user_id, False)
     return len(rows)
+
+
+def may_hold_api_tokens(user: object) -> bool:
+    """Staff hold API tokens; a client or a partner only when a practice whose record they are linked to has
+    turned client tokens on (accounts asks this before it makes a token and on every use of one)."""
+    pk = getattr(user, "pk", None)
+    if pk is None:
+        return False
+    if Membership.objects.filter(user_id=pk, active=True).exists():
+        return True
+    own = Client.objects.filter(user_id=pk, practice__client_api_tokens=True)
+    partnered = PartnerLink.objects.filter(partner_id=pk, ended__isnull=True, client__practice__client_api_tokens=True)
+    return own.exists() or partnered.exists()
