@@ -88,7 +88,7 @@ def test_restore_re_applies_erasures_made_since_the_backup(tmp_path: Path, scrat
     folder = backup.backup(tmp_path)
     keys.shred(clients[2])
     report = backup.restore(folder, scratch_url, verify=True)
-    assert report.tombstones_applied == {"data-keys": 1}
+    assert report.tombstones_applied["data-keys"] == 1
     backup._open_alias({**backup.dj_database_url.parse(scratch_url), "OPTIONS": {}})
     try:
         erased = set(

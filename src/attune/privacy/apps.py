@@ -18,6 +18,11 @@ class PrivacyConfig(AppConfig):
         ticks.register("privacy.exports", jobs.tidy)
         # Erased clients whose retention holds have all ended: their keys are destroyed then.
         ticks.register("privacy.erasures", services.shred_when_holds_end)
+        # The restore drill re-applies erasures from the tombstone files, which outlive the database.
+        from attune.core import backup
+        from attune.privacy import tombstones
+
+        backup.register_tombstones("erased-clients", tombstones.collect, tombstones.apply)
         from attune.core import disclosure
         from attune.privacy import models
 

@@ -14,8 +14,13 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils import timezone
 
+from attune.accounts.models import User
+from attune.care.models import Client
+from attune.care.services import ERASED_NAME
 from attune.core import keys
 from attune.core.models import DataKey
 
@@ -52,3 +57,48 @@ def reapply() -> list[uuid.UUID]:
             keys.shred(client_id)
             again.append(client_id)
     return again
+
+
+# --- the restore drill (core.backup) -----------------------------------------------------------------------
+
+
+def collect(using: str) -> list[dict[str, str]]:
+    """The erasures a database must honour. For the live database: every tombstone file (they outlive the
+    database). For a copy or a restored database: the clients erased in it (key destroyed, name cleared), which is
+    what core.backup compares with what it asked to apply."""
+    if using == DEFAULT_DB_ALIAS:
+        return [{"client_id": str(client_id)} for client_id in erased_clients()]
+    shredded = DataKey.objects.using(using).filter(wrapped__isnull=True).values_list("client_id", flat=True)
+    cleared = Client.objects.using(using).filter(pk__in=list(shredded), preferred_name=ERASED_NAME, user__isnull=True)
+    return [{"client_id": str(pk)} for pk in cleared.values_list("pk", flat=True).order_by("pk")]
+
+
+def apply(using: str, stones: list[dict[str, str]]) -> int:
+    """Erase again, in the database `using`, every client a tombstone names: the data key destroyed, the name and
+    pronouns cleared, the portal account closed. Returns how many were not erased there yet."""
+    applied = 0
+    with transaction.atomic(using=using):
+        for client_id in sorted({stone["client_id"] for stone in stones}):
+            key = DataKey.objects.using(using).filter(client_id=client_id).first()
+            client = Client.objects.using(using).filter(pk=client_id).first()
+            already = (key is None or key.wrapped is None) and (
+                client is None or (client.preferred_name == ERASED_NAME and client.user_id is None)
+            )
+            if key is not None and key.wrapped is not None:
+                DataKey.objects.using(using).filter(pk=key.pk).update(
+                    wrapped=None, destroyed=key.destroyed or timezone.now()
+                )
+            if client is not None:
+                if client.user_id is not None:
+                    User.objects.using(using).filter(pk=client.user_id).update(
+                        is_active=False,
+                        display_name="Former client",
+                        discreet_name="",
+                        email=f"erased-{uuid.uuid4().hex}@erased.invalid",
+                        password=make_password(None),  # unusable
+                    )
+                Client.objects.using(using).filter(pk=client_id).update(
+                    preferred_name=ERASED_NAME, pronouns="", user=None
+                )
+            applied += 0 if already else 1
+    return applied
