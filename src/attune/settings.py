@@ -153,6 +153,7 @@ INSTALLED_APPS = [
     "attune.skills",
     "attune.diary",
     "attune.intake",
+    "attune.clinical",
     "attune.workspace",
 ]
 

@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("attune.monitoring.urls")),
     path("", include("attune.intake.urls")),
     path("", include("attune.notify.urls")),
+    path("", include("attune.clinical.urls")),
     path("api/v1/", api.urls),
 ]

@@ -19,6 +19,7 @@ from attune.accounts import services as account_services
 from attune.accounts.api import router as accounts_router
 from attune.care.api import router as care_router
 from attune.care.services import StaleWriteError
+from attune.clinical.api import router as clinical_router
 from attune.diary.api import router as diary_router
 from attune.intake.api import router as intake_router
 from attune.monitoring.api import router as monitoring_router
@@ -69,6 +70,7 @@ api.add_router("/", skills_router)
 api.add_router("/", monitoring_router)
 api.add_router("/", intake_router)
 api.add_router("/", notify_router)
+api.add_router("/", clinical_router)
 
 
 def _error(request: HttpRequest, status: int, message: str, **extra: Any) -> HttpResponse:

@@ -1,0 +1,17 @@
+"""Permissions of the clinical record.
+
+Session notes are the care team's working record: only the client's care team reads or writes them. A supervisor
+or practice admin has a relationship with the client but holds no note permission (403, audited): reading a note
+outside the care team needs the break-glass of the consent work, which does not exist yet, so it is simply
+refused. A partner never holds one, whatever the client shares, because no note permission names a sharing
+category. The client does not read the notes in the portal either: what they see of their care is the plan and
+goals in their own words.
+"""
+
+from attune.core.policy import Relation as R
+from attune.core.policy import declare
+
+VIEW_NOTES = declare("notes.view", {R.CARE_TEAM}, doc="read session notes and their addenda (audited per note)")
+WRITE_NOTES = declare(
+    "notes.write", {R.CARE_TEAM}, write=True, doc="write, sign and amend session notes; a signed note never changes"
+)

@@ -1,0 +1,87 @@
+"""The clinical record in real browsers (issue 13).
+
+Writing and signing a session note: alice opens Dana's record, starts a DAP note, types, and the draft saves
+itself. The same note is open in a second tab, where she saves a different text: back in the first tab her next
+autosave is refused, and "Compare versions" shows the saved version beside what she typed, with nothing lost or
+overwritten. She keeps her version, signs the note (it locks, the form is gone) and adds a signed addendum, shown
+with the note.
+"""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.support import check_page, sign_in, take_problems
+
+FIRST = "Dana arrived early and began with grounding, as she asked last time."
+OTHER_TAB = "Written in another tab."
+SECOND = " We looked at her shared diary moments together."
+ADDENDUM = "Correction: the grounding exercise was the five senses one."
+
+
+def follow(page: Page, name: str) -> None:
+    with page.expect_navigation():
+        page.get_by_role("main").get_by_role("link", name=name, exact=True).first.click()
+
+
+def test_writing_and_signing_a_session_note(page: Page) -> None:
+    sign_in(page, "alice")
+    page.goto("/clients/")
+    follow(page, "Dana")
+    follow(page, "Session notes")
+    expect(page.get_by_role("heading", name="Session notes", level=1)).to_be_visible()
+    # The demo's signed note is listed with the draft.
+    expect(page.get_by_role("table")).to_contain_text("Signed")
+    check_page(page, "clinical-notes")
+
+    # 1. A new DAP note; the draft saves itself.
+    page.get_by_label("Template").select_option("dap")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Start a note").click()
+    expect(page).to_have_url(re.compile(r"/clients/[0-9a-f-]{36}/notes/[0-9a-f-]{36}/$"))
+    note_url = page.url
+    page.get_by_label("Data").fill(FIRST)
+    expect(page.locator("#autosave-status")).to_contain_text("Draft saved at", timeout=15_000)
+    check_page(page, "clinical-note-draft")
+
+    # 2. The same note in another tab, saved there; the first tab's next save is refused, nothing overwritten.
+    other = page.context.new_page()
+    other.goto(note_url)
+    expect(other.get_by_label("Data")).to_have_value(FIRST)
+    other.get_by_label("Data").fill(OTHER_TAB)
+    with other.expect_navigation():
+        other.get_by_role("button", name="Save draft").click()
+    expect(other.get_by_role("status").first).to_contain_text("Draft saved.")
+    other.close()
+    page.get_by_label("Data").press_sequentially(SECOND, delay=5)
+    expect(page.locator("#autosave-status")).to_contain_text("saved elsewhere", timeout=15_000)
+    refused = take_problems(page)
+    assert len(refused) == 1 and "409" in refused[0] and "/autosave/" in refused[0], refused
+    with page.expect_navigation():
+        page.get_by_role("button", name="Compare versions").click()
+    saved = page.get_by_role("region", name="The saved version")
+    expect(saved).to_contain_text(OTHER_TAB)
+    expect(page.get_by_label("Data")).to_have_value(FIRST + SECOND)
+    check_page(page, "clinical-note-conflict")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save my version").click()
+    expect(page.get_by_label("Data")).to_have_value(FIRST + SECOND)
+
+    # 3. Sign: the note locks.
+    page.get_by_text("Sign the note", exact=True).click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign and lock").click()
+    expect(page.get_by_role("status").first).to_contain_text("Signed. The note is now locked")
+    expect(page.get_by_role("textbox", name="Data")).to_have_count(0)
+    expect(page.get_by_role("main")).to_contain_text(FIRST + SECOND)
+
+    # 4. An addendum, signed and shown with the note.
+    page.get_by_label("Addendum").fill(ADDENDUM)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign and add the addendum").click()
+    addenda = page.get_by_role("region", name="Addenda")
+    expect(addenda).to_contain_text(ADDENDUM)
+    expect(addenda).to_contain_text("Signed by")
+    check_page(page, "clinical-note-signed")
