@@ -4,14 +4,18 @@ tests/authz_matrix.py; the builders below make each row's request (with the rows
 encrypted field).
 
 Targets:
-  own     dana's record; for a note: a draft of alice's (writes are valid on it).
+  -       the caller's own plan in the portal (found from the signed-in user).
+  own     dana's record; for a note: a draft of alice's (writes are valid on it); for a goal: one on the plan of
+          her open episode; for a practice: Northside.
   signed  dana's record; for a note: a note alice signed (the target of an addendum).
-  other   eli's record and a draft (or signed note) of bob's.
+  other   eli's record and a draft (or signed note) of bob's, a goal on his plan; for a practice: Southside.
 
-Reading the rows: only the care team (alice for dana, bob for eli) reads or writes notes. The client herself, her
-partner frank, the supervisor sam and the admin ada have a relationship but no note permission: 403, audited.
-Everyone else has no relationship: 404. That a signed note refuses every change (409) and a stale draft gets 409
-is proved in tests/clinical/, because a conflict is not an access decision.
+Reading the rows: the client reads her plan and goals (the care team's plan and goal pages send her to her own,
+in the portal) and rates her own progress (also through the care team's rating form, where her rating is
+recorded as hers); only the care team writes the plan. Only the care team (alice for dana, bob for eli) reads or
+writes notes. The client herself, her partner frank, the supervisor sam and the admin ada have a relationship but
+no note permission: 403, audited. Everyone else has no relationship: 404. That a signed note refuses every change
+(409) and a stale draft gets 409 is proved in tests/clinical/, because a conflict is not an access decision.
 """
 
 from __future__ import annotations
@@ -21,7 +25,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from attune.clinical.models import NoteStatus, SessionNote
+from attune.care.models import Episode
+from attune.clinical.models import Goal, NoteStatus, SessionNote, TreatmentPlan
 from tests.authz_requests import Ctx, Req, api_path, builds, page
 from tests.cast import canary
 
@@ -57,6 +62,49 @@ api:sign_session_note           POST   own        403 404  200  404  404   403  
 api:sign_session_note           POST   other      404 403  404  200  404   404  403 403  404  401
 api:add_note_addendum           POST   signed     403 404  201  404  404   403  403 403  404  401
 api:add_note_addendum           POST   other      404 403  404  201  404   404  403 403  404  401
+# --- treatment plans and goals: the care team's pages -------------------------------------------------------
+clinical:plan                   GET    own        302 404  200  404  404   403  403 403  404  302
+clinical:plan                   GET    other      404 302  404  200  404   404  403 403  404  302
+clinical:plan                   POST   own        403 404  302  404  404   403  403 403  404  302
+clinical:plan                   POST   other      404 403  404  302  404   404  403 403  404  302
+clinical:goal_new               GET    own        403 404  200  404  404   403  403 403  404  302
+clinical:goal_new               GET    other      404 403  404  200  404   404  403 403  404  302
+clinical:goal_new               POST   own        403 404  302  404  404   403  403 403  404  302
+clinical:goal_new               POST   other      404 403  404  302  404   404  403 403  404  302
+clinical:goal                   GET    own        302 404  200  404  404   403  403 403  404  302
+clinical:goal                   GET    other      404 302  404  200  404   404  403 403  404  302
+clinical:goal                   POST   own        403 404  302  404  404   403  403 403  404  302
+clinical:goal                   POST   other      404 403  404  302  404   404  403 403  404  302
+clinical:goal_status            POST   own        403 404  302  404  404   403  403 403  404  302
+clinical:goal_status            POST   other      404 403  404  302  404   404  403 403  404  302
+clinical:goal_rate              POST   own        302 404  302  404  404   403  403 403  404  302
+clinical:goal_rate              POST   other      404 302  404  302  404   404  403 403  404  302
+# --- treatment plans and goals: the client's own, in the portal ---------------------------------------------
+clinical:my_plan                GET    -          200 200  404  404  404   404  404 404  404  302
+clinical:my_goal                GET    own        200 404  404  404  404   404  404 404  404  302
+clinical:my_goal                GET    other      404 200  404  404  404   404  404 404  404  302
+clinical:my_goal                POST   own        302 404  404  404  404   404  404 404  404  302
+clinical:my_goal                POST   other      404 302  404  404  404   404  404 404  404  302
+# --- the practice's correlation between goals (admins) ------------------------------------------------------
+clinical:practice_settings      GET    own        404 404  403  403  404   404  403 200  403  302
+clinical:practice_settings      GET    other      404 404  404  404  403   404  404 404  404  302
+clinical:practice_settings      POST   own        404 404  403  403  404   404  403 302  403  302
+clinical:practice_settings      POST   other      404 404  404  404  403   404  404 404  404  302
+# --- treatment plans and goals: API ------------------------------------------------------------------------
+api:get_treatment_plan          GET    own        200 404  200  404  404   403  403 403  404  401
+api:get_treatment_plan          GET    other      404 200  404  200  404   404  403 403  404  401
+api:save_treatment_plan         PUT    own        403 404  200  404  404   403  403 403  404  401
+api:save_treatment_plan         PUT    other      404 403  404  200  404   404  403 403  404  401
+api:create_goal                 POST   own        403 404  201  404  404   403  403 403  404  401
+api:create_goal                 POST   other      404 403  404  201  404   404  403 403  404  401
+api:get_goal                    GET    own        200 404  200  404  404   403  403 403  404  401
+api:get_goal                    GET    other      404 200  404  200  404   404  403 403  404  401
+api:revise_goal                 PATCH  own        403 404  200  404  404   403  403 403  404  401
+api:revise_goal                 PATCH  other      404 403  404  200  404   404  403 403  404  401
+api:set_goal_status             POST   own        403 404  200  404  404   403  403 403  404  401
+api:set_goal_status             POST   other      404 403  404  200  404   404  403 403  404  401
+api:rate_goal                   POST   own        201 404  201  404  404   403  403 403  404  401
+api:rate_goal                   POST   other      404 201  404  201  404   404  403 403  404  401
 """
 
 
@@ -151,4 +199,125 @@ def _api_sign(c: Ctx) -> Req:
 
 builds("api:add_note_addendum", "POST")(
     lambda c: Req("POST", api_path("add_note_addendum", _owner(c).pk, _signed(c).pk), body={"text": "Later"})
+)
+
+
+# --- plans and goals ----------------------------------------------------------------------------------------
+
+
+def _plan(c: Ctx) -> TreatmentPlan:
+    client = _owner(c)
+    episode = Episode.objects.get(client=client, closed__isnull=True)
+    plan = TreatmentPlan.objects.filter(episode=episode).first()
+    if plan is None:
+        plan = TreatmentPlan(
+            client=client,
+            episode=episode,
+            formulation_client=canary("treatmentplan", "formulation_client"),
+            formulation_clinician=canary("treatmentplan", "formulation_clinician"),
+        )
+        plan.save()
+    return plan
+
+
+def _goal(c: Ctx) -> Goal:
+    plan = _plan(c)
+    goal = Goal(
+        client=plan.client,
+        plan=plan,
+        weight=2,
+        title=canary("goal", "title"),
+        level_0=canary("goal", "level_0"),
+        level_plus2=canary("goal", "level_plus2"),
+    )
+    goal.save()
+    return goal
+
+
+GOAL_FORM = {"title": "Steadier mornings", "weight": "2", "level_0": "Most mornings"}
+
+
+def _practice_id(c: Ctx) -> int:
+    return c.cast.practices["southside" if c.target == "other" else "northside"].pk
+
+
+builds("clinical:plan", "GET")(lambda c: Req("GET", page("clinical:plan", _owner(c).pk)))
+
+
+@builds("clinical:plan", "POST")
+def _plan_save(c: Ctx) -> Req:
+    plan = _plan(c)
+    form = {"formulation_client": "In my words", "formulation_clinician": "", "version": plan.version}
+    return Req("POST", page("clinical:plan", _owner(c).pk), form=form)
+
+
+builds("clinical:goal_new", "GET")(lambda c: Req("GET", page("clinical:goal_new", _owner(c).pk)))
+
+
+@builds("clinical:goal_new", "POST")
+def _goal_new(c: Ctx) -> Req:
+    _plan(c)
+    return Req("POST", page("clinical:goal_new", _owner(c).pk), form=GOAL_FORM)
+
+
+builds("clinical:goal", "GET")(lambda c: Req("GET", page("clinical:goal", _owner(c).pk, _goal(c).pk)))
+
+
+@builds("clinical:goal", "POST")
+def _goal_revise(c: Ctx) -> Req:
+    goal = _goal(c)
+    return Req("POST", page("clinical:goal", _owner(c).pk, goal.pk), form={**GOAL_FORM, "version": goal.version})
+
+
+builds("clinical:goal_status", "POST")(
+    lambda c: Req("POST", page("clinical:goal_status", _owner(c).pk, _goal(c).pk), form={"status": "set_aside"})
+)
+builds("clinical:goal_rate", "POST")(
+    lambda c: Req("POST", page("clinical:goal_rate", _owner(c).pk, _goal(c).pk), form={"score": "1"})
+)
+builds("clinical:my_plan", "GET")(lambda c: Req("GET", page("clinical:my_plan")))
+builds("clinical:my_goal", "GET")(lambda c: Req("GET", page("clinical:my_goal", _goal(c).pk)))
+builds("clinical:my_goal", "POST")(
+    lambda c: Req("POST", page("clinical:my_goal", _goal(c).pk), form={"score": "0", "note": ""})
+)
+builds("clinical:practice_settings", "GET")(lambda c: Req("GET", page("clinical:practice_settings", _practice_id(c))))
+builds("clinical:practice_settings", "POST")(
+    lambda c: Req("POST", page("clinical:practice_settings", _practice_id(c)), form={"gas_rho": "0.3"})
+)
+
+
+@builds("api:get_treatment_plan", "GET")
+def _api_plan(c: Ctx) -> Req:
+    _goal(c)
+    return Req("GET", api_path("get_treatment_plan", _owner(c).pk))
+
+
+@builds("api:save_treatment_plan", "PUT")
+def _api_save_plan(c: Ctx) -> Req:
+    plan = _plan(c)
+    body = {"formulation_client": "In my words", "version": plan.version}
+    return Req("PUT", api_path("save_treatment_plan", _owner(c).pk), body=body)
+
+
+@builds("api:create_goal", "POST")
+def _api_create_goal(c: Ctx) -> Req:
+    _plan(c)
+    return Req("POST", api_path("create_goal", _owner(c).pk), body={"title": "Steadier mornings", "weight": 2})
+
+
+builds("api:get_goal", "GET")(lambda c: Req("GET", api_path("get_goal", _owner(c).pk, _goal(c).pk)))
+
+
+@builds("api:revise_goal", "PATCH")
+def _api_revise_goal(c: Ctx) -> Req:
+    goal = _goal(c)
+    body = {"title": "Steadier mornings", "weight": 3, "version": goal.version}
+    return Req("PATCH", api_path("revise_goal", _owner(c).pk, goal.pk), body=body)
+
+
+builds("api:set_goal_status", "POST")(
+    lambda c: Req("POST", api_path("set_goal_status", _owner(c).pk, _goal(c).pk), body={"status": "set_aside"})
+)
+builds("api:rate_goal", "POST")(
+    lambda c: Req("POST", api_path("rate_goal", _owner(c).pk, _goal(c).pk), body={"score": 1})
 )

@@ -85,3 +85,39 @@ def test_writing_and_signing_a_session_note(page: Page) -> None:
     expect(addenda).to_contain_text(ADDENDUM)
     expect(addenda).to_contain_text("Signed by")
     check_page(page, "clinical-note-signed")
+
+
+def test_dana_sees_her_plan_in_plain_words_and_says_how_a_goal_is_going(page: Page) -> None:
+    sign_in(page, "dana")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Your plan and goals").click()
+    expect(page.get_by_role("heading", name="Your plan", level=1)).to_be_visible()
+    goals = page.get_by_role("region", name="What you are working on")
+    expect(goals.get_by_role("heading", level=3)).to_have_count(3)
+    for jargon in ("T-score", "attainment", "weight", "formulation"):
+        expect(page.get_by_role("main")).not_to_contain_text(jargon, ignore_case=True)
+    check_page(page, "clinical-my-plan")
+    with page.expect_navigation():
+        goals.get_by_role("link", name="Tell one friend about what I'm working on").click()
+    choice = page.get_by_role("radio", name=re.compile(r"^A bit more than we hoped"))
+    choice.check()
+    check_page(page, "clinical-my-goal")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status").first).to_contain_text("Your care team will see")
+    expect(goals).to_contain_text("Last time you said: A bit more than we hoped")
+
+
+def test_alice_sees_the_plan_with_its_attainment_score(desktop_page: Page) -> None:
+    page = desktop_page
+    sign_in(page, "alice")
+    page.goto("/clients/")
+    follow(page, "Dana")
+    follow(page, "Treatment plan and goals")
+    # The demo's three goals, weighted 2, 2 and 1 and rated +1, 0 and +1: T = 58 from the real computation.
+    expect(page.get_by_role("main")).to_contain_text("Goal attainment (T-score): 58.1")
+    expect(page.get_by_role("table")).to_contain_text("Ask for a pause when plans change")
+    check_page(page, "clinical-plan")
+    follow(page, "Ask for a pause when plans change, instead of going quiet")
+    expect(page.get_by_role("region", name="Ratings")).to_contain_text("Dana's view")
+    check_page(page, "clinical-goal")

@@ -14,6 +14,7 @@ import pytest
 from attune.clinical.models import SECTIONS, NoteAddendum, SessionNote
 from tests.cast import Cast, canary
 from tests.clinical import through_policy as services
+from tests.clinical.plan_world import plan_world  # noqa: F401  (a fixture for the plan tests)
 
 
 @dataclass

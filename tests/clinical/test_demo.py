@@ -34,3 +34,16 @@ def test_alices_signed_dap_note_with_an_addendum_a_day_later(seeded: Any, client
     assert addendum.signed_at - note.signed_at == datetime.timedelta(days=1)
     page = client_for(seeded.alice).get(reverse("clinical:note", args=[note.client_id, note.pk])).content.decode()
     assert "the Shield" in page and "Correction: the breathing practice" in page
+
+
+def test_three_weighted_goals_give_58_by_the_real_computation(seeded: Any) -> None:
+    from attune.clinical import perms, queries
+    from attune.core import policy
+
+    access = policy.client(seeded.alice, seeded.client("dana").pk, perms.VIEW_PLAN)
+    plan = queries.current_plan(access)
+    assert plan is not None
+    cards = queries.goal_cards(access, plan)
+    assert sorted(c.goal.weight for c in cards) == [1, 2, 2]
+    score = queries.attainment(cards, queries.gas_rho(seeded.client("dana").practice_id))
+    assert score.complete and score.t_score is not None and round(score.t_score) == 58

@@ -8,7 +8,7 @@ import uuid
 
 from attune.accounts.models import User
 from attune.clinical import perms, services
-from attune.clinical.models import NoteAddendum, SessionNote
+from attune.clinical.models import Goal, GoalRating, NoteAddendum, SessionNote, TreatmentPlan
 from attune.core import policy
 from attune.core.policy import Access
 
@@ -44,3 +44,37 @@ def sign_note(user: User, client_id: uuid.UUID, note_id: object, version: int | 
 def add_addendum(user: User, client_id: uuid.UUID, note_id: object, text: str) -> NoteAddendum:
     access = _client(user, client_id, perms.WRITE_NOTES)
     return services.add_addendum(access, _note(access, note_id), text)
+
+
+# --- plans and goals ---------------------------------------------------------------------------------------
+
+
+def _goal(access: Access, goal_id: object, perm: policy.Perm) -> Goal:
+    return policy.row_of(access, Goal.objects.all(), goal_id, perm, entity="Goal")
+
+
+def save_plan(user: User, client_id: uuid.UUID, data: services.PlanInput, version: int | None = None) -> TreatmentPlan:
+    return services.save_plan(_client(user, client_id, perms.WRITE_PLAN), data, expected_version=version)
+
+
+def add_goal(user: User, client_id: uuid.UUID, plan_id: object, data: services.GoalInput) -> Goal:
+    access = _client(user, client_id, perms.WRITE_PLAN)
+    plan = policy.row_of(access, TreatmentPlan.objects.all(), plan_id, perms.WRITE_PLAN, entity="TreatmentPlan")
+    return services.add_goal(access, plan, data)
+
+
+def revise_goal(
+    user: User, client_id: uuid.UUID, goal_id: object, data: services.GoalInput, version: int | None
+) -> Goal:
+    access = _client(user, client_id, perms.WRITE_PLAN)
+    return services.revise_goal(access, _goal(access, goal_id, perms.WRITE_PLAN), data, expected_version=version)
+
+
+def set_goal_status(user: User, client_id: uuid.UUID, goal_id: object, status: str) -> Goal:
+    access = _client(user, client_id, perms.WRITE_PLAN)
+    return services.set_goal_status(access, _goal(access, goal_id, perms.WRITE_PLAN), status)
+
+
+def rate_goal(user: User, client_id: uuid.UUID, goal_id: object, score: int, note: str = "") -> GoalRating:
+    access = _client(user, client_id, perms.RATE_GOALS)
+    return services.rate_goal(access, _goal(access, goal_id, perms.RATE_GOALS), score, note)

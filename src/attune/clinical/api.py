@@ -7,13 +7,15 @@ import datetime
 import uuid
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
+from ninja.errors import HttpError
 from pydantic import Field
 
 from attune.accounts.roles import user_of
+from attune.care.records import record_of
 from attune.clinical import inputs, perms, queries, services
-from attune.clinical.models import NoteAddendum, NoteTemplate, SessionNote
+from attune.clinical.models import Goal, GoalRating, GoalRevision, Intervention, NoteAddendum, NoteTemplate, SessionNote
 from attune.core import policy
 from attune.core.policy import Access
 
@@ -156,3 +158,199 @@ def add_note_addendum(
 ) -> tuple[int, dict[str, Any]]:
     access, found = _located(request, client_id, note_id, perms.WRITE_NOTES)
     return 201, _addendum(services.add_addendum(access, found, payload.text))
+
+
+# --- treatment plans and goals ---------------------------------------------------------------------------
+
+SCORE = Field(ge=inputs.SCORE_MIN, le=inputs.SCORE_MAX, description="-2 a lot less than hoped .. +2 a lot more")
+
+
+class PlanIn(Schema):
+    formulation_client: str = Field(default="", max_length=inputs.FORMULATION_LIMIT)
+    formulation_clinician: str = Field(default="", max_length=inputs.FORMULATION_LIMIT)
+    version: int | None = Field(default=None, ge=1, description="The version you read; a stale one gives 409")
+
+
+class GoalFields(Schema):
+    level_minus2: str = Field(default="", max_length=inputs.GOAL_LEVEL_LIMIT)
+    level_minus1: str = Field(default="", max_length=inputs.GOAL_LEVEL_LIMIT)
+    level_0: str = Field(default="", max_length=inputs.GOAL_LEVEL_LIMIT)
+    level_plus1: str = Field(default="", max_length=inputs.GOAL_LEVEL_LIMIT)
+    level_plus2: str = Field(default="", max_length=inputs.GOAL_LEVEL_LIMIT)
+    weight: int = Field(default=1, ge=inputs.WEIGHT_MIN, le=inputs.WEIGHT_MAX)
+    target_date: datetime.date | None = None
+    interventions: list[str] = Field(default_factory=list, max_length=len(Intervention.values))
+
+
+class GoalIn(GoalFields):
+    title: str = Field(min_length=1, max_length=inputs.GOAL_TITLE_LIMIT)
+
+
+class GoalRevisionIn(GoalIn):
+    version: int = Field(ge=1, description="The version you read; a stale one gives 409")
+
+
+class GoalStatusIn(Schema):
+    status: str = Field(pattern="^(active|set_aside)$")
+
+
+class RatingIn(Schema):
+    score: int = SCORE
+    note: str = Field(default="", max_length=inputs.RATING_NOTE_LIMIT)
+
+
+class RatingOut(Schema):
+    id: uuid.UUID
+    score: int
+    by_client: bool
+    rated_at: datetime.datetime
+    note: str
+
+
+class GoalOut(GoalFields):
+    id: uuid.UUID
+    title: str
+    status: str
+    version: int
+    latest_team_rating: RatingOut | None
+    latest_own_rating: RatingOut | None
+
+
+class GoalRevisionOut(GoalFields):
+    version: int
+    title: str
+    status: str
+    saved_at: datetime.datetime
+
+
+class GoalDetail(GoalOut):
+    ratings: list[RatingOut]
+    history: list[GoalRevisionOut]
+
+
+class AttainmentOut(Schema):
+    t_score: float | None = Field(description="GAS T-score of the active goals the care team rated; 50 = as expected")
+    rated: int
+    active: int
+    rho: float
+
+
+class PlanOut(Schema):
+    id: uuid.UUID
+    episode_id: uuid.UUID
+    formulation_client: str
+    formulation_clinician: str
+    version: int
+    updated: datetime.datetime
+    goals: list[GoalOut]
+    attainment: AttainmentOut | None = Field(description="The care team's: absent for the client")
+
+
+def _rating(r: GoalRating | None) -> dict[str, Any] | None:
+    if r is None:
+        return None
+    return {"id": r.pk, "score": r.score, "by_client": r.by_client, "rated_at": r.rated_at, "note": r.note}
+
+
+def _goal_fields(goal: Goal | GoalRevision) -> dict[str, Any]:
+    return {name: getattr(goal, name) for name in (*GoalFields.model_fields, "title", "status", "version")}
+
+
+def _goal(card: queries.GoalCard) -> dict[str, Any]:
+    return {
+        **_goal_fields(card.goal),
+        "id": card.goal.pk,
+        "latest_team_rating": _rating(card.team),
+        "latest_own_rating": _rating(card.own),
+    }
+
+
+def _plan_out(access: Access) -> dict[str, Any]:
+    plan = queries.current_plan(access)
+    if plan is None:
+        raise Http404("No plan yet")
+    cards = queries.goal_cards(access, plan)
+    if not access.can(perms.WRITE_PLAN):
+        # The client sees the plan in their own words and their active goals; the clinician's formulation and
+        # the score are the care team's.
+        cards = [c for c in cards if c.goal.is_active]
+    team = access.can(perms.WRITE_PLAN)
+    score = queries.attainment(cards, queries.gas_rho(record_of(access).practice_id))
+    return {
+        "id": plan.pk,
+        "episode_id": plan.episode_id,
+        "formulation_client": plan.formulation_client,
+        "formulation_clinician": plan.formulation_clinician if team else "",
+        "version": plan.version,
+        "updated": plan.updated,
+        "goals": [_goal(c) for c in cards],
+        "attainment": {"t_score": score.t_score, "rated": score.rated, "active": score.active, "rho": score.rho}
+        if team
+        else None,
+    }
+
+
+@router.get("/clients/{client_id}/plan", response=PlanOut, operation_id="get_treatment_plan")
+def get_treatment_plan(request: HttpRequest, client_id: str) -> dict[str, Any]:
+    return _plan_out(policy.client(user_of(request), client_id, perms.VIEW_PLAN))
+
+
+@router.put("/clients/{client_id}/plan", response=PlanOut, operation_id="save_treatment_plan")
+def save_treatment_plan(request: HttpRequest, client_id: str, payload: PlanIn) -> dict[str, Any]:
+    access = policy.client(user_of(request), client_id, perms.WRITE_PLAN, shows=perms.VIEW_PLAN)
+    data = services.PlanInput(payload.formulation_client, payload.formulation_clinician)
+    services.save_plan(access, data, expected_version=payload.version)
+    return _plan_out(access)
+
+
+def _goal_input(payload: GoalIn) -> services.GoalInput:
+    return services.GoalInput(**payload.dict(include={"title", *GoalFields.model_fields}))
+
+
+def _located_goal(request: HttpRequest, client_id: str, goal_id: str, perm: policy.Perm) -> tuple[Access, Goal]:
+    access = policy.client(user_of(request), client_id, perm, shows=perms.VIEW_PLAN if perm.write else None)
+    return access, policy.row_of(access, queries.goals(access), goal_id, perm, entity="Goal")
+
+
+def _goal_detail(access: Access, goal: Goal) -> dict[str, Any]:
+    card = next(c for c in queries.goal_cards(access, goal.plan) if c.goal.pk == goal.pk)
+    history = queries.goal_history(access, goal)
+    return {
+        **_goal(card),
+        "ratings": [_rating(r) for r in queries.goal_ratings(access, goal)],
+        "history": [{**_goal_fields(r), "saved_at": r.saved_at} for r in history],
+    }
+
+
+@router.post("/clients/{client_id}/goals", response={201: GoalDetail}, operation_id="create_goal")
+def create_goal(request: HttpRequest, client_id: str, payload: GoalIn) -> tuple[int, dict[str, Any]]:
+    access = policy.client(user_of(request), client_id, perms.WRITE_PLAN, shows=perms.VIEW_PLAN)
+    plan = queries.current_plan(access)
+    if plan is None:
+        raise HttpError(422, "Save the plan first: goals belong to the plan of an episode.")
+    goal = services.add_goal(access, plan, _goal_input(payload))
+    return 201, _goal_detail(access, goal)
+
+
+@router.get("/clients/{client_id}/goals/{goal_id}", response=GoalDetail, operation_id="get_goal")
+def get_goal(request: HttpRequest, client_id: str, goal_id: str) -> dict[str, Any]:
+    return _goal_detail(*_located_goal(request, client_id, goal_id, perms.VIEW_PLAN))
+
+
+@router.patch("/clients/{client_id}/goals/{goal_id}", response=GoalDetail, operation_id="revise_goal")
+def revise_goal(request: HttpRequest, client_id: str, goal_id: str, payload: GoalRevisionIn) -> dict[str, Any]:
+    access, found = _located_goal(request, client_id, goal_id, perms.WRITE_PLAN)
+    goal = services.revise_goal(access, found, _goal_input(payload), expected_version=payload.version)
+    return _goal_detail(access, goal)
+
+
+@router.post("/clients/{client_id}/goals/{goal_id}/status", response=GoalDetail, operation_id="set_goal_status")
+def set_goal_status(request: HttpRequest, client_id: str, goal_id: str, payload: GoalStatusIn) -> dict[str, Any]:
+    access, found = _located_goal(request, client_id, goal_id, perms.WRITE_PLAN)
+    return _goal_detail(access, services.set_goal_status(access, found, payload.status))
+
+
+@router.post("/clients/{client_id}/goals/{goal_id}/ratings", response={201: RatingOut}, operation_id="rate_goal")
+def rate_goal(request: HttpRequest, client_id: str, goal_id: str, payload: RatingIn) -> tuple[int, dict[str, Any]]:
+    access, found = _located_goal(request, client_id, goal_id, perms.RATE_GOALS)
+    return 201, _rating(services.rate_goal(access, found, payload.score, payload.note)) or {}

@@ -1,7 +1,10 @@
 """Demo clinical record for Dana, seeded idempotently (rows have fixed ids).
 
 alice's DAP note of a session a week ago, signed that day, with an addendum she signed a day later; and a draft
-note of today's session. Everything is invented and described in general, respectful terms.
+note of today's session. The plan of Dana's open episode with three weighted goals agreed with her (weights 2, 2
+and 1); alice's latest ratings (+1, 0, +1) give a goal attainment T-score of 58 by the real computation
+(50 + 10 * 3 / sqrt(0.7 * 9 + 0.3 * 25) = 58.08), and Dana's own view of each. Everything is invented and
+described in general, respectful terms.
 """
 
 from __future__ import annotations
@@ -12,7 +15,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from attune.clinical.models import NoteAddendum, NoteStatus, NoteTemplate, SessionNote
+from attune.care.models import Episode
+from attune.clinical.models import Goal, GoalRating, NoteAddendum, NoteStatus, NoteTemplate, SessionNote, TreatmentPlan
 
 NAMESPACE = uuid.UUID("0b7a39e6-5a55-4d36-a2b4-8d3c7f2f1e42")
 
@@ -27,6 +31,7 @@ def seed(clients: dict[str, Any], users: dict[str, Any], now: datetime.datetime 
         return
     now = now or timezone.now()
     _notes(dana, alice, now)
+    _plan(dana, alice, now)
 
 
 def _notes(dana: Any, alice: Any, now: datetime.datetime) -> None:
@@ -82,3 +87,103 @@ def _notes(dana: Any, alice: Any, now: datetime.datetime) -> None:
             session_date=timezone.localtime(now).date(),
             data="Began with grounding, as Dana asked.",
         ).save()
+
+
+# (title, levels -2..+2, weight, interventions, alice's rating, Dana's own view)
+GOALS = [
+    (
+        "Ask for a pause when plans change, instead of going quiet",
+        (
+            "I go quiet every time and it stays with me all evening",
+            "I sometimes notice I am going quiet but can't say anything",
+            "I ask for ten minutes at least half the time",
+            "I ask for a pause most times, even with people I don't know well",
+            "Asking for a pause feels ordinary, in any company",
+        ),
+        2,
+        ["grounding", "consent_literacy"],
+        1,
+        1,
+    ),
+    (
+        "Feel steady enough in crowded places to stay as long as I choose",
+        (
+            "I leave crowded places straight away",
+            "I can stay a few minutes with grounding",
+            "I can stay half an hour, using grounding when I need it",
+            "I can stay as long as I want most of the time",
+            "Crowded places no longer shape my plans",
+        ),
+        2,
+        ["exposure", "breathwork"],
+        0,
+        0,
+    ),
+    (
+        "Tell one friend about what I'm working on",
+        (
+            "I keep it all to myself",
+            "I have thought about who I might tell",
+            "I have told one friend a little of it",
+            "I have told one friend and asked for their support",
+            "I have a few people I can lean on",
+        ),
+        1,
+        ["support_network"],
+        1,
+        2,
+    ),
+]
+
+
+def _plan(dana: Any, alice: Any, now: datetime.datetime) -> None:
+    episode = Episode.objects.filter(client=dana, closed__isnull=True).first()
+    if episode is None or TreatmentPlan.objects.filter(pk=demo_id("plan")).exists():
+        return
+    plan = TreatmentPlan(
+        id=demo_id("plan"),
+        client=dana,
+        episode=episode,
+        formulation_client=(
+            "When plans change suddenly or someone sounds impatient, I shut down to keep myself safe. It used to "
+            "protect me; now it costs me closeness. I want to stay present and say what I need."
+        ),
+        formulation_clinician=(
+            "Withdrawal (her name for it is the Shield) works as protection learned in a coercive relationship. "
+            "Body cues arrive first; grounding and a rehearsed request for time give her a new response. Graded "
+            "exposure for crowded spaces; consent literacy and support network alongside."
+        ),
+        created=now - datetime.timedelta(days=84),
+        updated=now - datetime.timedelta(days=84),
+    )
+    plan.save()
+    for position, (title, levels, weight, interventions, team, own) in enumerate(GOALS):
+        goal = Goal(
+            id=demo_id(f"goal-{position}"),
+            client=dana,
+            plan=plan,
+            position=position,
+            title=title,
+            level_minus2=levels[0],
+            level_minus1=levels[1],
+            level_0=levels[2],
+            level_plus1=levels[3],
+            level_plus2=levels[4],
+            weight=weight,
+            target_date=(now + datetime.timedelta(days=90)).date(),
+            interventions=interventions,
+            created=plan.created,
+            updated=plan.created,
+        )
+        goal.save()
+        rated = now - datetime.timedelta(days=1)
+        for by_client, score, who in ((False, team, alice), (True, own, dana.user)):
+            GoalRating(
+                id=demo_id(f"goal-{position}-rating-{by_client}"),
+                client=dana,
+                goal=goal,
+                score=score,
+                by_client=by_client,
+                rated_by=who,
+                rated_at=rated,
+            ).save()

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import decimal
 from typing import Any
 
 from django import forms
 from django.utils import timezone
 
 from attune.clinical import inputs
-from attune.clinical.models import SECTIONS, NoteTemplate, SessionNote
+from attune.clinical.models import (
+    GOAL_TEXT_FIELDS,
+    LEVELS,
+    SECTIONS,
+    Goal,
+    GoalStatus,
+    Intervention,
+    NoteTemplate,
+    SessionNote,
+)
+from attune.clinical.services import GoalInput
 
 
 class DateInput(forms.DateInput):
@@ -64,4 +75,112 @@ class AddendumForm(forms.Form):
         help_text="It is signed with your name and today's date when you add it, and cannot be changed afterwards.",
         max_length=inputs.ADDENDUM_LIMIT,
         widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+# --- treatment plans and goals ---------------------------------------------------------------------------
+
+
+class PlanForm(forms.Form):
+    formulation_client = forms.CharField(
+        label="In the client's words",
+        help_text="How the client describes what brings them here and what they want to change.",
+        required=False,
+        max_length=inputs.FORMULATION_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    formulation_clinician = forms.CharField(
+        label="The clinician's formulation",
+        required=False,
+        max_length=inputs.FORMULATION_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+
+class GoalForm(forms.Form):
+    title = forms.CharField(
+        label="The goal, in the words you agreed",
+        max_length=inputs.GOAL_TITLE_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    weight = forms.TypedChoiceField(
+        label="How much it matters",
+        help_text="1 to 5: a goal weighted 2 counts twice as much as one weighted 1 in the attainment score.",
+        choices=[(n, str(n)) for n in range(inputs.WEIGHT_MIN, inputs.WEIGHT_MAX + 1)],
+        coerce=int,
+        initial=1,
+    )
+    target_date = forms.DateField(label="Target date", required=False, widget=DateInput)
+    interventions = forms.MultipleChoiceField(
+        label="Ways of working on it",
+        choices=Intervention.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The five levels of the scale, each described in words the client agreed.
+        for score, name, words in LEVELS:
+            self.fields[name] = forms.CharField(
+                label=f"{score:+d} · {words}" if score else f"0 · {words}",
+                required=False,
+                max_length=inputs.GOAL_LEVEL_LIMIT,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+        self.order_fields(["title", *(name for _, name, _ in LEVELS), "weight", "target_date", "interventions"])
+
+    @staticmethod
+    def initial_for(goal: Goal) -> dict[str, Any]:
+        values: dict[str, Any] = {name: getattr(goal, name) for name in GOAL_TEXT_FIELDS}
+        return {
+            **values,
+            "weight": goal.weight,
+            "target_date": goal.target_date,
+            "interventions": goal.interventions,
+            "version": goal.version,
+        }
+
+    def goal_input(self) -> GoalInput:
+        data = self.cleaned_data
+        return GoalInput(
+            **{name: data.get(name) or "" for name in GOAL_TEXT_FIELDS},
+            weight=data["weight"],
+            target_date=data.get("target_date"),
+            interventions=list(data.get("interventions") or []),
+        )
+
+
+class RatingForm(forms.Form):
+    score = forms.TypedChoiceField(label="Where are things now?", coerce=int, widget=forms.RadioSelect)
+    note = forms.CharField(
+        label="Anything you want to add",
+        required=False,
+        max_length=inputs.RATING_NOTE_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, goal: Goal, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        score = self.fields["score"]
+        assert isinstance(score, forms.TypedChoiceField)
+        score.choices = [
+            (score, f"{words}: {described}" if described else words) for score, words, described in goal.levels()
+        ]
+
+
+class GoalStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=GoalStatus.choices)
+
+
+class RhoForm(forms.Form):
+    gas_rho = forms.DecimalField(
+        label="Assumed correlation between goals",
+        help_text="Used in every goal attainment score of this practice. 0.3 is the usual choice.",
+        min_value=decimal.Decimal(str(inputs.RHO_MIN)),
+        max_value=decimal.Decimal(str(inputs.RHO_MAX)),
+        decimal_places=2,
+        max_digits=3,
     )

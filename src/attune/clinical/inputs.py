@@ -6,3 +6,13 @@ ADDENDUM_LIMIT = 5000
 # How far back or ahead a session date may be (a note is written for a session that happened, give or take
 # a mistyped year).
 SESSION_DATE_PAST_DAYS = 366 * 5
+
+FORMULATION_LIMIT = 5000
+GOAL_TITLE_LIMIT = 300
+GOAL_LEVEL_LIMIT = 500
+RATING_NOTE_LIMIT = 1000
+WEIGHT_MIN, WEIGHT_MAX = 1, 5
+SCORE_MIN, SCORE_MAX = -2, 2
+GOALS_PER_PLAN = 12
+RHO_MIN, RHO_MAX = 0.0, 0.9
+DEFAULT_RHO = 0.3

@@ -15,3 +15,13 @@ VIEW_NOTES = declare("notes.view", {R.CARE_TEAM}, doc="read session notes and th
 WRITE_NOTES = declare(
     "notes.write", {R.CARE_TEAM}, write=True, doc="write, sign and amend session notes; a signed note never changes"
 )
+
+# Treatment plans and goals: the client sees their plan and goals and rates their own progress; the care team
+# writes the plan with them. Nobody else holds these (a supervisor sees the score in a review, another part).
+VIEW_PLAN = declare("plan.view", {R.SELF, R.CARE_TEAM}, doc="the treatment plan, its goals and their ratings")
+WRITE_PLAN = declare(
+    "plan.write", {R.CARE_TEAM}, write=True, doc="write the plan and its goals, revise or set aside a goal"
+)
+RATE_GOALS = declare(
+    "goals.rate", {R.SELF, R.CARE_TEAM}, write=True, doc="rate where a goal stands (the client's own view or the scale)"
+)

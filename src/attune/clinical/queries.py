@@ -3,13 +3,26 @@ the rows they show with access.shown()."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 
-from attune.clinical import perms
-from attune.clinical.models import NoteAddendum, SessionNote
+from attune.clinical import inputs, perms
+from attune.clinical.models import (
+    ClinicalSettings,
+    Goal,
+    GoalRating,
+    GoalRevision,
+    GoalStatus,
+    NoteAddendum,
+    PlanRevision,
+    SessionNote,
+    TreatmentPlan,
+)
 from attune.core import policy
 from attune.core.policy import Access
+from attune.measures.scoring.change import gas_t_score
 
 NOTES_PER_PAGE = 20
 
@@ -36,3 +49,87 @@ def addenda(access: Access, note: SessionNote) -> list[NoteAddendum]:
 def fresh(access: Access, note: SessionNote) -> SessionNote:
     """The note as saved now (after a conflict, to show beside what the writer typed)."""
     return notes(access).get(pk=note.pk)
+
+
+# --- treatment plans and goals ---------------------------------------------------------------------------
+
+
+def plans(access: Access) -> QuerySet[TreatmentPlan]:
+    return policy.scoped(access, TreatmentPlan.objects.all())
+
+
+def goals(access: Access) -> QuerySet[Goal]:
+    return policy.scoped(access, Goal.objects.all())
+
+
+def current_plan(access: Access) -> TreatmentPlan | None:
+    """The plan of the open episode, or else of the latest episode; audited as read."""
+    open_plan = plans(access).filter(episode__closed__isnull=True).select_related("episode").first()
+    plan = open_plan or plans(access).select_related("episode").order_by("-episode__opened").first()
+    if plan is not None:
+        access.shown("TreatmentPlan", [plan.pk], perms.VIEW_PLAN)
+    return plan
+
+
+@dataclass(frozen=True)
+class GoalCard:
+    goal: Goal
+    team: GoalRating | None  # the care team's latest rating: the scale's score
+    own: GoalRating | None  # the client's latest view of their progress
+
+
+def goal_cards(access: Access, plan: TreatmentPlan) -> list[GoalCard]:
+    """The plan's goals (active first) with their latest ratings, in two queries whatever their number."""
+    rows = list(goals(access).filter(plan=plan).order_by("-status", "position", "created"))
+    latest: dict[tuple[object, bool], GoalRating] = {}
+    ratings = policy.scoped(access, GoalRating.objects.all()).filter(goal__in=rows).order_by("rated_at")
+    for rating in ratings:
+        latest[(rating.goal_id, rating.by_client)] = rating
+    access.shown("Goal", [g.pk for g in rows], perms.VIEW_PLAN)
+    return [GoalCard(g, latest.get((g.pk, False)), latest.get((g.pk, True))) for g in rows]
+
+
+def gas_rho(practice_id: int) -> float:
+    value = ClinicalSettings.objects.filter(practice_id=practice_id).values_list("gas_rho", flat=True).first()
+    return float(value) if value is not None else inputs.DEFAULT_RHO
+
+
+@dataclass(frozen=True)
+class Attainment:
+    """The Goal Attainment Scaling T-score of the active goals the care team has rated (None before any)."""
+
+    t_score: float | None
+    rated: int
+    active: int
+    rho: float
+
+    @property
+    def complete(self) -> bool:
+        return self.rated == self.active and self.active > 0
+
+
+def attainment(cards: list[GoalCard], rho: float) -> Attainment:
+    rated = [c for c in cards if c.goal.status == GoalStatus.ACTIVE and c.team is not None]
+    active = sum(1 for c in cards if c.goal.status == GoalStatus.ACTIVE)
+    if not rated:
+        return Attainment(None, 0, active, rho)
+    score = gas_t_score([c.team.score for c in rated if c.team], [c.goal.weight for c in rated], rho=rho)
+    return Attainment(score, len(rated), active, rho)
+
+
+def goal_history(access: Access, goal: Goal) -> list[GoalRevision]:
+    rows = list(policy.scoped(access, GoalRevision.objects.all()).filter(goal=goal).select_related("saved_by"))
+    access.shown("GoalRevision", [r.pk for r in rows], perms.VIEW_PLAN)
+    return rows
+
+
+def goal_ratings(access: Access, goal: Goal) -> list[GoalRating]:
+    rows = list(policy.scoped(access, GoalRating.objects.all()).filter(goal=goal).select_related("rated_by")[:50])
+    access.shown("GoalRating", [r.pk for r in rows], perms.VIEW_PLAN)
+    return rows
+
+
+def plan_history(access: Access, plan: TreatmentPlan) -> list[PlanRevision]:
+    rows = list(policy.scoped(access, PlanRevision.objects.all()).filter(plan=plan).select_related("saved_by")[:20])
+    access.shown("PlanRevision", [r.pk for r in rows], perms.VIEW_PLAN)
+    return rows

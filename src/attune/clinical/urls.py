@@ -1,6 +1,6 @@
 from django.urls import path
 
-from attune.clinical import views
+from attune.clinical import plan_views, views
 
 app_name = "clinical"
 urlpatterns = [
@@ -10,4 +10,15 @@ urlpatterns = [
     path("clients/<uuid:client_id>/notes/<uuid:note_id>/autosave/", views.note_autosave, name="note_autosave"),
     path("clients/<uuid:client_id>/notes/<uuid:note_id>/sign/", views.note_sign, name="note_sign"),
     path("clients/<uuid:client_id>/notes/<uuid:note_id>/addenda/", views.note_addendum, name="note_addendum"),
+]
+
+urlpatterns += [
+    path("clients/<uuid:client_id>/plan/", plan_views.plan, name="plan"),
+    path("clients/<uuid:client_id>/plan/goals/new/", plan_views.goal_new, name="goal_new"),
+    path("clients/<uuid:client_id>/plan/goals/<uuid:goal_id>/", plan_views.goal, name="goal"),
+    path("clients/<uuid:client_id>/plan/goals/<uuid:goal_id>/status/", plan_views.goal_status, name="goal_status"),
+    path("clients/<uuid:client_id>/plan/goals/<uuid:goal_id>/ratings/", plan_views.goal_rate, name="goal_rate"),
+    path("portal/plan/", plan_views.my_plan, name="my_plan"),
+    path("portal/plan/goals/<uuid:goal_id>/", plan_views.my_goal, name="my_goal"),
+    path("practice/<int:practice_id>/clinical/", plan_views.practice_settings, name="practice_settings"),
 ]

@@ -1,0 +1,32 @@
+"""Every write to the clinical record: session notes (notes.py) and treatment plans and goals (plans.py)."""
+
+from attune.care.services import StaleWriteError
+from attune.clinical.services.notes import NoteInput, NoteSignedError, add_addendum, save_draft, sign_note, start_note
+from attune.clinical.services.plans import (
+    GoalInput,
+    PlanInput,
+    add_goal,
+    rate_goal,
+    revise_goal,
+    save_plan,
+    set_gas_rho,
+    set_goal_status,
+)
+
+__all__ = [
+    "GoalInput",
+    "NoteInput",
+    "NoteSignedError",
+    "PlanInput",
+    "StaleWriteError",
+    "add_addendum",
+    "add_goal",
+    "rate_goal",
+    "revise_goal",
+    "save_draft",
+    "save_plan",
+    "set_gas_rho",
+    "set_goal_status",
+    "sign_note",
+    "start_note",
+]
