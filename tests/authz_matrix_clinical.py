@@ -21,12 +21,20 @@ no note permission: 403, audited. Everyone else has no relationship: 404. That a
 from __future__ import annotations
 
 import datetime
+import uuid
 from typing import Any
 
 from django.utils import timezone
 
 from attune.care.models import Episode
-from attune.clinical.models import Goal, NoteStatus, SessionNote, TreatmentPlan
+from attune.clinical.models import (
+    ExposureHomework,
+    ExposureSituation,
+    Goal,
+    NoteStatus,
+    SessionNote,
+    TreatmentPlan,
+)
 from tests.authz_requests import Ctx, Req, api_path, builds, page
 from tests.cast import canary
 
@@ -105,6 +113,28 @@ api:set_goal_status             POST   own        403 404  200  404  404   403  
 api:set_goal_status             POST   other      404 403  404  200  404   404  403 403  404  401
 api:rate_goal                   POST   own        201 404  201  404  404   403  403 403  404  401
 api:rate_goal                   POST   other      404 201  404  201  404   404  403 403  404  401
+# --- exposure hierarchies ------------------------------------------------------------------------------------
+clinical:exposure               GET    own        302 404  200  404  404   403  403 403  404  302
+clinical:exposure               GET    other      404 302  404  200  404   404  403 403  404  302
+clinical:exposure               POST   own        403 404  302  404  404   403  403 403  404  302
+clinical:exposure               POST   other      404 403  404  302  404   404  403 403  404  302
+clinical:exposure_situation     GET    own        302 404  200  404  404   403  403 403  404  302
+clinical:exposure_situation     GET    other      404 302  404  200  404   404  403 403  404  302
+clinical:exposure_homework      POST   own        403 404  302  404  404   403  403 403  404  302
+clinical:exposure_homework      POST   other      404 403  404  302  404   404  403 403  404  302
+clinical:my_exposure            GET    -          200 200  404  404  404   404  404 404  404  302
+clinical:my_practice            GET    own        200 404  404  404  404   404  404 404  404  302
+clinical:my_practice            GET    other      404 200  404  404  404   404  404 404  404  302
+clinical:my_practice            POST   own        302 404  404  404  404   404  404 404  404  302
+clinical:my_practice            POST   other      404 302  404  404  404   404  404 404  404  302
+api:list_exposure_situations    GET    own        200 404  200  404  404   403  403 403  404  401
+api:list_exposure_situations    GET    other      404 200  404  200  404   404  403 403  404  401
+api:create_exposure_situation   POST   own        403 404  201  404  404   403  403 403  404  401
+api:create_exposure_situation   POST   other      404 403  404  201  404   404  403 403  404  401
+api:set_exposure_homework       POST   own        403 404  201  404  404   403  403 403  404  401
+api:set_exposure_homework       POST   other      404 403  404  201  404   404  403 403  404  401
+api:log_exposure_practice       POST   own        201 404  403  404  404   403  403 403  404  401
+api:log_exposure_practice       POST   other      404 201  404  403  404   404  403 403  404  401
 """
 
 
@@ -320,4 +350,74 @@ builds("api:set_goal_status", "POST")(
 )
 builds("api:rate_goal", "POST")(
     lambda c: Req("POST", api_path("rate_goal", _owner(c).pk, _goal(c).pk), body={"score": 1})
+)
+
+
+# --- exposure ----------------------------------------------------------------------------------------------------
+
+
+def _situation(c: Ctx) -> ExposureSituation:
+    situation = ExposureSituation(
+        client=_owner(c), description=canary("exposuresituation", "description"), expected_distress=40
+    )
+    situation.save()
+    return situation
+
+
+def _homework(c: Ctx) -> ExposureHomework:
+    situation = _situation(c)
+    homework = ExposureHomework(
+        client=situation.client, situation=situation, minutes=10, times_per_week=3,
+        guidance=canary("exposurehomework", "guidance"),
+    )  # fmt: skip
+    homework.save()
+    return homework
+
+
+PRACTICE = {"distress_start": 30, "distress_peak": 60, "distress_end": 30}
+
+builds("clinical:exposure", "GET")(lambda c: Req("GET", page("clinical:exposure", _owner(c).pk)))
+builds("clinical:exposure", "POST")(
+    lambda c: Req(
+        "POST", page("clinical:exposure", _owner(c).pk), form={"description": "A queue", "expected_distress": "40"}
+    )
+)
+builds("clinical:exposure_situation", "GET")(
+    lambda c: Req("GET", page("clinical:exposure_situation", _owner(c).pk, _homework(c).situation_id))
+)
+builds("clinical:exposure_homework", "POST")(
+    lambda c: Req(
+        "POST",
+        page("clinical:exposure_homework", _owner(c).pk, _situation(c).pk),
+        form={"minutes": "10", "times_per_week": "3", "guidance": ""},
+    )
+)
+builds("clinical:my_exposure", "GET")(lambda c: Req("GET", page("clinical:my_exposure")))
+builds("clinical:my_practice", "GET")(lambda c: Req("GET", page("clinical:my_practice", _homework(c).pk)))
+builds("clinical:my_practice", "POST")(
+    lambda c: Req("POST", page("clinical:my_practice", _homework(c).pk), form={"key": str(uuid.uuid4()), **PRACTICE})
+)
+builds("api:list_exposure_situations", "GET")(
+    lambda c: Req("GET", api_path("list_exposure_situations", _homework(c).client_id))
+)
+builds("api:create_exposure_situation", "POST")(
+    lambda c: Req(
+        "POST",
+        api_path("create_exposure_situation", _owner(c).pk),
+        body={"description": "A queue", "expected_distress": 40},
+    )
+)
+builds("api:set_exposure_homework", "POST")(
+    lambda c: Req(
+        "POST",
+        api_path("set_exposure_homework", _owner(c).pk, _situation(c).pk),
+        body={"minutes": 10, "times_per_week": 3},
+    )
+)
+builds("api:log_exposure_practice", "POST")(
+    lambda c: Req(
+        "POST",
+        api_path("log_exposure_practice", _owner(c).pk, _homework(c).pk),
+        body={"key": str(uuid.uuid4()), **PRACTICE},
+    )
 )

@@ -121,3 +121,52 @@ def test_alice_sees_the_plan_with_its_attainment_score(desktop_page: Page) -> No
     follow(page, "Ask for a pause when plans change, instead of going quiet")
     expect(page.get_by_role("region", name="Ratings")).to_contain_text("Dana's view")
     check_page(page, "clinical-goal")
+
+
+def test_an_exposure_practice_on_a_phone(phone_page: Page) -> None:
+    """Dana checks whether now is a good time, practises, stops when she needs to, and sees her curve."""
+    page = phone_page
+    sign_in(page, "dana")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Your practice ladder").click()
+    cafe = page.get_by_role("region", name="Sitting in a busy café for a while")
+    expect(cafe.get_by_role("img", name="How distressed you felt each time you practised")).to_be_visible()
+    expect(cafe).to_contain_text("your highest point came down by 25")
+    check_page(page, "clinical-my-ladder")
+    with page.expect_navigation():
+        cafe.get_by_role("link", name="Practise this").click()
+    expect(page.get_by_role("heading", name="Is now a good time?")).to_be_visible()
+    check_page(page, "clinical-practice-check")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Yes, now is a good time").click()
+    for name, presses in (("When you started", 2), ("At the highest point", 6), ("At the end, or when you stopped", 4)):
+        slider = page.get_by_role("slider", name=name)
+        slider.focus()
+        for _ in range(presses):
+            slider.press("ArrowRight")
+    page.get_by_label("I stopped before the time was up").check()
+    check_page(page, "clinical-practice-log")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status").first).to_contain_text("You stopped when you needed to — that is information too")
+    cafe = page.get_by_role("region", name="Sitting in a busy café for a while")
+    cafe.get_by_text("The numbers").click()
+    expect(cafe.get_by_role("row")).to_have_count(7)  # the header and six practices, the new one stopped early
+    expect(cafe.get_by_role("row").last).to_contain_text("stopped when needed")
+
+
+def test_alice_sees_completion_and_the_trend(desktop_page: Page) -> None:
+    page = desktop_page
+    sign_in(page, "alice")
+    page.goto("/clients/")
+    follow(page, "Dana")
+    follow(page, "Exposure hierarchy")
+    row = page.get_by_role("row").filter(has_text="busy café")
+    # The demo: four practices done to the end took the peak from 60 to 35 (one more was stopped early).
+    expect(row).to_contain_text(re.compile(r"60 → 35 \(down 25 over 4 completed practices"))
+    check_page(page, "clinical-exposure")
+    follow(page, "Sitting in a busy café for a while")
+    expect(
+        page.get_by_role("img", name="Distress at the start, highest point and end of each practice")
+    ).to_be_visible()
+    check_page(page, "clinical-exposure-situation")

@@ -47,3 +47,14 @@ def test_three_weighted_goals_give_58_by_the_real_computation(seeded: Any) -> No
     assert sorted(c.goal.weight for c in cards) == [1, 2, 2]
     score = queries.attainment(cards, queries.gas_rho(seeded.client("dana").practice_id))
     assert score.complete and score.t_score is not None and round(score.t_score) == 58
+
+
+def test_danas_ladder_comes_down_over_her_completed_practices(seeded: Any) -> None:
+    from attune.clinical import perms, queries
+    from attune.core import policy
+
+    access = policy.client(seeded.alice, seeded.client("dana").pk, perms.VIEW_EXPOSURE)
+    steps = queries.ladder(access)
+    assert [s.situation.expected_distress for s in steps] == [35, 55, 70]
+    cafe = steps[0]
+    assert len(cafe.practices) == 5 and len(cafe.completed) == 4 and cafe.trend == 25

@@ -8,7 +8,16 @@ import uuid
 
 from attune.accounts.models import User
 from attune.clinical import perms, services
-from attune.clinical.models import Goal, GoalRating, NoteAddendum, SessionNote, TreatmentPlan
+from attune.clinical.models import (
+    ExposureHomework,
+    ExposurePractice,
+    ExposureSituation,
+    Goal,
+    GoalRating,
+    NoteAddendum,
+    SessionNote,
+    TreatmentPlan,
+)
 from attune.core import policy
 from attune.core.policy import Access
 
@@ -78,3 +87,30 @@ def set_goal_status(user: User, client_id: uuid.UUID, goal_id: object, status: s
 def rate_goal(user: User, client_id: uuid.UUID, goal_id: object, score: int, note: str = "") -> GoalRating:
     access = _client(user, client_id, perms.RATE_GOALS)
     return services.rate_goal(access, _goal(access, goal_id, perms.RATE_GOALS), score, note)
+
+
+# --- exposure ------------------------------------------------------------------------------------------------
+
+
+def add_situation(user: User, client_id: uuid.UUID, description: str, expected: int) -> ExposureSituation:
+    return services.add_situation(_client(user, client_id, perms.PLAN_EXPOSURE), description, expected)
+
+
+def set_homework(
+    user: User, client_id: uuid.UUID, situation_id: object, minutes: int, times: int, guidance: str = ""
+) -> ExposureHomework:
+    access = _client(user, client_id, perms.PLAN_EXPOSURE)
+    situation = policy.row_of(
+        access, ExposureSituation.objects.all(), situation_id, perms.PLAN_EXPOSURE, entity="ExposureSituation"
+    )
+    return services.set_homework(access, situation, minutes, times, guidance)
+
+
+def log_practice(
+    user: User, client_id: uuid.UUID, homework_id: object, key: uuid.UUID, data: services.PracticeInput
+) -> tuple[ExposurePractice, bool]:
+    access = _client(user, client_id, perms.LOG_EXPOSURE)
+    homework = policy.row_of(
+        access, ExposureHomework.objects.all(), homework_id, perms.LOG_EXPOSURE, entity="ExposureHomework"
+    )
+    return services.log_practice(access, homework, key, data)

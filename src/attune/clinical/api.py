@@ -15,7 +15,17 @@ from pydantic import Field
 from attune.accounts.roles import user_of
 from attune.care.records import record_of
 from attune.clinical import inputs, perms, queries, services
-from attune.clinical.models import Goal, GoalRating, GoalRevision, Intervention, NoteAddendum, NoteTemplate, SessionNote
+from attune.clinical.models import (
+    ExposureHomework,
+    ExposurePractice,
+    Goal,
+    GoalRating,
+    GoalRevision,
+    Intervention,
+    NoteAddendum,
+    NoteTemplate,
+    SessionNote,
+)
 from attune.core import policy
 from attune.core.policy import Access
 
@@ -354,3 +364,124 @@ def set_goal_status(request: HttpRequest, client_id: str, goal_id: str, payload:
 def rate_goal(request: HttpRequest, client_id: str, goal_id: str, payload: RatingIn) -> tuple[int, dict[str, Any]]:
     access, found = _located_goal(request, client_id, goal_id, perms.RATE_GOALS)
     return 201, _rating(services.rate_goal(access, found, payload.score, payload.note)) or {}
+
+
+# --- exposure hierarchies -------------------------------------------------------------------------------------
+
+
+class SituationIn(Schema):
+    description: str = Field(min_length=1, max_length=inputs.SITUATION_LIMIT)
+    expected_distress: int = Field(ge=0, le=100)
+
+
+class HomeworkIn(Schema):
+    minutes: int = Field(ge=inputs.MINUTES_MIN, le=inputs.MINUTES_MAX)
+    times_per_week: int = Field(ge=inputs.TIMES_MIN, le=inputs.TIMES_MAX)
+    guidance: str = Field(default="", max_length=inputs.GUIDANCE_LIMIT)
+
+
+class HomeworkOut(Schema):
+    id: uuid.UUID
+    minutes: int
+    times_per_week: int
+    guidance: str
+    created: datetime.datetime
+
+
+class PracticeIn(Schema):
+    key: uuid.UUID = Field(description="Made by the app for each practice; the same key again returns the original")
+    distress_start: int = Field(ge=0, le=100)
+    distress_peak: int = Field(ge=0, le=100)
+    distress_end: int | None = Field(default=None, ge=0, le=100, description="May be left out when stopped early")
+    stopped_early: bool = False
+    minutes: int | None = Field(default=None, ge=0, le=inputs.MINUTES_MAX)
+    note: str = Field(default="", max_length=inputs.PRACTICE_NOTE_LIMIT)
+    practised_at: datetime.datetime | None = None
+
+
+class PracticeOut(Schema):
+    id: uuid.UUID
+    homework_id: uuid.UUID
+    practised_at: datetime.datetime
+    distress_start: int
+    distress_peak: int
+    distress_end: int | None
+    stopped_early: bool
+    minutes: int | None
+    note: str
+
+
+class SituationOut(Schema):
+    id: uuid.UUID
+    description: str
+    expected_distress: int
+    homework: HomeworkOut | None
+    practices_this_week: int
+    practices: list[PracticeOut]
+
+
+def _homework(h: ExposureHomework | None) -> dict[str, Any] | None:
+    if h is None:
+        return None
+    return {"id": h.pk, "minutes": h.minutes, "times_per_week": h.times_per_week, "guidance": h.guidance,
+            "created": h.created}  # fmt: skip
+
+
+def _practice(p: ExposurePractice) -> dict[str, Any]:
+    return {name: getattr(p, name) for name in PracticeOut.model_fields}
+
+
+def _step(step: queries.Ladder) -> dict[str, Any]:
+    s = step.situation
+    return {
+        "id": s.pk,
+        "description": s.description,
+        "expected_distress": s.expected_distress,
+        "homework": _homework(step.homework),
+        "practices_this_week": step.this_week,
+        "practices": [_practice(p) for p in step.practices],
+    }
+
+
+@router.get("/clients/{client_id}/exposure", response=list[SituationOut], operation_id="list_exposure_situations")
+def list_exposure_situations(request: HttpRequest, client_id: str) -> list[dict[str, Any]]:
+    access = policy.client(user_of(request), client_id, perms.VIEW_EXPOSURE)
+    return [_step(s) for s in queries.ladder(access)]
+
+
+@router.post("/clients/{client_id}/exposure", response={201: SituationOut}, operation_id="create_exposure_situation")
+def create_exposure_situation(request: HttpRequest, client_id: str, payload: SituationIn) -> tuple[int, dict[str, Any]]:
+    access = policy.client(user_of(request), client_id, perms.PLAN_EXPOSURE, shows=perms.VIEW_EXPOSURE)
+    situation = services.add_situation(access, payload.description, payload.expected_distress)
+    return 201, _step(queries.ladder(access, only=situation)[0])
+
+
+@router.post(
+    "/clients/{client_id}/exposure/{situation_id}/homework",
+    response={201: HomeworkOut},
+    operation_id="set_exposure_homework",
+)
+def set_exposure_homework(
+    request: HttpRequest, client_id: str, situation_id: str, payload: HomeworkIn
+) -> tuple[int, dict[str, Any]]:
+    access = policy.client(user_of(request), client_id, perms.PLAN_EXPOSURE, shows=perms.VIEW_EXPOSURE)
+    found = policy.row_of(access, queries.situations(access), situation_id, perms.PLAN_EXPOSURE,
+                          entity="ExposureSituation")  # fmt: skip
+    homework = services.set_homework(access, found, payload.minutes, payload.times_per_week, payload.guidance)
+    return 201, _homework(homework) or {}
+
+
+@router.post(
+    "/clients/{client_id}/exposure-homework/{homework_id}/practices",
+    response={200: PracticeOut, 201: PracticeOut},
+    operation_id="log_exposure_practice",
+)
+def log_exposure_practice(
+    request: HttpRequest, client_id: str, homework_id: str, payload: PracticeIn
+) -> tuple[int, dict[str, Any]]:
+    access = policy.client(user_of(request), client_id, perms.LOG_EXPOSURE, shows=perms.VIEW_EXPOSURE)
+    homework = policy.row_of(access, queries.homework_rows(access), homework_id, perms.LOG_EXPOSURE,
+                             entity="ExposureHomework")  # fmt: skip
+    data = services.PracticeInput(**payload.dict(exclude={"key"}))
+    practice, created = services.log_practice(access, homework, payload.key, data)
+    return (201 if created else 200), _practice(practice)

@@ -1,9 +1,11 @@
 """Demo clinical record for Dana, seeded idempotently (rows have fixed ids).
 
 alice's DAP note of a session a week ago, signed that day, with an addendum she signed a day later; and a draft
-note of today's session. The plan of Dana's open episode with three weighted goals agreed with her (weights 2, 2
-and 1); alice's latest ratings (+1, 0, +1) give a goal attainment T-score of 58 by the real computation
-(50 + 10 * 3 / sqrt(0.7 * 9 + 0.3 * 25) = 58.08), and Dana's own view of each. Everything is invented and
+note of today's session. Her practice ladder of three situations, the first practised five times with its
+peak distress coming down (once stopped early). The plan of Dana's open episode with three weighted goals agreed
+with her (weights 2, 2 and 1); alice's latest ratings (+1, 0, +1) give a goal attainment T-score of 58 by the
+real computation (50 + 10 * 3 / sqrt(0.7 * 9 + 0.3 * 25) = 58.08), and Dana's own view of each. Everything is
+invented and
 described in general, respectful terms.
 """
 
@@ -16,7 +18,18 @@ from typing import Any
 from django.utils import timezone
 
 from attune.care.models import Episode
-from attune.clinical.models import Goal, GoalRating, NoteAddendum, NoteStatus, NoteTemplate, SessionNote, TreatmentPlan
+from attune.clinical.models import (
+    ExposureHomework,
+    ExposurePractice,
+    ExposureSituation,
+    Goal,
+    GoalRating,
+    NoteAddendum,
+    NoteStatus,
+    NoteTemplate,
+    SessionNote,
+    TreatmentPlan,
+)
 
 NAMESPACE = uuid.UUID("0b7a39e6-5a55-4d36-a2b4-8d3c7f2f1e42")
 
@@ -32,6 +45,7 @@ def seed(clients: dict[str, Any], users: dict[str, Any], now: datetime.datetime 
     now = now or timezone.now()
     _notes(dana, alice, now)
     _plan(dana, alice, now)
+    _exposure(dana, alice, now)
 
 
 def _notes(dana: Any, alice: Any, now: datetime.datetime) -> None:
@@ -187,3 +201,42 @@ def _plan(dana: Any, alice: Any, now: datetime.datetime) -> None:
                 rated_by=who,
                 rated_at=rated,
             ).save()
+
+
+# Dana's practice ladder: (situation, expected distress, homework minutes and times a week or None, practices as
+# (days ago, start, peak, end, stopped early)). The crowded café's peak comes down over five practices; the
+# second one she stopped when she needed to.
+LADDER = [
+    ("Sitting in a busy café for a while", 35, (20, 3), [
+        (20, 30, 65, None, True), (16, 30, 60, 35, False), (12, 25, 50, 30, False), (7, 25, 45, 25, False),
+        (3, 20, 35, 20, False),
+    ]),
+    ("Standing near the doors on a crowded bus", 55, None, []),
+    ("Saying 'I need a minute' when plans change", 70, None, []),
+]  # fmt: skip
+
+
+def _exposure(dana: Any, alice: Any, now: datetime.datetime) -> None:
+    if ExposureSituation.objects.filter(pk=demo_id("situation-0")).exists():
+        return
+    for n, (description, expected, homework, practices) in enumerate(LADDER):
+        situation = ExposureSituation(
+            id=demo_id(f"situation-{n}"), client=dana, description=description, expected_distress=expected,
+            created=now - datetime.timedelta(days=25),
+        )  # fmt: skip
+        situation.save()
+        if homework is None:
+            continue
+        set_ = ExposureHomework(
+            id=demo_id(f"homework-{n}"), client=dana, situation=situation, minutes=homework[0],
+            times_per_week=homework[1], assigned_by=alice, created=now - datetime.timedelta(days=21),
+            guidance="Order something you like, sit where you can see the door, and notice your breath.",
+        )  # fmt: skip
+        set_.save()
+        for i, (days, start, peak, end, stopped) in enumerate(practices):
+            ExposurePractice(
+                id=demo_id(f"practice-{n}-{i}"), client=dana, homework=set_, key=demo_id(f"practice-key-{n}-{i}"),
+                practised_at=now - datetime.timedelta(days=days), distress_start=start, distress_peak=peak,
+                distress_end=end if end is not None else peak, stopped_early=stopped,
+                minutes=8 if stopped else homework[0],
+            ).save()  # fmt: skip

@@ -19,7 +19,9 @@ from attune.clinical.models import (
     NoteTemplate,
     SessionNote,
 )
-from attune.clinical.services import GoalInput
+from attune.clinical.services import GoalInput, PracticeInput
+from attune.core.forms import RangeInput
+from attune.skills.inputs import DISTRESS_MAX, DISTRESS_MIN
 
 
 class DateInput(forms.DateInput):
@@ -184,3 +186,69 @@ class RhoForm(forms.Form):
         decimal_places=2,
         max_digits=3,
     )
+
+
+# --- exposure hierarchies -------------------------------------------------------------------------------------
+
+
+def _distress(label: str) -> forms.IntegerField:
+    """The diary's 0-100 distress slider (its words come from the page's suds-anchors list)."""
+    return forms.IntegerField(
+        label=label,
+        min_value=DISTRESS_MIN,
+        max_value=DISTRESS_MAX,
+        widget=RangeInput(
+            attrs={"min": DISTRESS_MIN, "max": DISTRESS_MAX, "step": 5, "list": "suds-anchors", "data-suds": ""}
+        ),
+    )
+
+
+class SituationForm(forms.Form):
+    description = forms.CharField(
+        label="The situation, in the words you agreed",
+        max_length=inputs.SITUATION_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    expected_distress = forms.IntegerField(
+        label="Expected distress (0-100)",
+        help_text="How distressing the client expects it to be, on the diary's 0-100 scale.",
+        min_value=DISTRESS_MIN,
+        max_value=DISTRESS_MAX,
+    )
+
+
+class HomeworkForm(forms.Form):
+    minutes = forms.IntegerField(label="Minutes each time", min_value=inputs.MINUTES_MIN, max_value=inputs.MINUTES_MAX)
+    times_per_week = forms.IntegerField(
+        label="Times a week", min_value=inputs.TIMES_MIN, max_value=inputs.TIMES_MAX, initial=3
+    )
+    guidance = forms.CharField(
+        label="A few words for the client",
+        required=False,
+        max_length=inputs.GUIDANCE_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class PracticeForm(forms.Form):
+    key = forms.UUIDField(widget=forms.HiddenInput)
+    distress_start = _distress("When you started")
+    distress_peak = _distress("At the highest point")
+    distress_end = _distress("At the end, or when you stopped")
+    stopped_early = forms.BooleanField(label="I stopped before the time was up", required=False)
+    note = forms.CharField(
+        label="Anything you noticed",
+        required=False,
+        max_length=inputs.PRACTICE_NOTE_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def practice_input(self) -> PracticeInput:
+        data = self.cleaned_data
+        return PracticeInput(
+            distress_start=data["distress_start"],
+            distress_peak=data["distress_peak"],
+            distress_end=data["distress_end"],
+            stopped_early=bool(data.get("stopped_early")),
+            note=data.get("note") or "",
+        )

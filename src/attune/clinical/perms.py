@@ -25,3 +25,9 @@ WRITE_PLAN = declare(
 RATE_GOALS = declare(
     "goals.rate", {R.SELF, R.CARE_TEAM}, write=True, doc="rate where a goal stands (the client's own view or the scale)"
 )
+
+# Exposure hierarchies: the client and her care team see the situations, homework and practice logs; the care team
+# lists situations and sets homework with her; only the client logs her own practice.
+VIEW_EXPOSURE = declare("exposure.view", {R.SELF, R.CARE_TEAM}, doc="exposure situations, homework and practices")
+PLAN_EXPOSURE = declare("exposure.plan", {R.CARE_TEAM}, write=True, doc="list situations and set homework")
+LOG_EXPOSURE = declare("exposure.log", {R.SELF}, write=True, doc="log a practice (the client only)")

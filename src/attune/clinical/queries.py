@@ -3,14 +3,19 @@ the rows they show with access.shown()."""
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from attune.clinical import inputs, perms
+from attune.clinical import charts, inputs, perms
 from attune.clinical.models import (
     ClinicalSettings,
+    ExposureHomework,
+    ExposurePractice,
+    ExposureSituation,
     Goal,
     GoalRating,
     GoalRevision,
@@ -133,3 +138,77 @@ def plan_history(access: Access, plan: TreatmentPlan) -> list[PlanRevision]:
     rows = list(policy.scoped(access, PlanRevision.objects.all()).filter(plan=plan).select_related("saved_by")[:20])
     access.shown("PlanRevision", [r.pk for r in rows], perms.VIEW_PLAN)
     return rows
+
+
+# --- exposure hierarchies ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ladder:
+    """One situation of the hierarchy with its current homework and what was practised."""
+
+    situation: ExposureSituation
+    homework: ExposureHomework | None
+    practices: list[ExposurePractice]
+    this_week: int
+
+    @property
+    def completed(self) -> list[ExposurePractice]:
+        """The practices done to the end. A practice stopped early is kept and shown, but the trend is read from
+        the completed ones: stopping when she needed to never counts against her."""
+        return [p for p in self.practices if not p.stopped_early]
+
+    @property
+    def first_peak(self) -> int | None:
+        done = self.completed
+        return done[0].distress_peak if done else None
+
+    @property
+    def latest_peak(self) -> int | None:
+        done = self.completed
+        return done[-1].distress_peak if done else None
+
+    @property
+    def trend(self) -> int | None:
+        """How far the peak came down from the first completed practice to the latest (positive: lower now)."""
+        if len(self.completed) < 2 or self.first_peak is None or self.latest_peak is None:
+            return None
+        return self.first_peak - self.latest_peak
+
+    def curve(self) -> charts.Chart:
+        rows = self.practices
+        return charts.line_chart(
+            [
+                ("At the start", "start", [p.distress_start for p in rows]),
+                ("At the highest point", "peak", [p.distress_peak for p in rows]),
+                ("At the end", "end", [p.distress_end for p in rows]),
+            ],
+            [str(i + 1) for i in range(len(rows))],
+        )
+
+
+def situations(access: Access) -> QuerySet[ExposureSituation]:
+    return policy.scoped(access, ExposureSituation.objects.all())
+
+
+def homework_rows(access: Access) -> QuerySet[ExposureHomework]:
+    return policy.scoped(access, ExposureHomework.objects.all())
+
+
+def ladder(access: Access, *, only: ExposureSituation | None = None) -> list[Ladder]:
+    """The hierarchy from least to most expected distress, in three queries whatever its size; audited."""
+    rows = [only] if only is not None else list(situations(access).filter(active=True))
+    homework = {
+        h.situation_id: h for h in homework_rows(access).filter(situation__in=rows, active=True).order_by("created")
+    }
+    practices: dict[object, list[ExposurePractice]] = {s.pk: [] for s in rows}
+    found = policy.scoped(access, ExposurePractice.objects.all()).filter(homework__situation__in=rows)
+    for p in found.select_related("homework").order_by("practised_at"):
+        practices[p.homework.situation_id].append(p)
+    week_ago = timezone.now() - datetime.timedelta(days=7)
+    access.shown("ExposureSituation", [s.pk for s in rows], perms.VIEW_EXPOSURE)
+    access.shown("ExposurePractice", [p.pk for ps in practices.values() for p in ps], perms.VIEW_EXPOSURE)
+    return [
+        Ladder(s, homework.get(s.pk), practices[s.pk], sum(1 for p in practices[s.pk] if p.practised_at >= week_ago))
+        for s in rows
+    ]

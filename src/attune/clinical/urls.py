@@ -1,6 +1,6 @@
 from django.urls import path
 
-from attune.clinical import plan_views, views
+from attune.clinical import exposure_views, plan_views, views
 
 app_name = "clinical"
 urlpatterns = [
@@ -21,4 +21,20 @@ urlpatterns += [
     path("portal/plan/", plan_views.my_plan, name="my_plan"),
     path("portal/plan/goals/<uuid:goal_id>/", plan_views.my_goal, name="my_goal"),
     path("practice/<int:practice_id>/clinical/", plan_views.practice_settings, name="practice_settings"),
+]
+
+urlpatterns += [
+    path("clients/<uuid:client_id>/exposure/", exposure_views.exposure, name="exposure"),
+    path(
+        "clients/<uuid:client_id>/exposure/<uuid:situation_id>/",
+        exposure_views.exposure_situation,
+        name="exposure_situation",
+    ),
+    path(
+        "clients/<uuid:client_id>/exposure/<uuid:situation_id>/homework/",
+        exposure_views.exposure_homework,
+        name="exposure_homework",
+    ),
+    path("portal/practice-ladder/", exposure_views.my_exposure, name="my_exposure"),
+    path("portal/practice-ladder/<uuid:homework_id>/", exposure_views.my_practice, name="my_practice"),
 ]

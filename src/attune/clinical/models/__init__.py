@@ -1,5 +1,7 @@
-"""The clinical record's tables: session notes (notes.py) and treatment plans with goals (plans.py)."""
+"""The clinical record's tables: session notes (notes.py), treatment plans with goals (plans.py) and exposure
+hierarchies (exposure.py)."""
 
+from attune.clinical.models.exposure import ExposureHomework, ExposurePractice, ExposureSituation
 from attune.clinical.models.notes import (
     SECTION_FIELDS,
     SECTIONS,
@@ -29,6 +31,9 @@ __all__ = [
     "SECTIONS",
     "SECTION_FIELDS",
     "ClinicalSettings",
+    "ExposureHomework",
+    "ExposurePractice",
+    "ExposureSituation",
     "Goal",
     "GoalRating",
     "GoalRevision",

@@ -1,6 +1,7 @@
 """Every write to the clinical record: session notes (notes.py) and treatment plans and goals (plans.py)."""
 
 from attune.care.services import StaleWriteError
+from attune.clinical.services.exposure import PracticeInput, add_situation, log_practice, set_homework
 from attune.clinical.services.notes import NoteInput, NoteSignedError, add_addendum, save_draft, sign_note, start_note
 from attune.clinical.services.plans import (
     GoalInput,
@@ -18,15 +19,19 @@ __all__ = [
     "NoteInput",
     "NoteSignedError",
     "PlanInput",
+    "PracticeInput",
     "StaleWriteError",
     "add_addendum",
     "add_goal",
+    "add_situation",
+    "log_practice",
     "rate_goal",
     "revise_goal",
     "save_draft",
     "save_plan",
     "set_gas_rho",
     "set_goal_status",
+    "set_homework",
     "sign_note",
     "start_note",
 ]
