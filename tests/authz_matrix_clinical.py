@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from attune.care.models import Episode
 from attune.clinical.models import (
+    Appointment,
     ExposureHomework,
     ExposureSituation,
     Goal,
@@ -135,6 +136,22 @@ api:set_exposure_homework       POST   own        403 404  201  404  404   403  
 api:set_exposure_homework       POST   other      404 403  404  201  404   404  403 403  404  401
 api:log_exposure_practice       POST   own        201 404  403  404  404   403  403 403  404  401
 api:log_exposure_practice       POST   other      404 201  404  403  404   404  403 403  404  401
+# --- appointments --------------------------------------------------------------------------------------------
+clinical:appointments           GET    own        302 404  200  404  404   403  403 403  404  302
+clinical:appointments           GET    other      404 302  404  200  404   404  403 403  404  302
+clinical:appointments           POST   own        403 404  302  404  404   403  403 403  404  302
+clinical:appointments           POST   other      404 403  404  302  404   404  403 403  404  302
+clinical:appointment_status     POST   own        403 404  302  404  404   403  403 403  404  302
+clinical:appointment_status     POST   other      404 403  404  302  404   404  403 403  404  302
+clinical:my_appointments        GET    -          200 200  404  404  404   404  404 404  404  302
+clinical:my_appointment_ics     GET    own        200 404  404  404  404   404  404 404  404  302
+clinical:my_appointment_ics     GET    other      404 200  404  404  404   404  404 404  404  302
+api:list_appointments           GET    own        200 404  200  404  404   403  403 403  404  401
+api:list_appointments           GET    other      404 200  404  200  404   404  403 403  404  401
+api:book_appointment            POST   own        403 404  201  404  404   403  403 403  404  401
+api:book_appointment            POST   other      404 403  404  201  404   404  403 403  404  401
+api:set_appointment_status      POST   own        403 404  200  404  404   403  403 403  404  401
+api:set_appointment_status      POST   other      404 403  404  200  404   404  403 403  404  401
 """
 
 
@@ -419,5 +436,50 @@ builds("api:log_exposure_practice", "POST")(
         "POST",
         api_path("log_exposure_practice", _owner(c).pk, _homework(c).pk),
         body={"key": str(uuid.uuid4()), **PRACTICE},
+    )
+)
+
+
+# --- appointments ------------------------------------------------------------------------------------------------
+
+
+def _appointment(c: Ctx) -> Appointment:
+    appointment = Appointment(
+        client=_owner(c), starts_at=timezone.now() + datetime.timedelta(days=1), minutes=50,
+        place=canary("appointment", "place"), video_link="https://video.example.org/r/x",
+    )  # fmt: skip
+    appointment.save()
+    return appointment
+
+
+def _booking(c: Ctx) -> dict[str, Any]:
+    when = timezone.localtime() + datetime.timedelta(days=2)
+    return {"starts_at": when.strftime("%Y-%m-%dT%H:%M"), "minutes": 50, "kind": "individual", "place": "Room 1"}
+
+
+builds("clinical:appointments", "GET")(lambda c: Req("GET", page("clinical:appointments", _owner(c).pk)))
+builds("clinical:appointments", "POST")(
+    lambda c: Req("POST", page("clinical:appointments", _owner(c).pk), form={**_booking(c), "video_link": ""})
+)
+builds("clinical:appointment_status", "POST")(
+    lambda c: Req(
+        "POST", page("clinical:appointment_status", _owner(c).pk, _appointment(c).pk), form={"status": "cancelled"}
+    )
+)
+builds("clinical:my_appointments", "GET")(lambda c: Req("GET", page("clinical:my_appointments")))
+builds("clinical:my_appointment_ics", "GET")(
+    lambda c: Req("GET", page("clinical:my_appointment_ics", _appointment(c).pk))
+)
+builds("api:list_appointments", "GET")(lambda c: Req("GET", api_path("list_appointments", _appointment(c).client_id)))
+builds("api:book_appointment", "POST")(
+    lambda c: Req(
+        "POST",
+        api_path("book_appointment", _owner(c).pk),
+        body={**_booking(c), "starts_at": (timezone.now() + datetime.timedelta(days=2)).isoformat()},
+    )
+)
+builds("api:set_appointment_status", "POST")(
+    lambda c: Req(
+        "POST", api_path("set_appointment_status", _owner(c).pk, _appointment(c).pk), body={"status": "cancelled"}
     )
 )

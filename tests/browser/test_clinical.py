@@ -10,6 +10,7 @@ with the note.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
@@ -170,3 +171,17 @@ def test_alice_sees_completion_and_the_trend(desktop_page: Page) -> None:
         page.get_by_role("img", name="Distress at the start, highest point and end of each practice")
     ).to_be_visible()
     check_page(page, "clinical-exposure-situation")
+
+
+def test_dana_takes_her_next_session_to_her_calendar(page: Page) -> None:
+    sign_in(page, "dana")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Your sessions").click()
+    sessions = page.get_by_role("main").get_by_role("region")
+    expect(sessions.first).to_contain_text("Room 2, 14 Harbour Street")
+    check_page(page, "clinical-my-sessions")
+    with page.expect_download() as download:
+        sessions.first.get_by_role("link", name="Add to my calendar").click()
+    assert download.value.suggested_filename == "appointment.ics"
+    ics = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "SUMMARY:Appointment" in ics and "Dana" not in ics and "ession" not in ics

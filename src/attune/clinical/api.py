@@ -16,6 +16,7 @@ from attune.accounts.roles import user_of
 from attune.care.records import record_of
 from attune.clinical import inputs, perms, queries, services
 from attune.clinical.models import (
+    Appointment,
     ExposureHomework,
     ExposurePractice,
     Goal,
@@ -485,3 +486,71 @@ def log_exposure_practice(
     data = services.PracticeInput(**payload.dict(exclude={"key"}))
     practice, created = services.log_practice(access, homework, payload.key, data)
     return (201 if created else 200), _practice(practice)
+
+
+# --- appointments ---------------------------------------------------------------------------------------------
+
+
+class AppointmentIn(Schema):
+    starts_at: datetime.datetime
+    minutes: int = Field(ge=inputs.APPOINTMENT_MINUTES_MIN, le=inputs.APPOINTMENT_MINUTES_MAX)
+    kind: str = Field(default="individual", pattern="^(individual|couples)$")
+    place: str = Field(default="", max_length=inputs.PLACE_LIMIT)
+    video_link: str = Field(default="", max_length=inputs.LINK_LIMIT)
+
+
+class AppointmentStatusIn(Schema):
+    status: str = Field(pattern="^(scheduled|attended|cancelled|missed)$")
+
+
+class AppointmentOut(Schema):
+    id: uuid.UUID
+    starts_at: datetime.datetime
+    minutes: int
+    kind: str
+    place: str
+    video_link: str
+    status: str
+
+
+class AppointmentList(Schema):
+    upcoming: list[AppointmentOut]
+    past: list[AppointmentOut]
+    page: int
+    pages: int
+
+
+def _appointment(a: Appointment) -> dict[str, Any]:
+    return {name: getattr(a, name) for name in AppointmentOut.model_fields}
+
+
+@router.get("/clients/{client_id}/appointments", response=AppointmentList, operation_id="list_appointments")
+def list_appointments(request: HttpRequest, client_id: str, params: Query[PageQuery]) -> dict[str, Any]:
+    access = policy.client(user_of(request), client_id, perms.VIEW_APPOINTMENTS)
+    past = queries.past_page(access, params.page)
+    return {
+        "upcoming": [_appointment(a) for a in queries.upcoming(access)],
+        "past": [_appointment(a) for a in past.object_list],
+        "page": past.number,
+        "pages": past.paginator.num_pages,
+    }
+
+
+@router.post("/clients/{client_id}/appointments", response={201: AppointmentOut}, operation_id="book_appointment")
+def book_appointment(request: HttpRequest, client_id: str, payload: AppointmentIn) -> tuple[int, dict[str, Any]]:
+    access = policy.client(user_of(request), client_id, perms.MANAGE_APPOINTMENTS, shows=perms.VIEW_APPOINTMENTS)
+    return 201, _appointment(services.book(access, services.AppointmentInput(**payload.dict())))
+
+
+@router.post(
+    "/clients/{client_id}/appointments/{appointment_id}/status",
+    response=AppointmentOut,
+    operation_id="set_appointment_status",
+)
+def set_appointment_status(
+    request: HttpRequest, client_id: str, appointment_id: str, payload: AppointmentStatusIn
+) -> dict[str, Any]:
+    access = policy.client(user_of(request), client_id, perms.MANAGE_APPOINTMENTS, shows=perms.VIEW_APPOINTMENTS)
+    found = policy.row_of(access, queries.appointments(access), appointment_id, perms.MANAGE_APPOINTMENTS,
+                          entity="Appointment")  # fmt: skip
+    return _appointment(services.set_status(access, found, payload.status))

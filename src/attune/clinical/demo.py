@@ -19,6 +19,8 @@ from django.utils import timezone
 
 from attune.care.models import Episode
 from attune.clinical.models import (
+    Appointment,
+    AppointmentStatus,
     ExposureHomework,
     ExposurePractice,
     ExposureSituation,
@@ -46,6 +48,7 @@ def seed(clients: dict[str, Any], users: dict[str, Any], now: datetime.datetime 
     _notes(dana, alice, now)
     _plan(dana, alice, now)
     _exposure(dana, alice, now)
+    _appointments(dana, alice, now)
 
 
 def _notes(dana: Any, alice: Any, now: datetime.datetime) -> None:
@@ -240,3 +243,23 @@ def _exposure(dana: Any, alice: Any, now: datetime.datetime) -> None:
                 distress_end=end if end is not None else peak, stopped_early=stopped,
                 minutes=8 if stopped else homework[0],
             ).save()  # fmt: skip
+
+
+def _appointments(dana: Any, alice: Any, now: datetime.datetime) -> None:
+    """Twelve weekly sessions so far (one missed, one cancelled by Dana), today's, and the next two booked."""
+    if Appointment.objects.filter(pk=demo_id("appointment-0")).exists():
+        return
+    today = timezone.localtime(now).replace(hour=10, minute=0, second=0, microsecond=0)
+    for week in range(-12, 3):
+        status = AppointmentStatus.ATTENDED if week < 0 else AppointmentStatus.SCHEDULED
+        if week == -7:
+            status = AppointmentStatus.MISSED
+        elif week == -4:
+            status = AppointmentStatus.CANCELLED
+        Appointment(
+            id=demo_id(f"appointment-{week + 12}"), client=dana, clinician=alice,
+            starts_at=today + datetime.timedelta(weeks=week), minutes=50,
+            kind="couples" if week == 2 else "individual",
+            place="" if week == 1 else "Room 2, 14 Harbour Street",
+            video_link="https://video.example.org/r/room-2" if week == 1 else "", status=status,
+        ).save()  # fmt: skip

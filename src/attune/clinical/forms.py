@@ -13,13 +13,15 @@ from attune.clinical.models import (
     GOAL_TEXT_FIELDS,
     LEVELS,
     SECTIONS,
+    AppointmentKind,
+    AppointmentStatus,
     Goal,
     GoalStatus,
     Intervention,
     NoteTemplate,
     SessionNote,
 )
-from attune.clinical.services import GoalInput, PracticeInput
+from attune.clinical.services import AppointmentInput, GoalInput, PracticeInput
 from attune.core.forms import RangeInput
 from attune.skills.inputs import DISTRESS_MAX, DISTRESS_MIN
 
@@ -252,3 +254,38 @@ class PracticeForm(forms.Form):
             stopped_early=bool(data.get("stopped_early")),
             note=data.get("note") or "",
         )
+
+
+# --- appointments ---------------------------------------------------------------------------------------------
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+class AppointmentForm(forms.Form):
+    starts_at = forms.DateTimeField(label="Date and time", widget=DateTimeInput, input_formats=["%Y-%m-%dT%H:%M"])
+    minutes = forms.IntegerField(
+        label="Length in minutes",
+        min_value=inputs.APPOINTMENT_MINUTES_MIN,
+        max_value=inputs.APPOINTMENT_MINUTES_MAX,
+        initial=50,
+    )
+    kind = forms.ChoiceField(label="Session", choices=AppointmentKind.choices, initial=AppointmentKind.INDIVIDUAL)
+    place = forms.CharField(
+        label="Place",
+        required=False,
+        max_length=inputs.PLACE_LIMIT,
+        help_text="It goes into the client's calendar file as written: keep it neutral (an address, a room).",
+    )
+    video_link = forms.URLField(label="Video link", required=False, max_length=inputs.LINK_LIMIT, assume_scheme="https")
+
+    def appointment_input(self) -> AppointmentInput:
+        return AppointmentInput(**self.cleaned_data)
+
+
+class AppointmentStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=AppointmentStatus.choices)

@@ -31,3 +31,10 @@ RATE_GOALS = declare(
 VIEW_EXPOSURE = declare("exposure.view", {R.SELF, R.CARE_TEAM}, doc="exposure situations, homework and practices")
 PLAN_EXPOSURE = declare("exposure.plan", {R.CARE_TEAM}, write=True, doc="list situations and set homework")
 LOG_EXPOSURE = declare("exposure.log", {R.SELF}, write=True, doc="log a practice (the client only)")
+
+# Appointments: the client sees her own (and takes them to her calendar); the care team books them and records
+# what became of them.
+VIEW_APPOINTMENTS = declare("appointments.view", {R.SELF, R.CARE_TEAM}, doc="sessions booked, with place or link")
+MANAGE_APPOINTMENTS = declare(
+    "appointments.manage", {R.CARE_TEAM}, write=True, doc="book a session, cancel it, record it missed or attended"
+)

@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from attune.clinical import charts, inputs, perms
 from attune.clinical.models import (
+    Appointment,
+    AppointmentStatus,
     ClinicalSettings,
     ExposureHomework,
     ExposurePractice,
@@ -212,3 +214,35 @@ def ladder(access: Access, *, only: ExposureSituation | None = None) -> list[Lad
         Ladder(s, homework.get(s.pk), practices[s.pk], sum(1 for p in practices[s.pk] if p.practised_at >= week_ago))
         for s in rows
     ]
+
+
+# --- appointments ---------------------------------------------------------------------------------------------
+
+APPOINTMENTS_PER_PAGE = 20
+
+
+def appointments(access: Access) -> QuerySet[Appointment]:
+    return policy.scoped(access, Appointment.objects.all())
+
+
+def upcoming(access: Access) -> list[Appointment]:
+    """Scheduled sessions that have not ended, soonest first; audited."""
+    now = timezone.now()
+    rows = [
+        a
+        for a in appointments(access).filter(
+            status=AppointmentStatus.SCHEDULED, starts_at__gte=now - datetime.timedelta(hours=8)
+        )
+        if a.ends_at > now
+    ]
+    access.shown("Appointment", [a.pk for a in rows], perms.VIEW_APPOINTMENTS)
+    return rows
+
+
+def past_page(access: Access, number: int | str | None) -> Page[Appointment]:
+    """Everything else (past, cancelled, missed, attended), newest first, a page at a time; audited."""
+    ids = {a.pk for a in upcoming(access)}
+    qs = appointments(access).exclude(pk__in=ids).order_by("-starts_at")
+    page = Paginator(qs, APPOINTMENTS_PER_PAGE).get_page(number)
+    access.shown("Appointment", [a.pk for a in page.object_list], perms.VIEW_APPOINTMENTS)
+    return page

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from attune.clinical import exposure_views, plan_views, views
+from attune.clinical import appointment_views, exposure_views, plan_views, views
 
 app_name = "clinical"
 urlpatterns = [
@@ -37,4 +37,19 @@ urlpatterns += [
     ),
     path("portal/practice-ladder/", exposure_views.my_exposure, name="my_exposure"),
     path("portal/practice-ladder/<uuid:homework_id>/", exposure_views.my_practice, name="my_practice"),
+]
+
+urlpatterns += [
+    path("clients/<uuid:client_id>/appointments/", appointment_views.appointments, name="appointments"),
+    path(
+        "clients/<uuid:client_id>/appointments/<uuid:appointment_id>/status/",
+        appointment_views.appointment_status,
+        name="appointment_status",
+    ),
+    path("portal/sessions/", appointment_views.my_appointments, name="my_appointments"),
+    path(
+        "portal/sessions/<uuid:appointment_id>/appointment.ics",
+        appointment_views.my_appointment_ics,
+        name="my_appointment_ics",
+    ),
 ]

@@ -1,6 +1,7 @@
 """The clinical record's tables: session notes (notes.py), treatment plans with goals (plans.py) and exposure
 hierarchies (exposure.py)."""
 
+from attune.clinical.models.appointments import Appointment, AppointmentKind, AppointmentStatus
 from attune.clinical.models.exposure import ExposureHomework, ExposurePractice, ExposureSituation
 from attune.clinical.models.notes import (
     SECTION_FIELDS,
@@ -30,6 +31,9 @@ __all__ = [
     "LEVEL_FIELDS",
     "SECTIONS",
     "SECTION_FIELDS",
+    "Appointment",
+    "AppointmentKind",
+    "AppointmentStatus",
     "ClinicalSettings",
     "ExposureHomework",
     "ExposurePractice",
