@@ -33,6 +33,7 @@ from attune.clinical.models import (
     ExposureSituation,
     Goal,
     NoteStatus,
+    ProgressReview,
     SessionNote,
     TreatmentPlan,
 )
@@ -152,6 +153,22 @@ api:book_appointment            POST   own        403 404  201  404  404   403  
 api:book_appointment            POST   other      404 403  404  201  404   404  403 403  404  401
 api:set_appointment_status      POST   own        403 404  200  404  404   403  403 403  404  401
 api:set_appointment_status      POST   other      404 403  404  200  404   404  403 403  404  401
+# --- progress reviews ---------------------------------------------------------------------------------------
+clinical:reviews                GET    own        302 404  200  404  404   403  403 403  404  302
+clinical:reviews                GET    other      404 302  404  200  404   404  403 403  404  302
+clinical:reviews                POST   own        403 404  302  404  404   403  403 403  404  302
+clinical:reviews                POST   other      404 403  404  302  404   404  403 403  404  302
+clinical:review                 GET    own        302 404  200  404  404   403  403 403  404  302
+clinical:review                 GET    other      404 302  404  200  404   404  403 403  404  302
+clinical:my_reviews             GET    -          200 200  404  404  404   404  404 404  404  302
+clinical:my_review              GET    own        200 404  404  404  404   404  404 404  404  302
+clinical:my_review              GET    other      404 200  404  404  404   404  404 404  404  302
+api:list_reviews                GET    own        200 404  200  404  404   403  403 403  404  401
+api:list_reviews                GET    other      404 200  404  200  404   404  403 403  404  401
+api:create_review               POST   own        403 404  201  404  404   403  403 403  404  401
+api:create_review               POST   other      404 403  404  201  404   404  403 403  404  401
+api:get_review                  GET    own        200 404  200  404  404   403  403 403  404  401
+api:get_review                  GET    other      404 200  404  200  404   404  403 403  404  401
 """
 
 
@@ -483,3 +500,32 @@ builds("api:set_appointment_status", "POST")(
         "POST", api_path("set_appointment_status", _owner(c).pk, _appointment(c).pk), body={"status": "cancelled"}
     )
 )
+
+
+# --- progress reviews ---------------------------------------------------------------------------------------------
+
+
+def _review(c: Ctx) -> ProgressReview:
+    client = _owner(c)
+    review = ProgressReview(
+        client=client, episode=Episode.objects.get(client=client, closed__isnull=True),
+        narrative=canary("progressreview", "narrative"), client_summary=canary("progressreview", "client_summary"),
+    )  # fmt: skip
+    review.save()
+    return review
+
+
+REVIEW = {"narrative": "Steady progress", "client_summary": "Things feel steadier"}
+
+builds("clinical:reviews", "GET")(lambda c: Req("GET", page("clinical:reviews", _owner(c).pk)))
+builds("clinical:reviews", "POST")(
+    lambda c: Req("POST", page("clinical:reviews", _owner(c).pk), form={"review_date": c.today, **REVIEW})
+)
+builds("clinical:review", "GET")(lambda c: Req("GET", page("clinical:review", _owner(c).pk, _review(c).pk)))
+builds("clinical:my_reviews", "GET")(lambda c: Req("GET", page("clinical:my_reviews")))
+builds("clinical:my_review", "GET")(lambda c: Req("GET", page("clinical:my_review", _review(c).pk)))
+builds("api:list_reviews", "GET")(lambda c: Req("GET", api_path("list_reviews", _review(c).client_id)))
+builds("api:create_review", "POST")(
+    lambda c: Req("POST", api_path("create_review", _owner(c).pk), body={"review_date": c.today, **REVIEW})
+)
+builds("api:get_review", "GET")(lambda c: Req("GET", api_path("get_review", _owner(c).pk, _review(c).pk)))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.support import check_page, sign_in, take_problems
+from tests.browser.support import People, check_page, sign_in, take_problems
 
 FIRST = "Dana arrived early and began with grounding, as she asked last time."
 OTHER_TAB = "Written in another tab."
@@ -185,3 +185,30 @@ def test_dana_takes_her_next_session_to_her_calendar(page: Page) -> None:
     assert download.value.suggested_filename == "appointment.ics"
     ics = Path(download.value.path()).read_text(encoding="utf-8")
     assert "SUMMARY:Appointment" in ics and "Dana" not in ics and "ession" not in ics
+
+
+def test_the_review_in_two_versions(people: People) -> None:
+    alice = people.open("desktop")
+    sign_in(alice, "alice")
+    alice.goto("/clients/")
+    follow(alice, "Dana")
+    follow(alice, "Progress reviews")
+    with alice.expect_navigation():
+        alice.get_by_role("main").get_by_role("link", name=re.compile(r"^Review of ")).first.click()
+    expect(alice.get_by_role("main")).to_contain_text("GAS T-score: 58.1")
+    measures = alice.get_by_role("region", name="Measures")
+    expect(measures.get_by_role("img", name="PCL-5")).to_be_visible()
+    expect(measures).to_contain_text("improvement")
+    check_page(alice, "clinical-review-clinical")
+
+    dana = people.open("phone")
+    sign_in(dana, "dana")
+    with dana.expect_navigation():
+        dana.get_by_role("link", name="Looking back").click()
+    with dana.expect_navigation():
+        dana.get_by_role("main").get_by_role("link").last.click()
+    main = dana.get_by_role("main")
+    expect(main).to_contain_text("From your clinician")
+    for jargon in ("GAS", "T-score", "PCL", "weight", "reliable"):
+        expect(main).not_to_contain_text(jargon)
+    check_page(dana, "clinical-review-client")

@@ -15,6 +15,7 @@ from pydantic import Field
 from attune.accounts.roles import user_of
 from attune.care.records import record_of
 from attune.clinical import inputs, perms, queries, services
+from attune.clinical import review as review_figures
 from attune.clinical.models import (
     Appointment,
     ExposureHomework,
@@ -25,6 +26,7 @@ from attune.clinical.models import (
     Intervention,
     NoteAddendum,
     NoteTemplate,
+    ProgressReview,
     SessionNote,
 )
 from attune.core import policy
@@ -554,3 +556,83 @@ def set_appointment_status(
     found = policy.row_of(access, queries.appointments(access), appointment_id, perms.MANAGE_APPOINTMENTS,
                           entity="Appointment")  # fmt: skip
     return _appointment(services.set_status(access, found, payload.status))
+
+
+# --- progress reviews ----------------------------------------------------------------------------------------
+
+
+class ReviewIn(Schema):
+    review_date: datetime.date
+    narrative: str = Field(default="", max_length=inputs.NARRATIVE_LIMIT)
+    client_summary: str = Field(default="", max_length=inputs.NARRATIVE_LIMIT)
+
+
+class MeasureOut(Schema):
+    instrument: str
+    first: float
+    latest: float
+    administrations: int
+    change: str | None = Field(description="Reliable and clinically significant change, first to latest")
+
+
+class ReviewOut(Schema):
+    id: uuid.UUID
+    review_date: datetime.date
+    episode_id: uuid.UUID
+    client_summary: str
+    narrative: str | None = Field(description="The clinical version's narrative: absent for the client")
+    gas_t_score: float | None = Field(description="The care team's: absent for the client")
+    measures: list[MeasureOut] | None = Field(description="The care team's: absent for the client")
+    sessions_attended: int
+
+
+def _review_out(access: Access, found: ProgressReview) -> dict[str, Any]:
+    clinical = access.can(perms.WRITE_REVIEWS)
+    figures = review_figures.figures(access, found, clinical=clinical)
+    return {
+        "id": found.pk,
+        "review_date": found.review_date,
+        "episode_id": found.episode_id,
+        "client_summary": found.client_summary,
+        "narrative": found.narrative if clinical else None,
+        "gas_t_score": figures.attainment.t_score if clinical else None,
+        "measures": [
+            {
+                "instrument": m.code,
+                "first": m.first,
+                "latest": m.latest,
+                "administrations": len(m.points),
+                "change": m.change.category if m.change else None,
+            }
+            for m in figures.measures
+        ]
+        if clinical
+        else None,
+        "sessions_attended": figures.sessions.get("attended", 0),
+    }
+
+
+def _review_rows(access: Access) -> Any:
+    return policy.scoped(access, ProgressReview.objects.all()).select_related("episode")
+
+
+@router.get("/clients/{client_id}/reviews", response=list[ReviewOut], operation_id="list_reviews")
+def list_reviews(request: HttpRequest, client_id: str) -> list[dict[str, Any]]:
+    access = policy.client(user_of(request), client_id, perms.VIEW_REVIEWS)
+    rows = list(_review_rows(access)[:20])
+    access.shown("ProgressReview", [r.pk for r in rows], perms.VIEW_REVIEWS)
+    return [_review_out(access, r) for r in rows]
+
+
+@router.post("/clients/{client_id}/reviews", response={201: ReviewOut}, operation_id="create_review")
+def create_review(request: HttpRequest, client_id: str, payload: ReviewIn) -> tuple[int, dict[str, Any]]:
+    access = policy.client(user_of(request), client_id, perms.WRITE_REVIEWS, shows=perms.VIEW_REVIEWS)
+    written = services.write_review(access, payload.review_date, payload.narrative, payload.client_summary)
+    return 201, _review_out(access, written)
+
+
+@router.get("/clients/{client_id}/reviews/{review_id}", response=ReviewOut, operation_id="get_review")
+def get_review(request: HttpRequest, client_id: str, review_id: str) -> dict[str, Any]:
+    access = policy.client(user_of(request), client_id, perms.VIEW_REVIEWS)
+    found = policy.row_of(access, _review_rows(access), review_id, perms.VIEW_REVIEWS, entity="ProgressReview")
+    return _review_out(access, found)

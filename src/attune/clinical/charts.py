@@ -25,7 +25,7 @@ class Chart:
     height: int
     series: tuple[Series, ...]
     y_ticks: tuple[tuple[float, str], ...]  # (y, label)
-    x_ticks: tuple[tuple[float, str], ...]
+    x_ticks: tuple[tuple[float, str, str], ...]  # (x, label, text-anchor: the ends stay inside the chart)
     plot_left: int
     plot_right: int
     plot_top: int
@@ -62,5 +62,12 @@ def line_chart(
         value += y_step
     # At most about eight labels along the bottom, so they never overlap.
     every = max(1, -(-count // 8))
-    x_ticks = tuple((round(x_at(i), 1), label) for i, label in enumerate(x_labels) if i % every == 0)
+    last = count - 1
+
+    def anchor(i: int) -> str:
+        return "start" if i == 0 and count > 1 else "end" if i == last and count > 1 else "middle"
+
+    x_ticks = tuple(
+        (round(x_at(i), 1), label, anchor(i)) for i, label in enumerate(x_labels) if i % every == 0 or i == last
+    )
     return Chart(WIDTH, HEIGHT, tuple(series), tuple(ticks), x_ticks, LEFT, WIDTH - RIGHT, TOP, HEIGHT - BOTTOM)

@@ -29,6 +29,7 @@ from attune.clinical.models import (
     NoteAddendum,
     NoteStatus,
     NoteTemplate,
+    ProgressReview,
     SessionNote,
     TreatmentPlan,
 )
@@ -49,6 +50,7 @@ def seed(clients: dict[str, Any], users: dict[str, Any], now: datetime.datetime 
     _plan(dana, alice, now)
     _exposure(dana, alice, now)
     _appointments(dana, alice, now)
+    _review(dana, alice, now)
 
 
 def _notes(dana: Any, alice: Any, now: datetime.datetime) -> None:
@@ -263,3 +265,21 @@ def _appointments(dana: Any, alice: Any, now: datetime.datetime) -> None:
             place="" if week == 1 else "Room 2, 14 Harbour Street",
             video_link="https://video.example.org/r/room-2" if week == 1 else "", status=status,
         ).save()  # fmt: skip
+
+
+def _review(dana: Any, alice: Any, now: datetime.datetime) -> None:
+    """The review alice wrote at the twelfth session."""
+    episode = Episode.objects.filter(client=dana, closed__isnull=True).first()
+    if episode is None or ProgressReview.objects.filter(pk=demo_id("review")).exists():
+        return
+    ProgressReview(
+        id=demo_id("review"), client=dana, episode=episode, review_date=timezone.localtime(now).date(), author=alice,
+        narrative=(
+            "Twelve weeks in. Dana names the Shield at the first body cue and asks for a pause about half the time. "
+            "Graded exposure in cafés is habituating; the bus is next. Continue weekly, review again in twelve weeks."
+        ),
+        client_summary=(
+            "You have been noticing the moments you go quiet much earlier, and asking for a pause more often. "
+            "Sitting in a busy café feels steadier than it did. Next we will try the bus, at your pace."
+        ),
+    ).save()  # fmt: skip

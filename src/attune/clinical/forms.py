@@ -289,3 +289,21 @@ class AppointmentForm(forms.Form):
 
 class AppointmentStatusForm(forms.Form):
     status = forms.ChoiceField(choices=AppointmentStatus.choices)
+
+
+class ReviewForm(forms.Form):
+    review_date = forms.DateField(label="Date of the review", widget=DateInput, initial=timezone.localdate)
+    narrative = forms.CharField(
+        label="Clinical narrative",
+        help_text="For the clinical version only.",
+        required=False,
+        max_length=inputs.NARRATIVE_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    client_summary = forms.CharField(
+        label="Summary for the client",
+        help_text="In plain words, for the client's version: no abbreviations, no labels.",
+        required=False,
+        max_length=inputs.NARRATIVE_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )

@@ -38,3 +38,7 @@ VIEW_APPOINTMENTS = declare("appointments.view", {R.SELF, R.CARE_TEAM}, doc="ses
 MANAGE_APPOINTMENTS = declare(
     "appointments.manage", {R.CARE_TEAM}, write=True, doc="book a session, cancel it, record it missed or attended"
 )
+
+# Progress reviews: the care team writes and reads the clinical version; the client reads hers, in plain words.
+VIEW_REVIEWS = declare("review.view", {R.SELF, R.CARE_TEAM}, doc="progress reviews (the client sees her version)")
+WRITE_REVIEWS = declare("review.write", {R.CARE_TEAM}, write=True, doc="write a progress review")

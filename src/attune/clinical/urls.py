@@ -1,6 +1,6 @@
 from django.urls import path
 
-from attune.clinical import appointment_views, exposure_views, plan_views, views
+from attune.clinical import appointment_views, exposure_views, plan_views, review_views, views
 
 app_name = "clinical"
 urlpatterns = [
@@ -52,4 +52,11 @@ urlpatterns += [
         appointment_views.my_appointment_ics,
         name="my_appointment_ics",
     ),
+]
+
+urlpatterns += [
+    path("clients/<uuid:client_id>/reviews/", review_views.reviews, name="reviews"),
+    path("clients/<uuid:client_id>/reviews/<uuid:review_id>/", review_views.review_page, name="review"),
+    path("portal/reviews/", review_views.my_reviews, name="my_reviews"),
+    path("portal/reviews/<uuid:review_id>/", review_views.my_review, name="my_review"),
 ]

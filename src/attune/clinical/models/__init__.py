@@ -24,6 +24,7 @@ from attune.clinical.models.plans import (
     PlanRevision,
     TreatmentPlan,
 )
+from attune.clinical.models.reviews import ProgressReview
 
 __all__ = [
     "GOAL_TEXT_FIELDS",
@@ -47,6 +48,7 @@ __all__ = [
     "NoteStatus",
     "NoteTemplate",
     "PlanRevision",
+    "ProgressReview",
     "SessionNote",
     "TreatmentPlan",
 ]

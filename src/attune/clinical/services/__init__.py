@@ -14,6 +14,7 @@ from attune.clinical.services.plans import (
     set_gas_rho,
     set_goal_status,
 )
+from attune.clinical.services.reviews import write_review
 
 __all__ = [
     "AppointmentInput",
@@ -39,4 +40,5 @@ __all__ = [
     "set_status",
     "sign_note",
     "start_note",
+    "write_review",
 ]
