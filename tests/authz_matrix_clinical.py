@@ -34,6 +34,7 @@ from attune.clinical.models import (
     Goal,
     NoteStatus,
     ProgressReview,
+    ReviewExport,
     SessionNote,
     TreatmentPlan,
 )
@@ -169,6 +170,12 @@ api:create_review               POST   own        403 404  201  404  404   403  
 api:create_review               POST   other      404 403  404  201  404   404  403 403  404  401
 api:get_review                  GET    own        200 404  200  404  404   403  403 403  404  401
 api:get_review                  GET    other      404 200  404  200  404   404  403 403  404  401
+clinical:review_export          POST   own        302 404  302  404  404   403  403 403  404  302
+clinical:review_export          POST   other      404 302  404  302  404   404  403 403  404  302
+clinical:review_export_status   GET    own        200 404  200  404  404   403  403 403  404  302
+clinical:review_export_status   GET    other      404 200  404  200  404   404  403 403  404  302
+clinical:review_export_file     GET    own        200 404  200  404  404   403  403 403  404  302
+clinical:review_export_file     GET    other      404 200  404  200  404   404  403 403  404  302
 """
 
 
@@ -529,3 +536,25 @@ builds("api:create_review", "POST")(
     lambda c: Req("POST", api_path("create_review", _owner(c).pk), body={"review_date": c.today, **REVIEW})
 )
 builds("api:get_review", "GET")(lambda c: Req("GET", api_path("get_review", _owner(c).pk, _review(c).pk)))
+
+
+def _export(c: Ctx) -> ReviewExport:
+    """The PDF of the client's version, made (a few bytes stand in for it: the matrix is about who gets it)."""
+    review = _review(c)
+    export = ReviewExport(
+        client=review.client, review=review, audience="client", status="done",
+        html=canary("reviewexport", "html"), pdf="JVBERi0xLjcK",
+    )  # fmt: skip
+    export.save()
+    return export
+
+
+builds("clinical:review_export", "POST")(
+    lambda c: Req("POST", page("clinical:review_export", _owner(c).pk, _review(c).pk), form={"audience": "client"})
+)
+builds("clinical:review_export_status", "GET")(
+    lambda c: Req("GET", page("clinical:review_export_status", _owner(c).pk, _export(c).pk))
+)
+builds("clinical:review_export_file", "GET")(
+    lambda c: Req("GET", page("clinical:review_export_file", _owner(c).pk, _export(c).pk))
+)

@@ -11,12 +11,30 @@ WIDTH, HEIGHT = 420, 220
 LEFT, RIGHT, TOP, BOTTOM = 40, 14, 14, 30
 
 
+# Colour and dash of each kind of line, as SVG presentation attributes: a PDF renderer reads these without the
+# page's stylesheet. The dash differs too, so that colour is never the only cue.
+STYLES = {
+    "start": ("#5a7d9a", "2 4"),
+    "peak": ("#b5502f", ""),
+    "end": ("#1f6f64", "8 4"),
+    "score": ("#1f6f64", ""),
+}
+
+
 @dataclass(frozen=True)
 class Series:
     name: str
     css: str  # a class name the stylesheet colours (and dashes, so colour is never the only cue)
     points: str  # SVG polyline points
     dots: tuple[tuple[float, float], ...]
+
+    @property
+    def color(self) -> str:
+        return STYLES.get(self.css, ("#1d2327", ""))[0]
+
+    @property
+    def dash(self) -> str:
+        return STYLES.get(self.css, ("", ""))[1]
 
 
 @dataclass(frozen=True)

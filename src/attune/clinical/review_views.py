@@ -10,15 +10,15 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from attune.accounts.roles import user_of
 from attune.care.records import record_of
-from attune.clinical import perms, review, services
+from attune.clinical import exports, perms, review, services
 from attune.clinical.forms import ReviewForm
-from attune.clinical.models import LEVELS, ProgressReview
+from attune.clinical.models import LEVELS, ProgressReview, ReviewExport
 from attune.core import forms as shared_forms
 from attune.core import policy
 from attune.core.policy import Access
@@ -83,3 +83,37 @@ def my_review(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
     access = policy.own(user_of(request), perms.VIEW_REVIEWS)
     found = policy.row_of(access, _reviews(access), review_id, perms.VIEW_REVIEWS, entity="ProgressReview")
     return _render(request, access, found, clinical=False)
+
+
+# --- PDFs -------------------------------------------------------------------------------------------------------
+
+
+def _exports(access: Access) -> QuerySet[ReviewExport]:
+    return policy.scoped(access, ReviewExport.objects.all())
+
+
+@require_POST
+def review_export(request: HttpRequest, client_id: uuid.UUID, review_id: uuid.UUID) -> HttpResponse:
+    access = policy.client(user_of(request), client_id, perms.VIEW_REVIEWS)
+    found = policy.row_of(access, _reviews(access), review_id, perms.VIEW_REVIEWS, entity="ProgressReview")
+    audience = "client" if access.is_self else request.POST.get("audience", "client")
+    export = services.request_export(access, found, audience)
+    return redirect("clinical:review_export_status", client_id=access.client_id, export_id=export.pk)
+
+
+def review_export_status(request: HttpRequest, client_id: uuid.UUID, export_id: uuid.UUID) -> HttpResponse:
+    """Progress of a PDF being made; the page refreshes itself until the file is ready."""
+    access = policy.client(user_of(request), client_id, perms.VIEW_REVIEWS)
+    found = policy.row_of(access, _exports(access).select_related("review"), export_id, perms.VIEW_REVIEWS,
+                          entity="ReviewExport")  # fmt: skip
+    return render(request, "clinical/review_export.html", {"client": record_of(access), "export": found})
+
+
+def review_export_file(request: HttpRequest, client_id: uuid.UUID, export_id: uuid.UUID) -> HttpResponse:
+    access = policy.client(user_of(request), client_id, perms.VIEW_REVIEWS)
+    found = policy.row_of(access, _exports(access), export_id, perms.VIEW_REVIEWS, entity="ReviewExport")
+    if found.status != ReviewExport.Status.DONE:
+        raise Http404("Not ready")
+    response = HttpResponse(exports.pdf_of(found), content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="review.pdf"'
+    return response

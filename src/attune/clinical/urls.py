@@ -60,3 +60,17 @@ urlpatterns += [
     path("portal/reviews/", review_views.my_reviews, name="my_reviews"),
     path("portal/reviews/<uuid:review_id>/", review_views.my_review, name="my_review"),
 ]
+
+urlpatterns += [
+    path("clients/<uuid:client_id>/reviews/<uuid:review_id>/pdf/", review_views.review_export, name="review_export"),
+    path(
+        "clients/<uuid:client_id>/review-pdfs/<uuid:export_id>/",
+        review_views.review_export_status,
+        name="review_export_status",
+    ),
+    path(
+        "clients/<uuid:client_id>/review-pdfs/<uuid:export_id>/review.pdf",
+        review_views.review_export_file,
+        name="review_export_file",
+    ),
+]

@@ -24,7 +24,7 @@ from attune.clinical.models.plans import (
     PlanRevision,
     TreatmentPlan,
 )
-from attune.clinical.models.reviews import ProgressReview
+from attune.clinical.models.reviews import ProgressReview, ReviewExport
 
 __all__ = [
     "GOAL_TEXT_FIELDS",
@@ -49,6 +49,7 @@ __all__ = [
     "NoteTemplate",
     "PlanRevision",
     "ProgressReview",
+    "ReviewExport",
     "SessionNote",
     "TreatmentPlan",
 ]

@@ -15,6 +15,7 @@ from attune.clinical.services.plans import (
     set_goal_status,
 )
 from attune.clinical.services.reviews import write_review
+from attune.clinical.services.reviews_export import request_export
 
 __all__ = [
     "AppointmentInput",
@@ -31,6 +32,7 @@ __all__ = [
     "log_practice",
     "rate_goal",
     "remind_upcoming",
+    "request_export",
     "revise_goal",
     "save_draft",
     "save_plan",
