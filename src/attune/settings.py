@@ -157,6 +157,7 @@ INSTALLED_APPS = [
     "attune.learn",
     "attune.couples",
     "attune.safetyplan",
+    "attune.clinical",
     "attune.workspace",
 ]
 

@@ -22,5 +22,6 @@ urlpatterns = [
     path("", include("attune.safetyplan.urls")),
     path("", include("attune.notify.urls")),
     path("", include("attune.couples.urls")),
+    path("", include("attune.clinical.urls")),
     path("api/v1/", api.urls),
 ]

@@ -88,7 +88,11 @@ def _plant(client: Client, user) -> dict[str, str]:
     """A canary in every encrypted field of every exported model, for this client. Returns canary -> where."""
     planted = {}
     for entry in disclosure.exportables():
-        encrypted = [f for f in entry.model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
+        encrypted = [
+            f
+            for f in entry.model._meta.concrete_fields
+            if isinstance(f, EncryptedTextField) and f.name not in entry.exclude
+        ]
         if not encrypted:
             continue
         rows = entry.model._default_manager.filter(**{entry.client_field: client.pk})

@@ -19,6 +19,7 @@ from attune.accounts import services as account_services
 from attune.accounts.api import router as accounts_router
 from attune.care.api import router as care_router
 from attune.care.services import StaleWriteError
+from attune.clinical.api import router as clinical_router
 from attune.couples.api import router as couples_router
 from attune.diary.api import router as diary_router
 from attune.intake.api import router as intake_router
@@ -77,6 +78,7 @@ api.add_router("/", notify_router)
 api.add_router("/", couples_router)
 api.add_router("/", safetyplan_router)
 api.add_router("/", privacy_router)
+api.add_router("/", clinical_router)
 
 
 def _error(request: HttpRequest, status: int, message: str, **extra: Any) -> HttpResponse:

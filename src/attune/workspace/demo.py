@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from attune.care import demo as care_demo
+from attune.clinical import demo as clinical_demo
 from attune.couples import demo as couples_demo
 from attune.diary import demo as diary_demo
 from attune.intake import demo as intake_demo
@@ -34,4 +35,5 @@ def seed(password: str = DEFAULT_PASSWORD, *, totp_secret: str = DEFAULT_TOTP_SE
     couples_demo.seed(cast.clients, cast.users)
     safetyplan_demo.seed(cast.clients, cast.users)
     privacy_demo.seed(cast.clients, cast.users)
+    clinical_demo.seed(cast.clients, cast.users)
     return cast

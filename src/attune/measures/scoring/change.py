@@ -290,5 +290,7 @@ def gas_t_score(scores: Sequence[float], weights: Sequence[float] | None = None,
         raise ValueError("Goal Attainment Scaling needs one weight per goal and at least one goal")
     if np.any((x < -2) | (x > 2)) or np.any(w <= 0):
         raise ValueError("goal scores run from -2 to +2 and weights must be positive")
+    if not 0 <= rho < 1:
+        raise ValueError("the correlation between goals must be at least 0 and below 1")
     denominator = math.sqrt((1 - rho) * float(np.sum(w**2)) + rho * float(np.sum(w)) ** 2)
     return 50 + 10 * float(np.sum(w * x)) / denominator

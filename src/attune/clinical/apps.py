@@ -1,0 +1,40 @@
+from django.apps import AppConfig
+
+
+class ClinicalConfig(AppConfig):
+    name = "attune.clinical"
+    label = "clinical"
+    verbose_name = "The clinical record: session notes, treatment plans and goals"
+
+    def ready(self) -> None:
+        from attune.clinical import perms, services
+        from attune.core import ticks
+
+        del perms  # declared on import
+        ticks.register("clinical.remind_appointments", services.remind_upcoming)
+        _exports()
+
+
+def _exports() -> None:
+    """The client's export (privacy centre): what the client sees of their clinical record. The clinician's own
+    working words (session notes, the clinician's formulation, the review narrative) are withheld here with the
+    reason, as the in-app record withholds them; a practice answers a request for them under its own rules."""
+    from attune.clinical import models as m
+    from attune.core import disclosure
+
+    clinicians_words = "Your clinician's working record; the practice answers a request for a copy."
+    disclosure.exports(m.TreatmentPlan, "Your treatment plan, in your words", exclude={"formulation_clinician"})
+    disclosure.exports(m.PlanRevision, "Earlier versions of your treatment plan", exclude={"formulation_clinician"})
+    disclosure.exports(m.Goal, "Your goals and what each level of progress means")
+    disclosure.exports(m.GoalRevision, "Earlier versions of your goals")
+    disclosure.exports(m.GoalRating, "Ratings of progress on your goals, yours and your clinician's")
+    disclosure.exports(m.ExposureSituation, "The situations on your practice ladder")
+    disclosure.exports(m.ExposureHomework, "Practice you planned")
+    disclosure.exports(m.ExposurePractice, "Each practice you logged, with how it felt")
+    disclosure.exports(m.Appointment, "Your sessions: when, where, and whether they took place")
+    disclosure.exports(m.ProgressReview, "Your progress reviews: the summary written for you", exclude={"narrative"})
+    disclosure.withholds(m.SessionNote, f"Session notes. {clinicians_words}")
+    disclosure.withholds(m.NoteAddendum, f"Additions to session notes. {clinicians_words}")
+    disclosure.withholds(
+        m.ReviewExport, "The files made from progress reviews; your own version can be downloaded from the review."
+    )
