@@ -34,6 +34,7 @@ NOT_AN_ACCESS_DECISION = {
     ("api:api-root", "-"),
     ("accounts:accept_invitation", "unusable"),
     ("accounts:sign_in_link", "-"),  # a link not sent to this browser: the same 400 for everyone
+    ("health", "-"),  # the health endpoint names checks, never anyone; 503 here because no worker runs
 }
 
 # Pages an anonymous visitor uses for real (tests/test_anonymous_walk.py keeps the reviewed list), so their
@@ -45,6 +46,7 @@ ANONYMOUS_MAY_USE = {
     "accounts:password_reset",
     "accounts:password_reset_confirm",
     "accounts:sign_in_link",
+    "health",
 }
 
 # Rows whose cells are right but whose endpoint is broken today, with the bug: strict, so that the fix fails the
@@ -89,6 +91,8 @@ builds("accounts:accept_invitation", "POST")(
     )
 )
 builds("accounts:quick_exit", "POST")(lambda c: Req("POST", page("accounts:quick_exit"), form={}))
+builds("health", "GET")(lambda c: Req("GET", page("health")))
+builds("health", "POST")(lambda c: Req("POST", page("health")))
 builds("accounts:about_quick_exit", "GET")(lambda c: Req("GET", page("accounts:about_quick_exit")))
 builds("accounts:keepalive", "POST")(lambda c: Req("POST", page("accounts:keepalive"), form={}))
 builds("accounts:sign_out_elsewhere", "POST")(lambda c: Req("POST", page("accounts:sign_out_elsewhere"), form={}))

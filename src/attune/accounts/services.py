@@ -347,7 +347,7 @@ def redeem_sign_in_link(session: SessionBase, raw: str) -> User | None:
     user_id = pending.get("user")
     if not isinstance(user_id, int):
         return None
-    return User.objects.filter(pk=user_id, is_active=True).first()
+    return User.objects.filter(pk=user_id, is_active=True).first()  # id not from a request: the session
 
 
 def end_every_session_and_token(user: User) -> int:

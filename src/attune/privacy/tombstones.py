@@ -80,7 +80,7 @@ def apply(using: str, stones: list[dict[str, str]]) -> int:
     with transaction.atomic(using=using):
         for client_id in sorted({stone["client_id"] for stone in stones}):
             key = DataKey.objects.using(using).filter(client_id=client_id).first()
-            client = Client.objects.using(using).filter(pk=client_id).first()
+            client = Client.objects.using(using).filter(pk=client_id).first()  # id not from a request: a tombstone
             already = (key is None or key.wrapped is None) and (
                 client is None or (client.preferred_name == ERASED_NAME and client.user_id is None)
             )
@@ -97,7 +97,7 @@ def apply(using: str, stones: list[dict[str, str]]) -> int:
                         email=f"erased-{uuid.uuid4().hex}@erased.invalid",
                         password=make_password(None),  # unusable
                     )
-                Client.objects.using(using).filter(pk=client_id).update(
+                Client.objects.using(using).filter(pk=client_id).update(  # id not from a request: a tombstone
                     preferred_name=ERASED_NAME, pronouns="", user=None
                 )
             applied += 0 if already else 1
