@@ -32,6 +32,9 @@ def _switch(browser, person, category, visible):
         ("diary", "diary:client_diary", "api:list_diary_entries"),
         ("results", "questionnaires:client_measures", "api:list_scores"),
         ("intake", "intake:summary", "api:intake_summary"),
+        ("safetyplan", "safetyplan:client_plan", None),
+        ("plan", "clinical:plan", None),
+        ("notes", "clinical:notes", None),
     ],
 )
 def test_a_switch_takes_effect_on_the_next_request(cast, client_for, api_for, category, page, api) -> None:
@@ -108,10 +111,10 @@ def test_the_safety_plan_choice_made_on_its_own_page_is_summed_up_here_as_it_sta
 
     page = reverse("privacy:sharing")
     browser = _browser(cast.dana)
-    assert "Your safety plan" not in browser.get(page).content.decode()  # no plan, nothing to say
+    assert "<h2>Your safety plan</h2>" not in browser.get(page).content.decode()  # no plan, nothing to say
     plan = SafetyPlan.objects.create(client=cast.client("dana"), sharing="safety")
     body = browser.get(page).content.decode()
-    assert "Your safety plan" in body and "not your relationship-safety part" in body
+    assert "<h2>Your safety plan</h2>" in body and "not your relationship-safety part" in body
     assert reverse("safetyplan:sharing") in body
     plan.sharing = "none"
     plan.save(update_fields=["sharing"])

@@ -11,25 +11,45 @@ goals in their own words.
 from attune.core.policy import Relation as R
 from attune.core.policy import declare
 
-VIEW_NOTES = declare("notes.view", {R.CARE_TEAM}, doc="read session notes and their addenda (audited per note)")
+VIEW_NOTES = declare(
+    "notes.view", {R.CARE_TEAM}, doc="read session notes and their addenda (audited per note)", category="notes"
+)
 WRITE_NOTES = declare(
-    "notes.write", {R.CARE_TEAM}, write=True, doc="write, sign and amend session notes; a signed note never changes"
+    "notes.write",
+    {R.CARE_TEAM},
+    write=True,
+    doc="write, sign and amend session notes; a signed note never changes",
+    category="notes",
 )
 
 # Treatment plans and goals: the client sees their plan and goals and rates their own progress; the care team
 # writes the plan with them. Nobody else holds these (a supervisor sees the score in a review, another part).
-VIEW_PLAN = declare("plan.view", {R.SELF, R.CARE_TEAM}, doc="the treatment plan, its goals and their ratings")
+VIEW_PLAN = declare(
+    "plan.view", {R.SELF, R.CARE_TEAM}, doc="the treatment plan, its goals and their ratings", category="plan"
+)
 WRITE_PLAN = declare(
-    "plan.write", {R.CARE_TEAM}, write=True, doc="write the plan and its goals, revise or set aside a goal"
+    "plan.write",
+    {R.CARE_TEAM},
+    write=True,
+    doc="write the plan and its goals, revise or set aside a goal",
+    category="plan",
 )
 RATE_GOALS = declare(
-    "goals.rate", {R.SELF, R.CARE_TEAM}, write=True, doc="rate where a goal stands (the client's own view or the scale)"
+    "goals.rate",
+    {R.SELF, R.CARE_TEAM},
+    write=True,
+    doc="rate where a goal stands (the client's own view or the scale)",
+    category="plan",
 )
 
 # Exposure hierarchies: the client and her care team see the situations, homework and practice logs; the care team
 # lists situations and sets homework with her; only the client logs her own practice.
-VIEW_EXPOSURE = declare("exposure.view", {R.SELF, R.CARE_TEAM}, doc="exposure situations, homework and practices")
-PLAN_EXPOSURE = declare("exposure.plan", {R.CARE_TEAM}, write=True, doc="list situations and set homework")
+VIEW_EXPOSURE = declare(
+    "exposure.view", {R.SELF, R.CARE_TEAM}, doc="exposure situations, homework and practices", category="plan"
+)
+PLAN_EXPOSURE = declare(
+    "exposure.plan", {R.CARE_TEAM}, write=True, doc="list situations and set homework", category="plan"
+)
 LOG_EXPOSURE = declare("exposure.log", {R.SELF}, write=True, doc="log a practice (the client only)")
 
 # Appointments: the client sees her own (and takes them to her calendar); the care team books them and records
@@ -40,5 +60,8 @@ MANAGE_APPOINTMENTS = declare(
 )
 
 # Progress reviews: the care team writes and reads the clinical version; the client reads hers, in plain words.
-VIEW_REVIEWS = declare("review.view", {R.SELF, R.CARE_TEAM}, doc="progress reviews (the client sees her version)")
-WRITE_REVIEWS = declare("review.write", {R.CARE_TEAM}, write=True, doc="write a progress review")
+# A review gathers the plan, goals and results, so a client who keeps the plan from a clinician keeps reviews too.
+VIEW_REVIEWS = declare(
+    "review.view", {R.SELF, R.CARE_TEAM}, doc="progress reviews (the client sees her version)", category="plan"
+)
+WRITE_REVIEWS = declare("review.write", {R.CARE_TEAM}, write=True, doc="write a progress review", category="plan")

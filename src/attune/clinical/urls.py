@@ -13,13 +13,19 @@ urlpatterns = [
 ]
 
 urlpatterns += [
-    path("clients/<uuid:client_id>/plan/", plan_views.plan, name="plan"),
-    path("clients/<uuid:client_id>/plan/goals/new/", plan_views.goal_new, name="goal_new"),
-    path("clients/<uuid:client_id>/plan/goals/<uuid:goal_id>/", plan_views.goal, name="goal"),
-    path("clients/<uuid:client_id>/plan/goals/<uuid:goal_id>/status/", plan_views.goal_status, name="goal_status"),
-    path("clients/<uuid:client_id>/plan/goals/<uuid:goal_id>/ratings/", plan_views.goal_rate, name="goal_rate"),
-    path("portal/plan/", plan_views.my_plan, name="my_plan"),
-    path("portal/plan/goals/<uuid:goal_id>/", plan_views.my_goal, name="my_goal"),
+    path("clients/<uuid:client_id>/treatment-plan/", plan_views.plan, name="plan"),
+    path("clients/<uuid:client_id>/treatment-plan/goals/new/", plan_views.goal_new, name="goal_new"),
+    path("clients/<uuid:client_id>/treatment-plan/goals/<uuid:goal_id>/", plan_views.goal, name="goal"),
+    path(
+        "clients/<uuid:client_id>/treatment-plan/goals/<uuid:goal_id>/status/",
+        plan_views.goal_status,
+        name="goal_status",
+    ),
+    path(
+        "clients/<uuid:client_id>/treatment-plan/goals/<uuid:goal_id>/ratings/", plan_views.goal_rate, name="goal_rate"
+    ),
+    path("portal/treatment-plan/", plan_views.my_plan, name="my_plan"),
+    path("portal/treatment-plan/goals/<uuid:goal_id>/", plan_views.my_goal, name="my_goal"),
     path("practice/<int:practice_id>/clinical/", plan_views.practice_settings, name="practice_settings"),
 ]
 

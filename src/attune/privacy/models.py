@@ -24,6 +24,9 @@ class Category(models.TextChoices):
     DIARY = "diary", "Your diary, practice records and scripts"
     RESULTS = "results", "Your questionnaire results and answers"
     INTAKE = "intake", "Your answers to the first questionnaire"
+    SAFETY_PLAN = "safetyplan", "Your safety plan and support network"
+    PLAN = "plan", "Your treatment plan, goals, practice ladder and reviews"
+    NOTES = "notes", "Session notes about you"
 
 
 class WithholdingQuerySet(models.QuerySet["Withholding"]):

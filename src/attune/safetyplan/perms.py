@@ -13,15 +13,19 @@ VIEW_PLAN = declare(
     "safetyplan.view",
     {R.SELF, R.CARE_TEAM},
     doc="the client's safety plan and support network (the care team: only the parts the client shares)",
+    category="safetyplan",
 )
 EDIT_PLAN = declare(
     "safetyplan.edit",
     {R.SELF, R.CARE_TEAM},
     write=True,
     doc="build the plan step by step (the care team: in the parts the client shares with them)",
+    category="safetyplan",
 )
 SHARE_PLAN = declare("safetyplan.share", {R.SELF}, write=True, doc="choose what the care team sees of the plan")
 RESTORE_PLAN = declare("safetyplan.restore", {R.SELF}, write=True, doc="bring back an earlier version of the plan")
 EDIT_NETWORK = declare("safetyplan.network", {R.SELF}, write=True, doc="the client's own support network")
-REVIEW_PLAN = declare("safetyplan.review", {R.CARE_TEAM}, write=True, doc="mark the plan as reviewed together")
+REVIEW_PLAN = declare(
+    "safetyplan.review", {R.CARE_TEAM}, write=True, doc="mark the plan as reviewed together", category="safetyplan"
+)
 OWN_PHOTO = declare("safetyplan.photo", {R.SELF}, write=True, doc="the photo beside the reasons for living")
