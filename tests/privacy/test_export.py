@@ -243,3 +243,31 @@ def test_a_partners_private_words_are_not_in_the_clients_export_and_the_couple_n
     assert his_note.text not in dumped and all(a.text not in dumped for a in his_answers if a.text)
     assert "couples.CoupleNote" not in tables
     assert "couples.CoupleNote (not included)" in export.readme("Dana")
+
+
+def test_the_fhir_bundle_holds_the_treatment_plan_and_goals_and_every_reference_resolves(cast) -> None:
+    """CarePlan and Goal where they exist (the clinical record registers them), valid FHIR R4, each reference
+    pointing at an entry of the same bundle, and the clinician's formulation left out."""
+    from fhir.resources.R4B.bundle import Bundle
+
+    from attune.care.models import Episode
+    from attune.clinical.models import Goal, TreatmentPlan
+    from attune.privacy import export
+
+    dana = cast.client("dana")
+    episode = Episode.objects.filter(client=dana).first() or Episode.objects.create(client=dana)
+    plan = TreatmentPlan.objects.create(
+        client=dana, episode=episode, formulation_client="Feeling safe enough to say no", formulation_clinician="X9"
+    )
+    goal = Goal.objects.create(client=dana, plan=plan, title="Say 'not now' and stay close", level_0="Once a week")
+    access = policy.own(cast.dana, perms.EXPORT)
+    bundle = export.fhir_bundle(access, dana)
+    Bundle.model_validate(json.loads(json.dumps(bundle, default=str)))
+    by_url = {entry["fullUrl"]: entry["resource"] for entry in bundle["entry"]}
+    care_plan = next(r for r in by_url.values() if r["resourceType"] == "CarePlan")
+    assert care_plan["description"] == "Feeling safe enough to say no" and "X9" not in json.dumps(bundle)
+    assert care_plan["goal"] == [{"reference": f"urn:uuid:{goal.pk}"}]
+    for resource in by_url.values():
+        for ref in [resource.get("subject", {}), *resource.get("goal", [])]:
+            if ref:
+                assert ref["reference"] in by_url, ref

@@ -108,3 +108,21 @@ def decides(name: str, reader: DecisionReader) -> None:
 def decisions(access: Access) -> list[Decision]:
     found = (reader(access) for _, reader in sorted(_DECISIONS.items()))
     return [d for d in found if d is not None]
+
+
+# --- FHIR resources in the export ----------------------------------------------------------------------------
+
+FhirReader = Callable[[Access], list[dict[str, object]]]
+
+_FHIR: dict[str, FhirReader] = {}
+
+
+def fhir_resources(name: str, reader: FhirReader) -> None:
+    """Register a reader of FHIR resources for the client's export bundle (from an app's ready()): CarePlan and
+    Goal from the clinical record, say. Resources refer to the patient and to each other as "urn:uuid:<id>", the
+    bundle's full URLs, so every reference resolves inside the bundle."""
+    _FHIR[name] = reader
+
+
+def fhir_readers() -> list[FhirReader]:
+    return [reader for _, reader in sorted(_FHIR.items())]

@@ -93,6 +93,8 @@ def fhir_bundle(access: Access, client: Any) -> dict[str, Any]:
     completed = Response.objects.filter(client_id=access.client_id, status=Response.Status.COMPLETED)
     for response in completed.prefetch_related("answers").order_by("submitted"):
         resources += [fhir.questionnaire_response(response), *fhir.observations(response)]
+    for reader in disclosure.fhir_readers():
+        resources += reader(access)
     return {
         "resourceType": "Bundle",
         "type": "collection",
