@@ -239,12 +239,20 @@ class Access:
 
     def withheld(self, perm: Perm) -> bool:
         """Whether the client keeps this permission's category from this member of their care team."""
-        return (
-            self.relation is Relation.CARE_TEAM
-            and bool(perm.category)
-            and _withheld is not None
-            and perm.category in _withheld(self.client_id, self.user)
-        )
+        if self.relation is not Relation.CARE_TEAM or not perm.category or _withheld is None:
+            return False
+        return perm.category in self._withheld_categories()
+
+    def _withheld_categories(self) -> frozenset[str]:
+        # Read once per Access: an Access lives for one request (the policy builds a new one for each), so a
+        # switch the client turns takes effect on the next request, while a page that asks about ten of its
+        # panels costs one query, not ten. The client's own Access (the one that turns switches) never reads it.
+        cached = self.__dict__.get("_withheld_cache")
+        if cached is None:
+            assert _withheld is not None
+            cached = frozenset(_withheld(self.client_id, self.user))
+            object.__setattr__(self, "_withheld_cache", cached)
+        return cast(frozenset[str], cached)
 
     def by_break_glass(self, perm: Perm) -> bool:
         """Whether this caller holds `perm` only through break-glass: a supervisor or admin with emergency
