@@ -36,6 +36,8 @@ ARTIFACTS = PROJECT_DIR / "test-artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
 AXE_REPORTS = ARTIFACTS / "axe"
 AXE_JS = PROJECT_DIR / "node_modules" / "axe-core" / "axe.min.js"
+START_SECONDS = 120  # how long a server may take to answer its first request
+
 CHROMIUM = os.environ.get("ATTUNE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -159,7 +161,8 @@ def start_server(env: dict[str, str], port: int, log: Path) -> Server:
             stdout=out,
             stderr=subprocess.STDOUT,
         )
-    deadline = time.monotonic() + 30
+    # Generous: on a loaded 2-core machine (parallel browser workers, CI) gunicorn can take a while to import.
+    deadline = time.monotonic() + START_SECONDS
     while True:
         if server.process.poll() is not None:
             raise RuntimeError(f"The Attune server exited with {server.process.returncode}:\n{server.log_tail()}")
@@ -171,7 +174,7 @@ def start_server(env: dict[str, str], port: int, log: Path) -> Server:
             pass
         if time.monotonic() > deadline:
             stop_server(server)
-            raise RuntimeError(f"The Attune server did not answer within 30 s:\n{server.log_tail()}")
+            raise RuntimeError(f"The Attune server did not answer within {START_SECONDS} s:\n{server.log_tail()}")
         time.sleep(0.1)
 
 

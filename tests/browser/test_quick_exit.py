@@ -48,11 +48,13 @@ def portal_status(playwright: Playwright, base_url: str, cookie: str) -> tuple[i
 
 
 def wait_until_refused(playwright: Playwright, base_url: str, cookie: str, seconds: float = 5) -> tuple[int, str]:
-    # The beacon is sent as the page goes; give the server a moment to have handled it.
+    # The beacon is sent as the page goes; give the server a moment to have handled it. A request that was in
+    # flight while the beacon ended the session is answered 400 (Django's "session deleted before the request
+    # completed"); ask again until the answer settles.
     deadline = time.monotonic() + seconds
     while True:
         status, location = portal_status(playwright, base_url, cookie)
-        if status != 200 or time.monotonic() > deadline:
+        if status not in (200, 400) or time.monotonic() > deadline:
             return status, location
         time.sleep(0.1)
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 # The API answers this with 409, wherever it is raised: someone (often the same person, in another tab) saved the
 # row since it was read, and nothing was overwritten.
 from attune.care.services import StaleWriteError as StaleWriteError
-from attune.core import idempotency, policy
+from attune.core import idempotency, policy, rows
 from attune.core.models import AuditEvent
 from attune.core.policy import Access
 from attune.diary import inputs, perms
@@ -287,10 +287,6 @@ def _editable(access: Access, row: RelationshipScript | NewResponse, entity_type
         access.require(perms.APPROVE_SCRIPTS, entity_type, str(row.pk))
 
 
-def _locked(access: Access, row: M) -> M:
-    return policy.scoped(access, type(row).objects.all()).select_for_update().get(pk=row.pk)
-
-
 def update_script(
     access: Access, found: RelationshipScript, values: dict[str, Any], *, expected_version: int | None = None
 ) -> RelationshipScript:
@@ -298,7 +294,7 @@ def update_script(
     clean = _clean_script(values)
     _editable(access, found, "RelationshipScript")
     with transaction.atomic():
-        script = _locked(access, found)
+        script = rows.locked(access, found)
         if expected_version is not None and script.version != expected_version:
             raise StaleWriteError("This script was changed since you opened it. Reload to see the latest version.")
         for name, value in clean.items():
@@ -331,7 +327,7 @@ def set_script_status(access: Access, found: RelationshipScript, status: str) ->
     perm = perms.APPROVE_SCRIPTS
     access.require(perm, "RelationshipScript", str(found.pk))
     with transaction.atomic():
-        script = _locked(access, found)
+        script = rows.locked(access, found)
         _move(script, status)
         script.updated = timezone.now()
         script.save(update_fields=["status", "approved_at", "updated"])
@@ -370,7 +366,7 @@ def update_new_response(access: Access, found: NewResponse, description: str) ->
     description = _clean_description(description)
     _editable(access, found, "NewResponse")
     with transaction.atomic():
-        response = _locked(access, found)
+        response = rows.locked(access, found)
         response.description = description
         response.updated = timezone.now()
         response.save(update_fields=["description", "updated"])
@@ -382,7 +378,7 @@ def set_new_response_status(access: Access, found: NewResponse, status: str) -> 
     perm = perms.APPROVE_SCRIPTS
     access.require(perm, "NewResponse", str(found.pk))
     with transaction.atomic():
-        response = _locked(access, found)
+        response = rows.locked(access, found)
         _move(response, status)
         response.updated = timezone.now()
         response.save(update_fields=["status", "approved_at", "updated"])

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from attune.core import policy
+from attune.core import policy, rows
 from attune.core.models import AuditEvent
 from attune.core.policy import Access
 from attune.learn import content, inputs, perms
@@ -92,19 +92,13 @@ def save_passage(access: Access, slug: str, block: int) -> SavedPassage:
         existing = SavedPassage.objects.filter(client_id=access.client_id, module=slug)
         if any(p.text == text for p in existing):
             raise ValidationError({"block": "You have already saved this passage."})
-        passage = SavedPassage(client_id=access.client_id, module=slug, text=text)
-        passage.save()
-        access.record(AuditEvent.Action.CREATE, "SavedPassage", passage.pk, perm)
-    return passage
+        return rows.add(access, SavedPassage, perm, module=slug, text=text)
 
 
 def delete_passage(access: Access, passage: SavedPassage) -> None:
     perm = perms.WRITE_LEARN
     access.require(perm, "SavedPassage", str(passage.pk))
-    passage_id = passage.pk
-    with transaction.atomic():
-        passage.delete()
-        access.record(AuditEvent.Action.DELETE, "SavedPassage", passage_id, perm)
+    rows.remove(access, passage, perm)
 
 
 def add_reflection(access: Access, slug: str, text: str, shared: bool = False) -> Reflection:
@@ -114,11 +108,7 @@ def add_reflection(access: Access, slug: str, text: str, shared: bool = False) -
     text = _limit("text", text, inputs.REFLECTION_LIMIT)
     if not text:
         raise ValidationError({"text": "Write a few words, or leave this for another time."})
-    with transaction.atomic():
-        reflection = Reflection(client_id=access.client_id, module=slug, text=text, shared=bool(shared))
-        reflection.save()
-        access.record(AuditEvent.Action.CREATE, "Reflection", reflection.pk, perm)
-    return reflection
+    return rows.add(access, Reflection, perm, module=slug, text=text, shared=bool(shared))
 
 
 def set_shared(access: Access, row: Reflection | Rehearsal | ThoughtRecord | NarrativePiece, shared: bool) -> None:
@@ -136,10 +126,7 @@ def delete_row(access: Access, row: Reflection | Rehearsal | ThoughtRecord | Nar
     perm = perms.WRITE_LEARN
     entity = type(row).__name__
     access.require(perm, entity, str(row.pk))
-    row_id = row.pk
-    with transaction.atomic():
-        row.delete()
-        access.record(AuditEvent.Action.DELETE, entity, row_id, perm)
+    rows.remove(access, row, perm)
 
 
 # --- rehearsals ----------------------------------------------------------------------------------------------------
@@ -449,26 +436,13 @@ def _thought_values(access: Access, data: ThoughtInput) -> dict[str, object]:
 def create_thought_record(access: Access, data: ThoughtInput) -> ThoughtRecord:
     perm = perms.WRITE_LEARN
     access.require(perm)
-    values = _thought_values(access, data)
-    with transaction.atomic():
-        record = ThoughtRecord(client_id=access.client_id, **values)
-        record.save()
-        access.record(AuditEvent.Action.CREATE, "ThoughtRecord", record.pk, perm)
-    return record
+    return rows.add(access, ThoughtRecord, perm, **_thought_values(access, data))
 
 
 def update_thought_record(access: Access, record: ThoughtRecord, data: ThoughtInput) -> ThoughtRecord:
     perm = perms.WRITE_LEARN
     access.require(perm, "ThoughtRecord", str(record.pk))
-    values = _thought_values(access, data)
-    with transaction.atomic():
-        locked = policy.scoped(access, ThoughtRecord.objects.all()).select_for_update().get(pk=record.pk)
-        for name, value in values.items():
-            setattr(locked, name, value)
-        locked.updated = timezone.now()
-        locked.save()
-        access.record(AuditEvent.Action.UPDATE, "ThoughtRecord", locked.pk, perm)
-    return locked
+    return rows.change(access, record, perm, _thought_values(access, data))
 
 
 @dataclass
@@ -508,26 +482,13 @@ def _piece_values(access: Access, data: PieceInput) -> dict[str, object]:
 def create_piece(access: Access, data: PieceInput) -> NarrativePiece:
     perm = perms.WRITE_LEARN
     access.require(perm)
-    values = _piece_values(access, data)
-    with transaction.atomic():
-        piece = NarrativePiece(client_id=access.client_id, **values)
-        piece.save()
-        access.record(AuditEvent.Action.CREATE, "NarrativePiece", piece.pk, perm)
-    return piece
+    return rows.add(access, NarrativePiece, perm, **_piece_values(access, data))
 
 
 def update_piece(access: Access, piece: NarrativePiece, data: PieceInput) -> NarrativePiece:
     perm = perms.WRITE_LEARN
     access.require(perm, "NarrativePiece", str(piece.pk))
-    values = _piece_values(access, data)
-    with transaction.atomic():
-        locked = policy.scoped(access, NarrativePiece.objects.all()).select_for_update().get(pk=piece.pk)
-        for name, value in values.items():
-            setattr(locked, name, value)
-        locked.updated = timezone.now()
-        locked.save()
-        access.record(AuditEvent.Action.UPDATE, "NarrativePiece", locked.pk, perm)
-    return locked
+    return rows.change(access, piece, perm, _piece_values(access, data))
 
 
 # --- the care team's suggestions ---------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from attune.care.services import StaleWriteError as StaleWriteError
-from attune.core import events, policy
+from attune.core import events, policy, rows
 from attune.core.models import AuditEvent
 from attune.core.policy import Access
 from attune.safetyplan import inputs, perms
@@ -312,34 +312,20 @@ def add_person(access: Access, values: dict[str, Any]) -> SupportPerson:
     with transaction.atomic():
         if SupportPerson.objects.filter(client_id=access.client_id).count() >= inputs.MAX_NETWORK:
             raise ValidationError({"name": f"Your list can hold up to {inputs.MAX_NETWORK} people."})
-        person = SupportPerson(client_id=access.client_id, **clean)
-        person.save()
-        access.record(AuditEvent.Action.CREATE, "SupportPerson", person.pk, perm)
-    return person
+        return rows.add(access, SupportPerson, perm, **clean)
 
 
 def update_person(access: Access, found: SupportPerson, values: dict[str, Any]) -> SupportPerson:
     perm = perms.EDIT_NETWORK
     access.require(perm, "SupportPerson", str(found.pk))
-    clean = _clean_person(values, partial=True)
-    with transaction.atomic():
-        person = policy.scoped(access, SupportPerson.objects.all()).select_for_update().get(pk=found.pk)
-        for name, value in clean.items():
-            setattr(person, name, value)
-        person.updated = timezone.now()
-        person.save()
-        access.record(AuditEvent.Action.UPDATE, "SupportPerson", person.pk, perm)
-    return person
+    return rows.change(access, found, perm, _clean_person(values, partial=True))
 
 
 def remove_person(access: Access, person: SupportPerson) -> None:
     """Take someone off the list; the plan's steps that named them simply no longer show them."""
     perm = perms.EDIT_NETWORK
     access.require(perm, "SupportPerson", str(person.pk))
-    person_id = person.pk
-    with transaction.atomic():
-        person.delete()
-        access.record(AuditEvent.Action.DELETE, "SupportPerson", person_id, perm)
+    rows.remove(access, person, perm)
 
 
 # --- reactions ---------------------------------------------------------------------------------------------------

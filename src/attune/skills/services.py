@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from attune.core import idempotency, policy
+from attune.core import idempotency, policy, rows
 from attune.core.models import AuditEvent
 from attune.core.policy import Access
 from attune.skills import inputs, library, perms
@@ -186,16 +186,10 @@ def add_phrase(access: Access, text: str) -> GroundingPhrase:
     with transaction.atomic():
         if GroundingPhrase.objects.filter(client_id=access.client_id).count() >= inputs.MAX_PHRASES:
             raise ValidationError({"text": f"You have {inputs.MAX_PHRASES} phrases. Remove one to add another."})
-        phrase = GroundingPhrase(client_id=access.client_id, text=text)
-        phrase.save()
-        access.record(AuditEvent.Action.CREATE, "GroundingPhrase", phrase.pk, perm)
-    return phrase
+        return rows.add(access, GroundingPhrase, perm, text=text)
 
 
 def delete_phrase(access: Access, phrase: GroundingPhrase) -> None:
     perm = perms.WRITE_DIARY
     access.require(perm, "GroundingPhrase", str(phrase.pk))
-    phrase_id = phrase.pk
-    with transaction.atomic():
-        phrase.delete()
-        access.record(AuditEvent.Action.DELETE, "GroundingPhrase", phrase_id, perm)
+    rows.remove(access, phrase, perm)
