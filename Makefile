@@ -70,7 +70,9 @@ serve: install-app
 test-suite: install
 	$(BIN)/attune makemigrations --check --dry-run -v 0
 	$(BIN)/pytest -q -n $(PYTEST_WORKERS) -m "not browser"
-	$(BIN)/pytest -q -m browser
+	@# Browser tests in parallel too: each worker starts its own server on its own scratch database, and a file's
+	@# tests stay together on one worker (--dist loadfile), as they share that server's demo.
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile -m browser
 
 test: lint imports types test-suite
 
