@@ -8,24 +8,33 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_WORKERS ?= 2
 PY_STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+# No byte-compiling at install: Python compiles the modules it imports on first use, and a fresh clone's demo
+# imports a fraction of what it installs.
+PIP := $(BIN)/pip install --quiet --no-compile --disable-pip-version-check
 NODE_STAMP := node_modules/.installed
 CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: install install-app demo serve test lint imports types test-suite test-unit test-browser clean
 
-install: install-app $(CHROMIUM)
+install: install-app $(DEV_STAMP) $(CHROMIUM)
 
-# What the app itself needs (the demo and serve): Python packages, Pango for PDFs, htmx from npm.
+# What the app itself needs (the demo and serve): the runtime packages only (requirements/prod.txt), Pango for
+# PDFs, htmx from npm. The test and lint tools (requirements/dev.txt) come with `make install` / `make test`.
 install-app: $(PY_STAMP) $(NODE_STAMP)
 
-$(PY_STAMP): pyproject.toml requirements/dev.txt
+$(PY_STAMP): pyproject.toml requirements/prod.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements/dev.txt
-	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	$(PIP) --require-hashes --no-deps -r requirements/prod.txt
+	$(PIP) --no-deps -e .
 	@# WeasyPrint (PDFs) loads Pango from the system; Debian ships it as two small packages.
 	$(BIN)/python -c "import weasyprint" 2>/dev/null || { command -v apt-get >/dev/null && apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0; }
 	$(BIN)/python -c "import weasyprint"
+	touch $@
+
+$(DEV_STAMP): $(PY_STAMP) requirements/dev.txt
+	$(PIP) --require-hashes --no-deps -r requirements/dev.txt
 	touch $@
 
 $(NODE_STAMP): package.json package-lock.json
@@ -46,15 +55,15 @@ demo: install-app
 	@# honcho gives each process its own PORT (the worker's is PORT+100), so links are pinned to the web one.
 	PORT=$(PORT) ATTUNE_SITE_URL=$${ATTUNE_SITE_URL:-http://127.0.0.1:$(PORT)} PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho -f Procfile start
 
-lint: install-app
+lint: install-app $(DEV_STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 
 # The house's layers (docs/architecture.md): no app imports a layer above it or a sibling capability.
-imports: install-app
+imports: install-app $(DEV_STAMP)
 	$(BIN)/lint-imports pyproject.toml
 
-types: install-app
+types: install-app $(DEV_STAMP)
 	$(BIN)/mypy
 
 # Production-like on this machine: gunicorn and the worker (Procfile.serve), DEBUG off, static files collected,

@@ -70,19 +70,32 @@ def writer(
         action="R", outcome=0, agent_id=practice, agent_role="clinician", entity_type="Patient", practice_id=practice
     )
     connection.ensure_connection()
-    if async_commit:
-        with connection.cursor() as cursor:
+    with connection.cursor() as cursor:
+        if async_commit:
             cursor.execute("SET synchronous_commit = off")
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = int(cursor.fetchone()[0])
     ready.put(1)
     go.wait()
     stop, done = time.monotonic() + seconds, 0
+    cpu, server_cpu = time.process_time(), backend_cpu(backend)
     while time.monotonic() < stop:
         with transaction.atomic():
             audit.record(entry)
             time.sleep(hold)
         done += 1
+    cpu, server_cpu = time.process_time() - cpu, backend_cpu(backend) - server_cpu
     connection.close()
-    results.put(done)
+    results.put((done, cpu, server_cpu))
+
+
+def backend_cpu(pid: int) -> float:
+    """CPU seconds a PostgreSQL backend has used (its server on this machine; NaN when it is elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def run(shards: int, args: argparse.Namespace) -> float:
@@ -112,10 +125,19 @@ def run(shards: int, args: argparse.Namespace) -> float:
     for _ in processes:
         ready.get(timeout=120)
     go.set()
-    total = sum(results.get(timeout=args.seconds + 120) for _ in processes)
+    answers = [results.get(timeout=args.seconds + 120) for _ in processes]
     for process in processes:
         process.join()
+    total = sum(done for done, _, _ in answers)
+    if total:
+        # CPU per event: the writers' own (Python, Django, psycopg, the HMAC) and their PostgreSQL backends'.
+        CPU.setdefault(shards, []).append(
+            (1000 * sum(c for _, c, _ in answers) / total, 1000 * sum(s for _, _, s in answers) / total)
+        )
     return total / args.seconds
+
+
+CPU: dict[int, list[tuple[float, float]]] = {}
 
 
 def main() -> int:
@@ -162,6 +184,12 @@ def main() -> int:
         print(f"single chain  : {best_single:8.1f} events/s  (rounds: {', '.join(f'{x:.1f}' for x in single)})")
         print(f"sharded chains: {best_sharded:8.1f} events/s  (rounds: {', '.join(f'{x:.1f}' for x in sharded)})")
         print(f"ratio sharded/single: {ratio:.2f}  (target >= {TARGET_RATIO:g})")
+        for shards, label in ((1, "single chain  "), (16, "sharded chains")):
+            client = min(c for c, _ in CPU.get(shards, [(float("nan"), 0.0)]))
+            server = min(s for _, s in CPU.get(shards, [(0.0, float("nan"))]))
+            print(f"CPU per event, {label}: writer {client:.2f} ms + PostgreSQL backend {server:.2f} ms")
+        load = os.getloadavg()
+        print(f"{os.cpu_count()} CPUs, load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} at the end")
         verified = subprocess.run(
             [str(BIN / "attune"), "audit", "verify"], cwd=PROJECT_DIR, capture_output=True, text=True, check=False
         )

@@ -6,10 +6,15 @@ then spread across both, then checks that nothing was lost.
 
 Seeds the demo in a scratch database, takes API tokens for two clients (Dana and Eli), starts two gunicorn servers
 and two `attune worker` processes. The load: --connections keep-alive connections, half writing diary entries (each
-with a new client-made key) for one of the two clients, half reading (`GET /api/v1/me` and the client's diary
-list). Phase 1 sends everything to server 1; phase 2 spreads the connections across both servers. It prints the
-throughput of each phase and the ratio two/one, then checks: diary entries acknowledged (2xx) = entries stored,
-no 5xx and no dropped connection, `attune audit verify` passes, and no traceback in any server or worker log.
+with a new client-made key) for one of the two clients, a quarter reading (`GET /api/v1/me` and the client's diary
+list), a quarter drafting couples agreements as Frank, Dana's partner (each puts a message for Dana in the outbox,
+which the two workers deliver as mail files). Phase 1 sends everything to server 1; phase 2 spreads the
+connections across both servers. It prints the throughput of each phase and the ratio two/one, then checks:
+diary entries acknowledged (2xx) = entries stored,
+no 5xx and no dropped connection, `attune audit verify` passes, no traceback in any server or worker log, and
+every notification sent exactly once: agreements acknowledged = stored, one outbox row per agreement and channel,
+each sent on its first and only attempt (a second delivery would take a second attempt), one mail file per email
+row and no mail file without a row.
 Absolute numbers depend on the machine (which the load generator, both servers, both workers and PostgreSQL
 share here).
 """
@@ -18,13 +23,17 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime
 import json
 import os
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -32,6 +41,7 @@ import load
 import psycopg
 
 ELI = "eli@demo.attune.test"
+FRANK = "frank@demo.attune.test"
 
 
 def token_for(url: str, email: str) -> tuple[str, str]:
@@ -54,14 +64,96 @@ def list_entries(token: str, client_id: str) -> tuple[bytes, bytes]:
     return head.encode(), b""
 
 
+def partner_token(url: str) -> tuple[str, int]:
+    """Frank (Dana's partner in the demo): a token and the couples link's id."""
+    body = json.dumps({"email": FRANK, "password": load.DEMO_PASSWORD, "name": "scale"}).encode()
+    request = urllib.request.Request(  # noqa: S310
+        f"{url}/api/v1/auth/token", data=body, headers={"Content-Type": "application/json"}, method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        token = json.load(response)["token"]
+    links = urllib.request.Request(f"{url}/api/v1/couples", headers={"Authorization": f"Bearer {token}"})  # noqa: S310
+    with urllib.request.urlopen(links, timeout=30) as response:  # noqa: S310
+        return token, int(json.load(response)[0]["id"])
+
+
+def draft_agreement(token: str, link_id: int, n: int) -> tuple[bytes, bytes]:
+    """One new agreement from Frank: the outbox gets one message for Dana (per channel she has)."""
+    body = json.dumps({"kind": "boundary", "title": f"Scale agreement {n}", "text": "Written by bench/scale.py."})
+    head = (
+        f"POST /api/v1/couples/{link_id}/agreements HTTP/1.1\r\nHost: {load.HOST}\r\n"
+        f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\nAccept: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    )
+    return head.encode(), body.encode()
+
+
+def _connect(database_url: str) -> psycopg.Connection[Any]:
+    return psycopg.connect(database_url.replace("postgres://", "postgresql://", 1))
+
+
 def stored(database_url: str) -> int:
-    with psycopg.connect(database_url.replace("postgres://", "postgresql://", 1)) as conn:
+    with _connect(database_url) as conn:
         row = conn.execute("SELECT count(*) FROM diary_diaryentry").fetchone()
     return int(row[0]) if row else 0
 
 
-def phase(ports: list[int], connections: int, seconds: float, people: list[tuple[str, str]]) -> load.Run:
-    """`connections` connections, half writing and half reading, spread over `ports`; one Run for all."""
+def database_now(database_url: str) -> datetime.datetime:
+    with _connect(database_url) as conn:
+        row = conn.execute("SELECT now()").fetchone()
+    assert row is not None
+    return row[0]
+
+
+@dataclass
+class Outbox:
+    agreements: int  # agreements stored since the start
+    rows: int  # their notifications in the outbox
+    keys: int  # distinct (agreement, channel) among them
+    sent: int
+    once: int  # sent on their first and only attempt
+    waiting: int  # still queued or sending when the wait ended
+    other: int  # failed or cancelled
+    files: int  # mail files written for the email rows
+    stray_files: int  # mail files that belong to no outbox row at all
+
+
+def drain(database_url: str, since: datetime.datetime, mail_dir: Path, timeout: float) -> Outbox:
+    """Wait (workers still running) until the run's notifications are all delivered, then count them."""
+    stop = time.monotonic() + timeout
+    while True:
+        with _connect(database_url) as conn:
+            agreements = conn.execute("SELECT count(*) FROM couples_agreement WHERE created >= %s", [since]).fetchone()
+            rows = conn.execute(
+                "SELECT id, channel, dedupe_key, status, attempts FROM notify_notification "
+                "WHERE created >= %s AND dedupe_key LIKE 'agreement:%%'",
+                [since],
+            ).fetchall()
+            every = {str(r[0]) for r in conn.execute("SELECT id FROM notify_notification").fetchall()}
+        waiting = sum(1 for r in rows if r[3] in ("queued", "sending"))
+        if not waiting or time.monotonic() > stop:
+            break
+        time.sleep(1)
+    emails = {str(r[0]) for r in rows if r[1] == "email"}
+    names = {p.stem for p in mail_dir.glob("*.eml")} if mail_dir.is_dir() else set()
+    return Outbox(
+        agreements=int(agreements[0]) if agreements else 0,
+        rows=len(rows),
+        keys=len({(r[1], r[2]) for r in rows}),
+        sent=sum(1 for r in rows if r[3] == "sent"),
+        once=sum(1 for r in rows if r[3] == "sent" and r[4] == 1),
+        waiting=waiting,
+        other=sum(1 for r in rows if r[3] not in ("queued", "sending", "sent")),
+        files=len(emails & names),
+        stray_files=len(names - every),
+    )
+
+
+def phase(
+    ports: list[int], connections: int, seconds: float, people: list[tuple[str, str]], partner: tuple[str, int]
+) -> load.Run:
+    """`connections` connections spread over `ports`, one Run for all: half write diary entries, a quarter read,
+    a quarter draft couples agreements (each sends Dana a notification through the outbox)."""
     import asyncio
 
     total = load.Run(f"{len(ports)} server(s)")
@@ -75,13 +167,17 @@ def phase(ports: list[int], connections: int, seconds: float, people: list[tuple
 
                 def build(n: int, token: str = token, client_id: str = client_id) -> tuple[bytes, bytes]:
                     return load.post_entry(token, client_id, n)
+            elif i % 4 == 3:
+
+                def build(n: int, token: str = token, client_id: str = client_id) -> tuple[bytes, bytes]:
+                    return draft_agreement(partner[0], partner[1], n)
             else:
 
                 def build(n: int, token: str = token, client_id: str = client_id) -> tuple[bytes, bytes]:
                     return load.get_me(token) if n % 2 else list_entries(token, client_id)
 
             run = load.Run(f"c{i}")
-            run.name = "write" if i % 2 == 0 else "read"
+            run.name = "write" if i % 2 == 0 else "agree" if i % 4 == 3 else "read"
             jobs.append((run, load.drive(port, 1, seconds, build, run)))
         await asyncio.gather(*(job for _, job in jobs))
         for run, _ in jobs:
@@ -91,6 +187,8 @@ def phase(ports: list[int], connections: int, seconds: float, people: list[tuple
             total.latencies += run.latencies
             if run.name == "write":
                 total.statuses[-1] = total.statuses.get(-1, 0) + run.ok  # acknowledged writes, kept apart
+            if run.name == "agree":
+                total.statuses[-2] = total.statuses.get(-2, 0) + run.ok  # acknowledged agreements, kept apart
         total.elapsed = seconds
 
     asyncio.run(everything())
@@ -104,7 +202,12 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=1, help="gunicorn processes per server")
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/postgres")
-    parser.add_argument("--check", action="store_true", help="exit 1 on a lost write, a 5xx or a broken chain")
+    parser.add_argument("--drain-seconds", type=float, default=120.0, help="longest wait for the outbox to empty")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="exit 1 on a lost write, a 5xx, a broken chain or a notification not sent once",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="attune-scale-") as folder, load.scratch_database(args.database_url) as db:
@@ -123,6 +226,7 @@ def main() -> int:
         load.attune(env, "migrate", "--no-input", "-v", "0")
         load.attune(env, "demo")
         logs = [Path(folder, name) for name in ("web1.log", "web2.log", "worker1.log", "worker2.log")]
+        mail_dir = Path(folder, "mail")
         workers = []
         with contextlib.ExitStack() as stack:
             urls = [
@@ -143,11 +247,13 @@ def main() -> int:
                 )
             try:
                 people = [token_for(urls[0], load.DANA), token_for(urls[1], ELI)]
-                phase(ports[:1], args.connections, 2.0, people)  # warm-up
-                before = stored(db)
-                one = phase(ports[:1], args.connections, args.seconds, people)
-                two = phase(ports, args.connections, args.seconds, people)
+                partner = partner_token(urls[1])
+                phase(ports[:1], args.connections, 2.0, people, partner)  # warm-up
+                before, since = stored(db), database_now(db)
+                one = phase(ports[:1], args.connections, args.seconds, people, partner)
+                two = phase(ports, args.connections, args.seconds, people, partner)
                 after = stored(db)
+                outbox = drain(db, since, mail_dir, args.drain_seconds)
             finally:
                 for worker in workers:
                     worker.terminate()
@@ -165,7 +271,8 @@ def main() -> int:
 
     rate_one, rate_two = ok(one) / one.elapsed, ok(two) / two.elapsed
     print(
-        f"{args.connections} connections (half writing, half reading), {args.seconds:g} s per phase; two servers of "
+        f"{args.connections} connections (half writing diary entries, a quarter reading, a quarter drafting couples "
+        f"agreements), {args.seconds:g} s per phase; two servers of "
         f"{args.workers} x {args.threads} threads, two workers, one PostgreSQL; {os.cpu_count()} CPUs shared by all"
     )
     print(f"one server : {rate_one:8.1f} req/s ({ok(one):,} 2xx, 5xx {fives(one)}, no answer {one.failures})")
@@ -175,6 +282,21 @@ def main() -> int:
     same = "equal" if acknowledged == after - before else "NOT EQUAL"
     print(f"diary entries acknowledged: {acknowledged:,}; stored: {after - before:,} ({same})")
     print(f"audit: {(verify.stdout or verify.stderr).strip()} (exit {verify.returncode})")
+    agreed = one.statuses.get(-2, 0) + two.statuses.get(-2, 0)
+    exactly_once = (
+        outbox.agreements == agreed
+        and outbox.keys == outbox.rows
+        and outbox.rows >= outbox.agreements > 0
+        and outbox.sent == outbox.once == outbox.rows
+        and outbox.files == outbox.rows
+        and outbox.stray_files == 0
+    )
+    print(
+        f"notifications: agreements acknowledged {agreed:,}, stored {outbox.agreements:,}; outbox rows "
+        f"{outbox.rows:,} ({outbox.keys:,} distinct), sent {outbox.sent:,} (on the first attempt {outbox.once:,}), "
+        f"still waiting {outbox.waiting}, failed or cancelled {outbox.other}; mail files {outbox.files:,}, "
+        f"stray {outbox.stray_files} ({'exactly once' if exactly_once else 'NOT exactly once'})"
+    )
     if tracebacks:
         print(f"tracebacks in: {', '.join(tracebacks)}")
     failed = (
@@ -183,6 +305,7 @@ def main() -> int:
         or one.failures + two.failures > 0
         or verify.returncode != 0
         or bool(tracebacks)
+        or not exactly_once
     )
     return 1 if args.check and failed else 0
 

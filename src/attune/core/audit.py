@@ -142,17 +142,20 @@ class _Pin:
 
     def __init__(self, shard: int) -> None:
         self.shard = shard
+        # PostgreSQL: the head as this transaction left it (it holds the head's lock), so its next append needs
+        # no read of the head; the append function refuses if it is stale (a savepoint rolled back since).
+        self.head: tuple[int, str] | None = None
 
     def __call__(self) -> None:
         return None
 
 
-def _pinned(conn: BaseDatabaseWrapper) -> int | None:
+def _pinned(conn: BaseDatabaseWrapper) -> _Pin | None:
     # Django keeps (savepoint ids, function, robust) for each on_commit callback of the open transaction.
     for entry in conn.run_on_commit:
         func = entry[1]
         if isinstance(func, _Pin):
-            return func.shard
+            return func
     return None
 
 
@@ -168,44 +171,99 @@ def _lock_head(shard: int) -> AuditHead:
     return head
 
 
+def _event(entry: Entry, network: str, now: datetime, shard: int, position: int) -> AuditEvent:
+    return AuditEvent(
+        recorded=now,
+        action=entry.action,
+        outcome=entry.outcome,
+        agent_id=entry.agent_id,
+        agent_role=entry.agent_role,
+        agent_network=network,
+        entity_type=entry.entity_type,
+        entity_id=entry.entity_id,
+        client_id=entry.client_id,
+        purpose=entry.purpose,
+        reason=entry.reason,
+        shard=shard,
+        seq=position,
+    )
+
+
+def _chained(
+    key: bytes, entries: tuple[Entry, ...], shard: int, after: int, previous: str, now: datetime
+) -> list[AuditEvent]:
+    network = _request_info.get().network
+    events = []
+    for offset, entry in enumerate(entries, start=1):
+        event = _event(entry, network, now, shard, after + offset)
+        event.chain = previous = link(key, previous, event)
+        events.append(event)
+    return events
+
+
+def _row(event: AuditEvent, recorded: str) -> dict[str, Any]:
+    return {
+        "recorded": recorded,
+        "action": event.action,
+        "outcome": int(event.outcome),
+        "agent_id": event.agent_id,
+        "agent_role": event.agent_role,
+        "agent_network": event.agent_network,
+        "entity_type": event.entity_type,
+        "entity_id": event.entity_id,
+        "client_id": str(event.client_id) if event.client_id else None,
+        "purpose": event.purpose,
+        "reason": event.reason,
+        "chain": event.chain,
+        "seq": event.seq,
+    }
+
+
+def _append_postgresql(
+    conn: BaseDatabaseWrapper, key: bytes, entries: tuple[Entry, ...], pin: _Pin
+) -> list[AuditEvent]:
+    """Append through the database's append function (core migration 0005): the application's role may not
+    write the audit tables itself. One round trip when this transaction already holds the head, two otherwise."""
+    now = timezone.now()
+    recorded = now.astimezone(UTC).isoformat(timespec="microseconds")
+    with conn.cursor() as cursor:
+        for attempt in range(2):
+            if pin.head is None or attempt:
+                cursor.execute("SELECT last_id, last_chain FROM attune_audit_head(%s)", [pin.shard])
+                last_id, last_chain = cursor.fetchone()
+                pin.head = (int(last_id), str(last_chain))
+            after, stored = pin.head
+            events = _chained(key, entries, pin.shard, after, stored or GENESIS, now)
+            payload = json.dumps([_row(event, recorded) for event in events], separators=(",", ":"))
+            cursor.execute("SELECT attune_audit_append(%s, %s, %s, %s::jsonb)", [pin.shard, after, stored, payload])
+            ids = cursor.fetchone()[0]
+            if ids is not None:
+                for event, pk in zip(events, ids, strict=True):
+                    event.pk = pk
+                pin.head = (after + len(events), events[-1].chain)
+                return events
+            pin.head = None  # a savepoint that had moved the head was rolled back: read it again
+    raise RuntimeError(f"audit chain {pin.shard}: the head moved while this transaction held its lock")
+
+
 def record(*entries: Entry) -> list[AuditEvent]:
     """Append events to a chain inside the caller's transaction (or a new one)."""
     if not entries:
         return []
     key = keys.audit_key()
-    network = _request_info.get().network
-    now = timezone.now()
     # Inside a caller's transaction no savepoint is needed: the events commit or roll back with the change.
     with transaction.atomic(savepoint=False):
         conn = transaction.get_connection()
-        shard = _pinned(conn)
-        if shard is None:
-            shard = shard_for(entries[0])
-            transaction.on_commit(_Pin(shard))
-        head = _lock_head(shard)
-        previous, position = head.last_chain or GENESIS, head.last_id + 1
-        events = []
-        for entry in entries:
-            event = AuditEvent(
-                recorded=now,
-                action=entry.action,
-                outcome=entry.outcome,
-                agent_id=entry.agent_id,
-                agent_role=entry.agent_role,
-                agent_network=network,
-                entity_type=entry.entity_type,
-                entity_id=entry.entity_id,
-                client_id=entry.client_id,
-                purpose=entry.purpose,
-                reason=entry.reason,
-                shard=shard,
-                seq=position,
-            )
-            event.chain = previous = link(key, previous, event)
-            events.append(event)
-            position += 1
+        pin = _pinned(conn)
+        if pin is None:
+            pin = _Pin(shard_for(entries[0]))
+            transaction.on_commit(pin)
+        if conn.vendor == "postgresql":
+            return _append_postgresql(conn, key, entries, pin)
+        head = _lock_head(pin.shard)
+        events = _chained(key, entries, pin.shard, head.last_id, head.last_chain or GENESIS, timezone.now())
         AuditEvent.objects.bulk_create(events)
-        AuditHead.objects.filter(id=shard).update(last_id=position - 1, last_chain=previous)
+        AuditHead.objects.filter(id=pin.shard).update(last_id=events[-1].seq, last_chain=events[-1].chain)
     return events
 
 

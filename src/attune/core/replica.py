@@ -5,7 +5,8 @@ A replica lags the primary by a little, so only reads that can be a moment old g
   intake) are read from the replica. The policy's reads (clients, care teams, sharing grants, memberships),
   accounts, sessions, the audit trail, the outbox, jobs and ticks always read the primary: a permission or a
   revocation must take effect on the next request, and the audit chain is only ever extended from its head;
-- **read-after-write**: once a request has written anything, the rest of that request reads the primary, and so do
+- **read-after-write**: once a request has written a record that could be read from the replica, the rest of that
+  request reads the primary (bookkeeping writes to tables always read there do not count), and so do
   the same browser's requests for ATTUNE_REPLICA_PIN_SECONDS afterwards (a short-lived cookie set on every unsafe
   request), so a person always sees what they have just saved;
 - writes and migrations go to the primary only.
@@ -46,7 +47,11 @@ class ReplicaRouter:
         return REPLICA if model._meta.app_label in REPLICA_APPS else PRIMARY
 
     def db_for_write(self, model: type[Model], **hints: Any) -> str | None:
-        _pinned.set(True)  # read-after-write: this request now reads what it wrote
+        if model._meta.app_label in REPLICA_APPS:
+            # Read-after-write: this request now reads what it wrote. Writes to tables that are always read on
+            # the primary (a token's last use, a session, the audit trail) need no pin: pinning on them would
+            # send every audited or token-authenticated read to the primary.
+            _pinned.set(True)
         return PRIMARY
 
     def allow_relation(self, obj1: Model, obj2: Model, **hints: Any) -> bool | None:
