@@ -21,8 +21,11 @@ from django.utils import timezone
 from attune.care.models import Client
 from attune.core import disclosure, policy
 from attune.core.fields import EncryptedTextField
+from attune.measures import library
 from attune.privacy import jobs, perms
 from attune.privacy.models import ExportRequest
+from tests import fhir_checks
+from tests.questionnaires import acting
 
 
 def _linked_models() -> set[str]:
@@ -183,7 +186,7 @@ def test_the_fhir_bundle_has_questionnaires_and_scores(cast) -> None:
     Answer.objects.create(response=response, client=dana, link_id="gad7-1", value=1)
     access = policy.own(cast.dana, perms.EXPORT)
     kinds = [e["resource"]["resourceType"] for e in export.fhir_bundle(access, dana)["entry"]]
-    assert kinds == ["Patient", "QuestionnaireResponse", "Observation"]
+    assert kinds == ["Patient", "Questionnaire", "QuestionnaireResponse", "Observation"]
 
 
 def test_asking_and_downloading_need_step_up(cast) -> None:
@@ -260,6 +263,12 @@ def test_the_fhir_bundle_holds_the_treatment_plan_and_goals_and_every_reference_
         client=dana, episode=episode, formulation_client="Feeling safe enough to say no", formulation_clinician="X9"
     )
     goal = Goal.objects.create(client=dana, plan=plan, title="Say 'not now' and stay close", level_0="Once a week")
+    for code in ("phq9", "pcptsd5"):
+        instrument = library.load(code)
+        response = acting.start(cast.dana, dana.pk, code)
+        for item in instrument.items:
+            acting.answer(cast.dana, response.pk, item["linkId"], value=item["options"][-1][0])
+        acting.submit(cast.dana, response.pk, uuid.uuid4())
     access = policy.own(cast.dana, perms.EXPORT)
     bundle = export.fhir_bundle(access, dana)
     Bundle.model_validate(json.loads(json.dumps(bundle, default=str)))
@@ -267,7 +276,8 @@ def test_the_fhir_bundle_holds_the_treatment_plan_and_goals_and_every_reference_
     care_plan = next(r for r in by_url.values() if r["resourceType"] == "CarePlan")
     assert care_plan["description"] == "Feeling safe enough to say no" and "X9" not in json.dumps(bundle)
     assert care_plan["goal"] == [{"reference": f"urn:uuid:{goal.pk}"}]
-    for resource in by_url.values():
-        for ref in [resource.get("subject", {}), *resource.get("goal", [])]:
-            if ref:
-                assert ref["reference"] in by_url, ref
+    kinds = [r["resourceType"] for r in by_url.values()]
+    assert kinds.count("QuestionnaireResponse") == 2 and kinds.count("Questionnaire") == 2
+    # Every reference of every resource (subjects, goals, derivedFrom...) points at an entry of this bundle.
+    assert len(fhir_checks.references(bundle)) >= 8
+    assert fhir_checks.unresolved(bundle) == []

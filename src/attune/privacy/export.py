@@ -3,8 +3,9 @@
 - data.json: every table an app registered with core.disclosure.exports(), each row of the client with every
   column (free text decrypted), keyed by the table's label;
 - README.md: what each table and column means;
-- fhir-bundle.json: a FHIR R4 Bundle with the Patient, each completed QuestionnaireResponse and its scores as
-  Observations. (CarePlan, Goal and DocumentReference join when plans and notes exist in Attune.)
+- fhir-bundle.json: a FHIR R4 Bundle with the Patient, each Questionnaire answered, each completed
+  QuestionnaireResponse and its scores as Observations, and what other apps register (CarePlan, Goal); every
+  reference resolves to an entry of the Bundle.
 
 `build()` runs in the background job (tasks.build_export) with the client's own access, reached again through
 the policy when the job runs, so an export requested before a revocation or erasure is not built after it.
@@ -25,6 +26,7 @@ from attune.care.models import Client
 from attune.core import disclosure
 from attune.core.fields import EncryptedTextField
 from attune.core.policy import Access
+from attune.measures import library
 from attune.questionnaires import fhir
 from attune.questionnaires.models import Response
 
@@ -78,10 +80,10 @@ def readme(client_name: str) -> str:
 
 
 def fhir_bundle(access: Access, client: Any) -> dict[str, Any]:
+    """The client's FHIR R4 collection. Every reference is to an entry's full URL (urn:uuid:<id>) and each
+    Questionnaire answered is included once, so the Bundle is read whole without fetching anything else."""
     patient = {
-        "resourceType": "Patient",
-        "id": str(access.client_id),
-        "meta": fhir._meta(),
+        **fhir.patient(access.client_id),
         "name": [{"text": client.preferred_name}],
         "extension": [
             {"url": "http://hl7.org/fhir/StructureDefinition/individual-pronouns", "valueString": client.pronouns}
@@ -90,8 +92,11 @@ def fhir_bundle(access: Access, client: Any) -> dict[str, Any]:
         else [],
     }
     resources: list[dict[str, Any]] = [patient]
+    questionnaires: dict[str, dict[str, Any]] = {}
     completed = Response.objects.filter(client_id=access.client_id, status=Response.Status.COMPLETED)
     for response in completed.prefetch_related("answers").order_by("submitted"):
+        instrument = library.load(response.instrument)
+        questionnaires.setdefault(instrument.code, fhir.questionnaire_entry(instrument))
         resources += [fhir.questionnaire_response(response), *fhir.observations(response)]
     for reader in disclosure.fhir_readers():
         resources += reader(access)
@@ -99,7 +104,7 @@ def fhir_bundle(access: Access, client: Any) -> dict[str, Any]:
         "resourceType": "Bundle",
         "type": "collection",
         "timestamp": timezone.now().isoformat(),
-        "entry": [{"fullUrl": f"urn:uuid:{r['id']}", "resource": r} for r in resources],
+        "entry": [*fhir.entries(resources[:1]), *questionnaires.values(), *fhir.entries(resources[1:])],
     }
 
 

@@ -33,39 +33,75 @@ def _meta() -> dict[str, Any]:
     return {"security": SECURITY}
 
 
+def reference(resource_id: object) -> dict[str, str]:
+    """A reference to a resource by the full URL it has in every Bundle Attune writes (urn:uuid:<id>)."""
+    return {"reference": f"urn:uuid:{resource_id}"}
+
+
 def _questionnaire_url(instrument: library.Instrument) -> str:
     return str(instrument.questionnaire.get("url") or f"urn:attune:fhir:Questionnaire:{instrument.code}")
+
+
+def questionnaire_canonical(instrument: library.Instrument) -> str:
+    """The Questionnaire a response answers, with its version (url|version), as R4 canonicals allow."""
+    version = instrument.questionnaire.get("version")
+    return f"{_questionnaire_url(instrument)}|{version}" if version else _questionnaire_url(instrument)
+
+
+def questionnaire_entry(instrument: library.Instrument) -> dict[str, Any]:
+    """The Questionnaire itself as a Bundle entry, so a response's `questionnaire` resolves inside the Bundle and a
+    form filler (LHC-Forms) can show the answers without fetching the definition from elsewhere."""
+    name = uuid.uuid5(uuid.NAMESPACE_URL, questionnaire_canonical(instrument))
+    return {"fullUrl": f"urn:uuid:{name}", "resource": instrument.questionnaire}
+
+
+def _answer_items(
+    instrument: library.Instrument, fhir_items: list[dict[str, Any]], answers: dict[str, Answer], asked: set[str]
+) -> list[dict[str, Any]]:
+    """The response's items in the Questionnaire's own tree: each answer inside its group, as R4 requires
+    (QuestionnaireResponse.item mirrors Questionnaire.item), groups with nothing answered and display items left
+    out, and answers to questions that were not asked (behind a "No") not included."""
+    out: list[dict[str, Any]] = []
+    for fhir_item in fhir_items:
+        link_id = fhir_item["linkId"]
+        children = _answer_items(instrument, fhir_item.get("item", []), answers, asked)
+        item: dict[str, Any] = {"linkId": link_id}
+        if fhir_item.get("text"):
+            item["text"] = fhir_item["text"]
+        if fhir_item.get("type") == "group":
+            if children:
+                out.append({**item, "item": children})
+            continue
+        given = answers.get(link_id)
+        if fhir_item.get("type") == "display" or given is None or link_id not in asked:
+            continue
+        if given.skipped or given.value is None:
+            item["extension"] = [DECLINED]
+        else:
+            coding = engine.answer_coding(instrument, link_id, given.value)
+            if coding is None:
+                continue  # an answer the definition no longer offers: not invented
+            answer: dict[str, Any] = {"valueCoding": coding}
+            if children:
+                answer["item"] = children  # questions nested under a question sit inside its answer
+            item["answer"] = [answer]
+        out.append(item)
+    return out
 
 
 def questionnaire_response(response: Response) -> dict[str, Any]:
     instrument = library.load(response.instrument)
     answers = {a.link_id: a for a in response.answers.all()}
-    items = []
-    for entry in instrument.items:
-        given = answers.get(entry["linkId"])
-        if given is None:
-            continue
-        item: dict[str, Any] = {"linkId": entry["linkId"]}
-        if entry["text"]:
-            item["text"] = entry["text"]
-        if given.skipped:
-            item["extension"] = [DECLINED]
-        else:
-            option = next(o for o in entry["options"] if o[0] == given.value)
-            coding = {
-                "system": LOINC if option[2].startswith("LA") else f"urn:attune:answers:{instrument.code}",
-                "code": option[2],
-                "display": option[1],
-            }
-            item["answer"] = [{"valueCoding": coding}]
-        items.append(item)
+    values = {k: (None if a.skipped else a.value) for k, a in answers.items()}
+    asked = set(engine.sequence(instrument, values))
+    items = _answer_items(instrument, instrument.questionnaire.get("item", []), answers, asked)
     return {
         "resourceType": "QuestionnaireResponse",
         "id": str(response.pk),
         "meta": _meta(),
-        "questionnaire": _questionnaire_url(instrument),
+        "questionnaire": questionnaire_canonical(instrument),
         "status": "completed" if response.status == Response.Status.COMPLETED else "in-progress",
-        "subject": {"reference": f"Patient/{response.client_id}"},
+        "subject": reference(response.client_id),
         "authored": (response.submitted or response.updated).isoformat(),
         "item": items,
     }
@@ -84,46 +120,89 @@ def observations(response: Response) -> list[dict[str, Any]]:
             "text": f"{instrument.title} score",
         }
     )
-    return [
-        {
-            "resourceType": "Observation",
-            "id": str(uuid.uuid5(response.pk, "total")),
-            "meta": _meta(),
-            "status": "final",
-            "category": [
-                {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "survey"}]}
-            ],
-            "code": code,
-            "subject": {"reference": f"Patient/{response.client_id}"},
-            "effectiveDateTime": response.submitted.isoformat() if response.submitted else None,
-            "valueQuantity": {"value": response.total, "system": "http://unitsofmeasure.org", "code": "{score}"},
-            "note": [{"text": response.missing_rule}],
-            "derivedFrom": [{"reference": f"QuestionnaireResponse/{response.pk}"}],
-        }
-    ]
+    observation: dict[str, Any] = {
+        "resourceType": "Observation",
+        "id": str(uuid.uuid5(response.pk, "total")),
+        "meta": _meta(),
+        "status": "final",
+        "category": [
+            {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "survey"}]}
+        ],
+        "code": code,
+        "subject": reference(response.client_id),
+        "effectiveDateTime": (response.submitted or response.updated).isoformat(),
+        "valueQuantity": {"value": response.total, "system": "http://unitsofmeasure.org", "code": "{score}"},
+        "derivedFrom": [reference(response.pk)],
+    }
+    if response.missing_rule:
+        observation["note"] = [{"text": response.missing_rule}]
+    return [observation]
+
+
+def patient(client_id: object) -> dict[str, Any]:
+    """The Patient the resources are about, by id alone: a Bundle for another system names no one."""
+    return {"resourceType": "Patient", "id": str(client_id), "meta": _meta()}
+
+
+def entries(resources: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"fullUrl": f"urn:uuid:{r['id']}", "resource": r} for r in resources]
 
 
 def bundle(response: Response) -> dict[str, Any]:
-    resources = [questionnaire_response(response), *observations(response)]
+    """The response as a self-contained collection: the Patient (by id), the Questionnaire it answers, the
+    QuestionnaireResponse and the score's Observation. Every reference resolves to an entry of the Bundle."""
+    instrument = library.load(response.instrument)
+    resources = [patient(response.client_id), questionnaire_response(response), *observations(response)]
+    found = entries(resources)
     return {
         "resourceType": "Bundle",
         "id": str(uuid.uuid5(response.pk, "bundle")),
         "meta": _meta(),
         "type": "collection",
         "timestamp": timezone.now().isoformat(),
-        "entry": [{"fullUrl": f"urn:uuid:{r['id']}", "resource": r} for r in resources],
+        "entry": [found[0], questionnaire_entry(instrument), *found[1:]],
     }
 
 
-def _instrument_for(url: str) -> library.Instrument:
+def _instrument_for(canonical: str) -> library.Instrument:
+    """The library's instrument for a response's `questionnaire` (url, or url|version as R4 canonicals allow). A
+    version other than the library's is refused: its items or answers may differ from the ones scored here."""
+    url, _bar, version = canonical.partition("|")
     for instrument in library.all_instruments():
         if _questionnaire_url(instrument) == url or instrument.code == url.rsplit(":", 1)[-1].rsplit("/", 1)[-1]:
+            have = str(instrument.questionnaire.get("version") or "")
+            if version and version != have:
+                raise ValidationError(
+                    {
+                        "questionnaire": f"This response answers version {version} of {instrument.title}; Attune has "
+                        f"version {have or '(none)'}, whose questions or answers may differ, so it is not imported."
+                    }
+                )
             return instrument
-    raise ValidationError({"questionnaire": f"No instrument in the library matches {url!r}."})
+    raise ValidationError({"questionnaire": f"No instrument in the library matches {canonical!r}."})
+
+
+def _coded(instrument: library.Instrument, link_id: str, coding: Any) -> float | None:
+    """The ordinal of the option with this coding: the same code, and the same system where the coding names one
+    (or the system Attune's own exports used before they carried the Questionnaire's: urn:attune:answers:<code>)."""
+    if not isinstance(coding, dict):
+        return None
+    system = coding.get("system")
+    for ordinal, _display, _code in instrument.item(link_id)["options"]:
+        own = engine.answer_coding(instrument, link_id, ordinal) or {}
+        if own.get("code") != coding.get("code"):
+            continue
+        if not system or system in {own.get("system"), f"urn:attune:answers:{instrument.code}"}:
+            return ordinal
+    return None
+
+
+def _declined(item: dict[str, Any]) -> bool:
+    return any(isinstance(e, dict) and e.get("valueCode") == "asked-declined" for e in item.get("extension") or [])
 
 
 def _value(instrument: library.Instrument, link_id: str, item: dict[str, Any]) -> tuple[float | None, bool]:
-    if any(e.get("valueCode") == "asked-declined" for e in item.get("extension", [])):
+    if _declined(item) and not item.get("answer"):
         return None, True
     answers = item.get("answer") or []
     if len(answers) != 1:
@@ -131,8 +210,7 @@ def _value(instrument: library.Instrument, link_id: str, item: dict[str, Any]) -
     answer = answers[0]
     options = instrument.item(link_id)["options"]
     if "valueCoding" in answer:
-        code = answer["valueCoding"].get("code")
-        match = next((o[0] for o in options if o[2] == code), None)
+        match = _coded(instrument, link_id, answer["valueCoding"])
     elif "valueInteger" in answer or "valueDecimal" in answer:
         number = float(answer.get("valueInteger", answer.get("valueDecimal")))
         match = number if number in {o[0] for o in options} else None
@@ -161,12 +239,17 @@ def _questionnaire_response(resource: dict[str, Any]) -> dict[str, Any]:
 
 
 def _answered_items(resource: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every item with an answer or a declined mark, wherever it sits: inside groups (item.item) or under the
+    answer of another question (answer.item), as R4 nests them."""
     flat: list[dict[str, Any]] = []
-    stack = list(resource.get("item", []))
+    stack = [i for i in resource.get("item") or [] if isinstance(i, dict)]
     while stack:
         item = stack.pop(0)
-        stack[0:0] = item.get("item", [])
-        if "answer" in item or "extension" in item:
+        nested = list(item.get("item") or [])
+        for answer in item.get("answer") or []:
+            nested += answer.get("item") or [] if isinstance(answer, dict) else []
+        stack[0:0] = [i for i in nested if isinstance(i, dict)]
+        if "answer" in item or _declined(item):
             flat.append(item)
     return flat
 
