@@ -33,6 +33,8 @@ NEW_CODES = "attune_passkey_codes"
 
 
 def _body(request: HttpRequest) -> dict[str, Any]:
+    if request.content_type != "application/json":
+        return {}
     try:
         data = json.loads(request.body or b"{}")
     except (ValueError, UnicodeDecodeError):
