@@ -10,13 +10,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.tokens import default_token_generator
+from django.contrib.sessions.backends.db import SessionStore
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from attune.accounts.models import ApiToken, Invitation, User
+from attune.accounts.models import ApiToken, Invitation, Passkey, User, UserSession
 from attune.care import demo
 from attune.care.models import CareTeamMember, Client, Episode
 from tests.cast import PASSWORD, Cast
@@ -63,6 +65,21 @@ class Ctx:
         owner = self.actor if self.target == "own" and self.actor is not None else self.someone_else()
         token = ApiToken.objects.create(user=owner, name="t", prefix="att_x", token_hash=secrets.token_hex(32))
         return token.pk
+
+    def passkey_id(self) -> int:
+        """A passkey of the caller (own) or of someone else (other); only its row matters here, not its key."""
+        owner = self.actor if self.target == "own" and self.actor is not None else self.someone_else()
+        passkey = Passkey.objects.create(
+            user=owner, name="Phone", credential_id=secrets.token_urlsafe(32), public_key=b"", user_handle="h"
+        )
+        if owner == self.actor and not TOTPDevice.objects.filter(user=owner, confirmed=True).exists():
+            # A passkey is a second step: the actor's session (already signed in) is verified by it, as after
+            # signing in with it, or the MFA middleware would send them to the second step instead.
+            key = UserSession.objects.filter(user=owner).order_by("-id").values_list("session_key", flat=True).first()
+            store = SessionStore(session_key=key)
+            store[DEVICE_ID_SESSION_KEY] = passkey.persistent_id
+            store.save()
+        return passkey.pk
 
     def someone_else(self) -> User:
         return self.cast.eli if self.actor == self.cast.dana else self.cast.dana

@@ -40,6 +40,14 @@ PUBLIC_PAGES: dict[str, tuple[dict[str, int], str]] = {
         {"GET": 200, "POST": 400},
         "the one-time link of the per-account limit (a button; POST of an unknown link: 400)",
     ),
+    "accounts:passkey_sign_in_options": (
+        {"GET": 405, "POST": 200},
+        "signing in with a passkey: a fresh challenge for this browser's session, naming no account",
+    ),
+    "accounts:passkey_sign_in": (
+        {"GET": 405, "POST": 400},
+        "signing in with a passkey: the answer to that challenge (none here: the same 400 as any failure)",
+    ),
     "notify:service_worker": ({"GET": 200, "POST": 405}, "the service worker: one static script, nothing about anyone"),
 }
 PUBLIC_API: dict[str, tuple[dict[str, int], str]] = {

@@ -46,6 +46,8 @@ ANONYMOUS_MAY_USE = {
     "accounts:password_reset",
     "accounts:password_reset_confirm",
     "accounts:sign_in_link",
+    "accounts:passkey_sign_in_options",
+    "accounts:passkey_sign_in",
     "health",
 }
 
@@ -125,6 +127,35 @@ builds("accounts:password_reset_confirm", "GET")(
 builds("accounts:sign_in_link", "GET")(lambda c: Req("GET", page("accounts:sign_in_link", "not-a-link-sent-here")))
 builds("accounts:sign_in_link", "POST")(
     lambda c: Req("POST", page("accounts:sign_in_link", "not-a-link-sent-here"), form={})
+)
+builds("accounts:passkey_add", "GET")(lambda c: Req("GET", page("accounts:passkey_add")))
+builds("accounts:passkey_register_options", "POST")(
+    lambda c: Req("POST", page("accounts:passkey_register_options"), body={})
+)
+# No authenticator answers in the matrix: a response to no challenge, refused (and audited) for everyone.
+builds("accounts:passkey_register", "POST")(
+    lambda c: Req("POST", page("accounts:passkey_register"), body={"credential": {"id": "bm90LWEta2V5"}})
+)
+builds("accounts:passkey_added", "GET")(lambda c: Req("GET", page("accounts:passkey_added")))
+builds("accounts:passkey_rename", "GET")(lambda c: Req("GET", page("accounts:passkey_rename", c.passkey_id())))
+builds("accounts:passkey_rename", "POST")(
+    lambda c: Req("POST", page("accounts:passkey_rename", c.passkey_id()), form={"name": "Work phone"})
+)
+builds("accounts:passkey_remove", "GET")(lambda c: Req("GET", page("accounts:passkey_remove", c.passkey_id())))
+builds("accounts:passkey_remove", "POST")(
+    lambda c: Req("POST", page("accounts:passkey_remove", c.passkey_id()), form={})
+)
+builds("accounts:passkey_sign_in_options", "POST")(
+    lambda c: Req("POST", page("accounts:passkey_sign_in_options"), body={})
+)
+builds("accounts:passkey_sign_in", "POST")(
+    lambda c: Req("POST", page("accounts:passkey_sign_in"), body={"credential": {"id": "bm90LWEta2V5"}})
+)
+builds("accounts:passkey_confirm_options", "POST")(
+    lambda c: Req("POST", page("accounts:passkey_confirm_options"), body={})
+)
+builds("accounts:passkey_confirm", "POST")(
+    lambda c: Req("POST", page("accounts:passkey_confirm"), body={"credential": {"id": "bm90LWEta2V5"}})
 )
 builds("accounts:password_reset_complete", "GET")(lambda c: Req("GET", page("accounts:password_reset_complete")))
 builds("workspace:portal", "GET")(lambda c: Req("GET", page("workspace:portal")))

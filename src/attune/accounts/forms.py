@@ -147,3 +147,19 @@ class DiscreetNameForm(forms.Form):
             "Shown in your browser tab and as the sender of our emails instead of “Attune”. For example, “Notes”."
         ),
     )
+
+
+class PasskeyNameForm(forms.Form):
+    name = forms.CharField(
+        label="A name for this passkey",
+        max_length=60,
+        required=False,
+        help_text="Something that tells you which device it is on, for example “My phone”.",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def __init__(self, *args: Any, required: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = required
+        if required:
+            self.fields["name"].label = "Name"

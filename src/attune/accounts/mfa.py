@@ -1,4 +1,5 @@
-"""Multi-factor authentication: TOTP authenticators and single-use recovery codes (django-otp).
+"""Multi-factor authentication: TOTP authenticators, single-use recovery codes (django-otp) and passkeys (a
+django-otp device too, see accounts.passkeys).
 
 Staff (clinicians, supervisors, admins, researchers) must use it; clients and partners may. A TOTP code is
 accepted once (django-otp remembers the last time step used, so a replayed code fails) and each recovery code
@@ -18,14 +19,23 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from attune.accounts import roles
-from attune.accounts.models import User
+from attune.accounts.models import Passkey, User
 
 RECOVERY_CODES = 10
 ISSUER = "Attune"
 
 
 def has_mfa(user: Any) -> bool:
+    """Any second step: an authenticator app, recovery codes or a passkey (accounts.passkeys)."""
     return any(True for _ in devices_for_user(user, confirmed=True))
+
+
+def has_app(user: Any) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def has_passkey(user: Any) -> bool:
+    return Passkey.objects.filter(user=user, confirmed=True).exists()
 
 
 def mfa_required(user: Any) -> bool:
@@ -88,5 +98,7 @@ def verify(user: User, code: str) -> Any:
 
 @transaction.atomic
 def remove(user: User) -> None:
+    """Remove the authenticator app; its recovery codes go too unless passkeys stay (they need them)."""
     TOTPDevice.objects.filter(user=user).delete()
-    StaticDevice.objects.filter(user=user).delete()
+    if not has_passkey(user):
+        StaticDevice.objects.filter(user=user).delete()

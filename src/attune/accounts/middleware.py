@@ -16,7 +16,20 @@ from django.urls import reverse
 
 from attune.accounts import mfa, sessions
 
-MFA_OPEN_PATHS = ("accounts:mfa_setup", "accounts:mfa_verify", "accounts:logout", "accounts:quick_exit")
+MFA_OPEN_PATHS = (
+    "accounts:mfa_setup",
+    "accounts:mfa_verify",
+    "accounts:logout",
+    "accounts:quick_exit",
+    # A passkey as the second step; and a first passkey instead of an app (the views refuse to add one while a
+    # second step the person already has is pending).
+    "accounts:passkey_confirm_options",
+    "accounts:passkey_confirm",
+    "accounts:passkey_add",
+    "accounts:passkey_register_options",
+    "accounts:passkey_register",
+    "accounts:passkey_added",
+)
 
 
 class SessionPolicyMiddleware:

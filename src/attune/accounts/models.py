@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django_otp.models import Device
 
 
 def hash_token(raw: str) -> str:
@@ -190,3 +191,27 @@ class SignInFailure(models.Model):
 
     def __str__(self) -> str:
         return "sign-in failure"
+
+
+class Passkey(Device):
+    """A passkey (a WebAuthn public-key credential) of one person. A django-otp device, so that a session signed
+    in or confirmed with it counts as verified (two-step) exactly like an authenticator app's code does; its
+    `verify_token` is django-otp's default (never true), so no typed code ever matches it. Only the public key is
+    kept: the private key never leaves the person's device or password manager."""
+
+    credential_id = models.CharField(max_length=1400, unique=True)  # base64url, as the browser sends it
+    public_key = models.BinaryField()  # COSE-encoded
+    sign_count = models.PositiveBigIntegerField(default=0)
+    # The random user handle given to the authenticator (base64url): the same for all of a person's passkeys,
+    # never their id or email. A discoverable credential returns it at sign-in and it must match.
+    user_handle = models.CharField(max_length=128)
+    transports = models.JSONField(default=list, blank=True)
+    backed_up = models.BooleanField(default=False)
+    created = models.DateTimeField(default=timezone.now)
+    last_used = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created"]
+
+    def __str__(self) -> str:
+        return "passkey"

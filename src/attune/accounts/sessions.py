@@ -60,7 +60,7 @@ def rotate(request: HttpRequest) -> None:
         UserSession.objects.filter(session_key=old).update(session_key=request.session.session_key)
 
 
-def _device(request: HttpRequest) -> str:
+def device(request: HttpRequest) -> str:
     agent = request.META.get("HTTP_USER_AGENT", "")
     browser = next((b for b in ("Edg", "Firefox", "Chrome", "Safari") if b in agent), "A browser")
     system = next((s for s in ("Android", "iPhone", "iPad", "Windows", "Mac OS", "Linux") if s in agent), "")
@@ -81,7 +81,7 @@ def _on_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any
         request.session.save()
     UserSession.objects.update_or_create(
         session_key=request.session.session_key,
-        defaults={"user": user, "device": _device(request), "network": client_address(request)},
+        defaults={"user": user, "device": device(request), "network": client_address(request)},
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from attune.accounts import views
+from attune.accounts import passkey_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -16,6 +16,16 @@ urlpatterns = [
     path("settings/sign-out-elsewhere/", views.sign_out_elsewhere, name="sign_out_elsewhere"),
     path("settings/password/", views.change_password, name="change_password"),
     path("settings/email/", views.change_email, name="change_email"),
+    path("settings/passkeys/new/", passkey_views.passkey_add, name="passkey_add"),
+    path("settings/passkeys/options/", passkey_views.passkey_register_options, name="passkey_register_options"),
+    path("settings/passkeys/", passkey_views.passkey_register, name="passkey_register"),
+    path("settings/passkeys/added/", passkey_views.passkey_added, name="passkey_added"),
+    path("settings/passkeys/<int:passkey_id>/rename/", passkey_views.passkey_rename, name="passkey_rename"),
+    path("settings/passkeys/<int:passkey_id>/remove/", passkey_views.passkey_remove, name="passkey_remove"),
+    path("passkey/sign-in/options/", passkey_views.passkey_sign_in_options, name="passkey_sign_in_options"),
+    path("passkey/sign-in/", passkey_views.passkey_sign_in, name="passkey_sign_in"),
+    path("passkey/confirm/options/", passkey_views.passkey_confirm_options, name="passkey_confirm_options"),
+    path("passkey/confirm/", passkey_views.passkey_confirm, name="passkey_confirm"),
     path("confirm/", views.confirm, name="confirm"),
     path("two-step/setup/", views.mfa_setup, name="mfa_setup"),
     path("two-step/verify/", views.mfa_verify, name="mfa_verify"),

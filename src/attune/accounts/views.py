@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from attune.accounts import inputs, mfa, roles, services, sessions, throttle
+from attune.accounts import inputs, mfa, passkeys, roles, services, sessions, throttle
 from attune.accounts.forms import (
     AcceptInvitationForm,
     ApiTokenForm,
@@ -195,6 +195,8 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
     if user.is_verified() or not mfa.has_mfa(user):  # type: ignore[union-attr]
         return redirect(_next(request))
     form = CodeForm(request.POST or None)
+    if not mfa.has_app(user):
+        form.fields["code"].help_text = "One of your recovery codes, if you cannot use your passkey."
     if request.method == "POST" and form.is_valid():
         account = user.email  # type: ignore[union-attr]
         if throttle.is_cooling_off("otp", account, _network(request)):
@@ -210,7 +212,13 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
                 return redirect(_next(request))
             throttle.record_failure("otp", account, _network(request))
             form.add_error("code", "That code did not work. Each code can be used once; try the newest one.")
-    return render(request, "accounts/mfa_verify.html", {"form": form, "next": request.GET.get("next", "")})
+    context = {
+        "form": form,
+        "next": request.GET.get("next", ""),
+        "has_app": mfa.has_app(user),
+        "has_passkey": mfa.has_passkey(user),
+    }
+    return render(request, "accounts/mfa_verify.html", context)
 
 
 @require_POST
@@ -230,7 +238,10 @@ def mfa_remove(request: HttpRequest) -> HttpResponse:
     else:
         mfa.remove(request.user)  # type: ignore[arg-type]
         sessions.rotate(request)
-        messages.success(request, "Two-step verification is off.")
+        if mfa.has_passkey(request.user):
+            messages.success(request, "The authenticator app is removed. Your passkeys are still your second step.")
+        else:
+            messages.success(request, "Two-step verification is off.")
     return redirect("accounts:settings")
 
 
@@ -258,7 +269,10 @@ def confirm(request: HttpRequest) -> HttpResponse:
             form.add_error(None, "That did not match. Please try again.")
     if not mfa.has_mfa(user):
         del form.fields["code"]
-    return render(request, "accounts/confirm.html", {"form": form, "next": request.GET.get("next", "")})
+    elif not mfa.has_app(user):
+        form.fields["code"].label = "Or one of your recovery codes"
+    context = {"form": form, "next": request.GET.get("next", ""), "has_passkey": mfa.has_passkey(user)}
+    return render(request, "accounts/confirm.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -288,6 +302,8 @@ def account_settings(request: HttpRequest) -> HttpResponse:
         "browser_sessions": UserSession.objects.filter(user=roles.user_of(request)),
         "current_session": request.session.session_key,
         "has_mfa": mfa.has_mfa(user),
+        "has_app": mfa.has_app(user),
+        "passkeys": passkeys.for_user(user),  # type: ignore[arg-type]
         "mfa_required": mfa.mfa_required(user),
         "codes_left": mfa.recovery_codes_left(user) if mfa.has_mfa(user) else 0,  # type: ignore[arg-type]
     }
