@@ -145,6 +145,8 @@ clinical:appointments           POST   own        403 404  302  404  404   403  
 clinical:appointments           POST   other      404 403  404  302  404   404  403 403  404  302
 clinical:appointment_status     POST   own        403 404  302  404  404   403  403 403  404  302
 clinical:appointment_status     POST   other      404 403  404  302  404   404  403 403  404  302
+clinical:appointment_move       POST   own        403 404  302  404  404   403  403 403  404  302
+clinical:appointment_move       POST   other      404 403  404  302  404   404  403 403  404  302
 clinical:my_appointments        GET    -          200 200  404  404  404   404  404 404  404  302
 clinical:my_appointment_ics     GET    own        200 404  404  404  404   404  404 404  404  302
 clinical:my_appointment_ics     GET    other      404 200  404  404  404   404  404 404  404  302
@@ -154,6 +156,8 @@ api:book_appointment            POST   own        403 404  201  404  404   403  
 api:book_appointment            POST   other      404 403  404  201  404   404  403 403  404  401
 api:set_appointment_status      POST   own        403 404  200  404  404   403  403 403  404  401
 api:set_appointment_status      POST   other      404 403  404  200  404   404  403 403  404  401
+api:move_appointment            POST   own        403 404  200  404  404   403  403 403  404  401
+api:move_appointment            POST   other      404 403  404  200  404   404  403 403  404  401
 # --- progress reviews ---------------------------------------------------------------------------------------
 clinical:reviews                GET    own        302 404  200  404  404   403  403 403  404  302
 clinical:reviews                GET    other      404 302  404  200  404   404  403 403  404  302
@@ -490,6 +494,13 @@ builds("clinical:appointment_status", "POST")(
         "POST", page("clinical:appointment_status", _owner(c).pk, _appointment(c).pk), form={"status": "cancelled"}
     )
 )
+builds("clinical:appointment_move", "POST")(
+    lambda c: Req(
+        "POST",
+        page("clinical:appointment_move", _owner(c).pk, _appointment(c).pk),
+        form={"starts_at": _booking(c)["starts_at"], "minutes": 60},
+    )
+)
 builds("clinical:my_appointments", "GET")(lambda c: Req("GET", page("clinical:my_appointments")))
 builds("clinical:my_appointment_ics", "GET")(
     lambda c: Req("GET", page("clinical:my_appointment_ics", _appointment(c).pk))
@@ -505,6 +516,13 @@ builds("api:book_appointment", "POST")(
 builds("api:set_appointment_status", "POST")(
     lambda c: Req(
         "POST", api_path("set_appointment_status", _owner(c).pk, _appointment(c).pk), body={"status": "cancelled"}
+    )
+)
+builds("api:move_appointment", "POST")(
+    lambda c: Req(
+        "POST",
+        api_path("move_appointment", _owner(c).pk, _appointment(c).pk),
+        body={"starts_at": (timezone.now() + datetime.timedelta(days=3)).isoformat(), "minutes": 60},
     )
 )
 

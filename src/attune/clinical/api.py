@@ -505,6 +505,11 @@ class AppointmentStatusIn(Schema):
     status: str = Field(pattern="^(scheduled|attended|cancelled|missed)$")
 
 
+class AppointmentMoveIn(Schema):
+    starts_at: datetime.datetime
+    minutes: int = Field(ge=inputs.APPOINTMENT_MINUTES_MIN, le=inputs.APPOINTMENT_MINUTES_MAX)
+
+
 class AppointmentOut(Schema):
     id: uuid.UUID
     starts_at: datetime.datetime
@@ -556,6 +561,20 @@ def set_appointment_status(
     found = policy.row_of(access, queries.appointments(access), appointment_id, perms.MANAGE_APPOINTMENTS,
                           entity="Appointment")  # fmt: skip
     return _appointment(services.set_status(access, found, payload.status))
+
+
+@router.post(
+    "/clients/{client_id}/appointments/{appointment_id}/time",
+    response=AppointmentOut,
+    operation_id="move_appointment",
+)
+def move_appointment(
+    request: HttpRequest, client_id: str, appointment_id: str, payload: AppointmentMoveIn
+) -> dict[str, Any]:
+    access = policy.client(user_of(request), client_id, perms.MANAGE_APPOINTMENTS, shows=perms.VIEW_APPOINTMENTS)
+    found = policy.row_of(access, queries.appointments(access), appointment_id, perms.MANAGE_APPOINTMENTS,
+                          entity="Appointment")  # fmt: skip
+    return _appointment(services.reschedule(access, found, payload.starts_at, payload.minutes))
 
 
 # --- progress reviews ----------------------------------------------------------------------------------------

@@ -287,6 +287,13 @@ class AppointmentForm(forms.Form):
         return AppointmentInput(**self.cleaned_data)
 
 
+class RescheduleForm(forms.Form):
+    starts_at = forms.DateTimeField(label="New date and time", widget=DateTimeInput, input_formats=["%Y-%m-%dT%H:%M"])
+    minutes = forms.IntegerField(
+        label="Length in minutes", min_value=inputs.APPOINTMENT_MINUTES_MIN, max_value=inputs.APPOINTMENT_MINUTES_MAX
+    )
+
+
 class AppointmentStatusForm(forms.Form):
     status = forms.ChoiceField(choices=AppointmentStatus.choices)
 

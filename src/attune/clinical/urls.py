@@ -52,6 +52,11 @@ urlpatterns += [
         appointment_views.appointment_status,
         name="appointment_status",
     ),
+    path(
+        "clients/<uuid:client_id>/appointments/<uuid:appointment_id>/move/",
+        appointment_views.appointment_move,
+        name="appointment_move",
+    ),
     path("portal/sessions/", appointment_views.my_appointments, name="my_appointments"),
     path(
         "portal/sessions/<uuid:appointment_id>/appointment.ics",

@@ -18,6 +18,11 @@ class MonitoringConfig(AppConfig):
         events.subscribe(events.ResponseAnswered, services.on_answered)
         events.subscribe(events.ResponseSubmitted, services.on_submitted)
         events.subscribe(events.SafetyConcern, services.on_safety_concern)
+        # Appointments booked in the clinical record are session dates here ("before each session"); a cancelled
+        # one drops out.
+        events.subscribe(events.AppointmentBooked, services.on_appointment_booked)
+        events.subscribe(events.AppointmentRescheduled, services.on_appointment_booked)
+        events.subscribe(events.AppointmentCancelled, services.on_appointment_cancelled)
         # Unacknowledged safety alerts go to more of the care team once the practice's time has passed.
         ticks.register("monitoring.escalate", services.escalate_due)
         # Scheduled questionnaires are issued here (no page issues them when viewed), with a neutral message to
