@@ -55,6 +55,10 @@ clinical:note                   POST   own        403 404  302  404  404   403  
 clinical:note                   POST   other      404 403  404  302  404   404  403 403  404  302
 clinical:note_autosave          POST   own        403 404  200  404  404   403  403 403  404  302
 clinical:note_autosave          POST   other      404 403  404  200  404   404  403 403  404  302
+clinical:note_since             GET    own        403 404  200  404  404   403  403 403  404  302
+clinical:note_since             GET    other      404 403  404  200  404   404  403 403  404  302
+clinical:note_pull              POST   own        403 404  302  404  404   403  403 403  404  302
+clinical:note_pull              POST   other      404 403  404  302  404   404  403 403  404  302
 clinical:note_sign              POST   own        403 404  302  404  404   403  403 403  404  302
 clinical:note_sign              POST   other      404 403  404  302  404   404  403 403  404  302
 clinical:note_addendum          POST   signed     403 404  302  404  404   403  403 403  404  302
@@ -69,6 +73,8 @@ api:get_session_note            GET    signed     403 404  200  404  404   403  
 api:get_session_note            GET    other      404 403  404  200  404   404  403 403  404  401
 api:update_session_note         PATCH  own        403 404  200  404  404   403  403 403  404  401
 api:update_session_note         PATCH  other      404 403  404  200  404   404  403 403  404  401
+api:note_since_last_session     GET    own        403 404  200  404  404   403  403 403  404  401
+api:note_since_last_session     GET    other      404 403  404  200  404   404  403 403  404  401
 api:sign_session_note           POST   own        403 404  200  404  404   403  403 403  404  401
 api:sign_session_note           POST   other      404 403  404  200  404   404  403 403  404  401
 api:add_note_addendum           POST   signed     403 404  201  404  404   403  403 403  404  401
@@ -237,6 +243,20 @@ def _note_save(c: Ctx) -> Req:
 def _note_autosave(c: Ctx) -> Req:
     note = _draft(c)
     return Req("POST", page("clinical:note_autosave", _owner(c).pk, note.pk), form=_form(note))
+
+
+builds("clinical:note_since", "GET")(lambda c: Req("GET", page("clinical:note_since", _owner(c).pk, _draft(c).pk)))
+
+
+@builds("clinical:note_pull", "POST")
+def _note_pull(c: Ctx) -> Req:
+    note = _draft(c)
+    return Req("POST", page("clinical:note_pull", _owner(c).pk, note.pk), form=_form(note))
+
+
+builds("api:note_since_last_session", "GET")(
+    lambda c: Req("GET", api_path("note_since_last_session", _owner(c).pk, _draft(c).pk))
+)
 
 
 @builds("clinical:note_sign", "POST")

@@ -78,8 +78,7 @@ def test_booking_makes_the_before_session_questionnaire_due_in_its_window(cast: 
 
     # Cancelled: the date drops out, and nothing is due before a session that will not happen.
     response = post(
-        browser,
-        reverse("clinical:appointment_status", args=[dana.pk, appointment.pk]), {"status": "cancelled"}
+        browser, reverse("clinical:appointment_status", args=[dana.pk, appointment.pk]), {"status": "cancelled"}
     )
     assert response.status_code == 302
     assert not SessionRecord.objects.filter(client=dana).exists()

@@ -14,7 +14,7 @@ from pydantic import Field
 
 from attune.accounts.roles import user_of
 from attune.care.records import record_of
-from attune.clinical import inputs, perms, queries, services
+from attune.clinical import inputs, perms, queries, services, since
 from attune.clinical import review as review_figures
 from attune.clinical.models import (
     Appointment,
@@ -171,6 +171,35 @@ def add_note_addendum(
 ) -> tuple[int, dict[str, Any]]:
     access, found = _located(request, client_id, note_id, perms.WRITE_NOTES)
     return 201, _addendum(services.add_addendum(access, found, payload.text))
+
+
+class SinceItem(Schema):
+    at: datetime.datetime
+    heading: str
+    text: str
+
+
+class SinceOut(Schema):
+    start: datetime.date = Field(description="The day of the client's last session before this note's session")
+    section: str = Field(description="The section of the note's template the summary belongs in")
+    text: str = Field(description="The summary as plain text, to edit into the draft")
+    items: list[SinceItem]
+
+
+@router.get("/clients/{client_id}/notes/{note_id}/since", response=SinceOut, operation_id="note_since_last_session")
+def note_since_last_session(request: HttpRequest, client_id: str, note_id: str) -> dict[str, Any]:
+    """What happened since the client's last session (shared diary entries, questionnaire results, practice, alerts),
+    for a draft note: only what the caller may see, each line audited as read. A signed note answers 409."""
+    access, found = _located(request, client_id, note_id, perms.WRITE_NOTES)
+    if found.is_signed:
+        raise services.NoteSignedError("This note is signed: add an addendum instead.")
+    result = since.summary(access, found)
+    return {
+        "start": result.start,
+        "section": result.section,
+        "text": result.text,
+        "items": [{"at": i.when, "heading": i.heading, "text": i.text} for i in result.items],
+    }
 
 
 # --- treatment plans and goals ---------------------------------------------------------------------------

@@ -8,6 +8,8 @@ urlpatterns = [
     path("clients/<uuid:client_id>/notes/new/", views.note_new, name="note_new"),
     path("clients/<uuid:client_id>/notes/<uuid:note_id>/", views.note, name="note"),
     path("clients/<uuid:client_id>/notes/<uuid:note_id>/autosave/", views.note_autosave, name="note_autosave"),
+    path("clients/<uuid:client_id>/notes/<uuid:note_id>/since/", views.note_since, name="note_since"),
+    path("clients/<uuid:client_id>/notes/<uuid:note_id>/pull/", views.note_pull, name="note_pull"),
     path("clients/<uuid:client_id>/notes/<uuid:note_id>/sign/", views.note_sign, name="note_sign"),
     path("clients/<uuid:client_id>/notes/<uuid:note_id>/addenda/", views.note_addendum, name="note_addendum"),
 ]

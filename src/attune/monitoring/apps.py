@@ -29,6 +29,12 @@ class MonitoringConfig(AppConfig):
         # the client; a questionnaire left waiting gets one gentle reminder.
         ticks.register("monitoring.issue_due", lambda now: services.issue_all_due(timezone.localdate(now)))
         ticks.register("monitoring.remind", services.remind_waiting)
+        # Results and alerts, for the care team's "since the last session" (core/timeline.py).
+        from attune.core import timeline as care_timeline
+        from attune.monitoring import timeline
+
+        care_timeline.register("monitoring.results", timeline.results)
+        care_timeline.register("monitoring.alerts", timeline.alerts)
         # Schedules, sessions and progress charts on the engine's measures page.
         pages.add_measures_panel(views.measures_panel)
         from attune.core import disclosure

@@ -238,12 +238,12 @@ class SessionRecord(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"session on {self.date}"
+
     @property
     def booked(self) -> bool:
         return self.appointment_id is not None
-
-    def __str__(self) -> str:
-        return f"session on {self.date}"
 
 
 class MeasureVisibility(models.Model):
