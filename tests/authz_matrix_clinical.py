@@ -38,6 +38,7 @@ from attune.clinical.models import (
     SessionNote,
     TreatmentPlan,
 )
+from attune.diary.models import MapStatus, RelationshipScript
 from tests.authz_requests import Ctx, Req, api_path, builds, page
 from tests.cast import canary
 
@@ -84,6 +85,8 @@ clinical:plan                   GET    own        302 404  200  404  404   403  
 clinical:plan                   GET    other      404 302  404  200  404   404  403 403  404  302
 clinical:plan                   POST   own        403 404  302  404  404   403  403 403  404  302
 clinical:plan                   POST   other      404 403  404  302  404   404  403 403  404  302
+clinical:plan_scripts           POST   own        403 404  302  404  404   403  403 403  404  302
+clinical:plan_scripts           POST   other      404 403  404  302  404   404  403 403  404  302
 clinical:goal_new               GET    own        403 404  200  404  404   403  403 403  404  302
 clinical:goal_new               GET    other      404 403  404  200  404   404  403 403  404  302
 clinical:goal_new               POST   own        403 404  302  404  404   403  403 403  404  302
@@ -112,6 +115,8 @@ api:get_treatment_plan          GET    own        200 404  200  404  404   403  
 api:get_treatment_plan          GET    other      404 200  404  200  404   404  403 403  404  401
 api:save_treatment_plan         PUT    own        403 404  200  404  404   403  403 403  404  401
 api:save_treatment_plan         PUT    other      404 403  404  200  404   404  403 403  404  401
+api:link_plan_scripts           POST   own        403 404  200  404  404   403  403 403  404  401
+api:link_plan_scripts           POST   other      404 403  404  200  404   404  403 403  404  401
 api:create_goal                 POST   own        403 404  201  404  404   403  403 403  404  401
 api:create_goal                 POST   other      404 403  404  201  404   404  403 403  404  401
 api:get_goal                    GET    own        200 404  200  404  404   403  403 403  404  401
@@ -385,6 +390,26 @@ builds("clinical:practice_settings", "POST")(
 def _api_plan(c: Ctx) -> Req:
     _goal(c)
     return Req("GET", api_path("get_treatment_plan", _owner(c).pk))
+
+
+def _script(c: Ctx) -> RelationshipScript:
+    script = RelationshipScript(client=_owner(c), status=MapStatus.ON_MAP, name=canary("relationshipscript", "name"))
+    script.save()
+    return script
+
+
+@builds("clinical:plan_scripts", "POST")
+def _plan_scripts(c: Ctx) -> Req:
+    plan, script = _plan(c), _script(c)
+    form = {"scripts": [str(script.pk)], "version": plan.version}
+    return Req("POST", page("clinical:plan_scripts", _owner(c).pk), form=form)
+
+
+@builds("api:link_plan_scripts", "POST")
+def _api_plan_scripts(c: Ctx) -> Req:
+    plan, script = _plan(c), _script(c)
+    body = {"script_ids": [str(script.pk)], "version": plan.version}
+    return Req("POST", api_path("link_plan_scripts", _owner(c).pk), body=body)
 
 
 @builds("api:save_treatment_plan", "PUT")

@@ -277,6 +277,11 @@ class AttainmentOut(Schema):
     rho: float
 
 
+class ScriptRef(Schema):
+    id: uuid.UUID
+    name: str
+
+
 class PlanOut(Schema):
     id: uuid.UUID
     episode_id: uuid.UUID
@@ -286,6 +291,12 @@ class PlanOut(Schema):
     updated: datetime.datetime
     goals: list[GoalOut]
     attainment: AttainmentOut | None = Field(description="The care team's: absent for the client")
+    scripts: list[ScriptRef] = Field(description="Scripts on the client's map linked to the formulation")
+
+
+class PlanScriptsIn(Schema):
+    script_ids: list[uuid.UUID] = Field(max_length=50)
+    version: int | None = Field(default=None, ge=1, description="The version you read; a stale one gives 409")
 
 
 def _rating(r: GoalRating | None) -> dict[str, Any] | None:
@@ -326,6 +337,7 @@ def _plan_out(access: Access) -> dict[str, Any]:
         "version": plan.version,
         "updated": plan.updated,
         "goals": [_goal(c) for c in cards],
+        "scripts": [{"id": ref.id, "name": ref.label} for ref in queries.linked_scripts(access, plan)],
         "attainment": {"t_score": score.t_score, "rated": score.rated, "active": score.active, "rho": score.rho}
         if team
         else None,
@@ -342,6 +354,14 @@ def save_treatment_plan(request: HttpRequest, client_id: str, payload: PlanIn) -
     access = policy.client(user_of(request), client_id, perms.WRITE_PLAN, shows=perms.VIEW_PLAN)
     data = services.PlanInput(payload.formulation_client, payload.formulation_clinician)
     services.save_plan(access, data, expected_version=payload.version)
+    return _plan_out(access)
+
+
+@router.post("/clients/{client_id}/plan/scripts", response=PlanOut, operation_id="link_plan_scripts")
+def link_plan_scripts(request: HttpRequest, client_id: str, payload: PlanScriptsIn) -> dict[str, Any]:
+    """Link scripts on the client's map to the plan's formulation (the list replaces the links)."""
+    access = policy.client(user_of(request), client_id, perms.WRITE_PLAN, shows=perms.VIEW_PLAN)
+    services.link_scripts(access, payload.script_ids, expected_version=payload.version)
     return _plan_out(access)
 
 

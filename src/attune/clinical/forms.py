@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import decimal
+import uuid
 from typing import Any
 
 from django import forms
@@ -100,6 +101,23 @@ class PlanForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+
+class PlanScriptsForm(forms.Form):
+    scripts = forms.MultipleChoiceField(
+        label="Scripts from the client's map",
+        help_text="The patterns on the client's relationship-script map that this formulation works with.",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scripts"].choices = choices
+
+    def script_ids(self) -> list[uuid.UUID]:
+        return [uuid.UUID(value) for value in self.cleaned_data["scripts"]]
 
 
 class GoalForm(forms.Form):

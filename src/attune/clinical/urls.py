@@ -16,6 +16,7 @@ urlpatterns = [
 
 urlpatterns += [
     path("clients/<uuid:client_id>/treatment-plan/", plan_views.plan, name="plan"),
+    path("clients/<uuid:client_id>/treatment-plan/scripts/", plan_views.plan_scripts, name="plan_scripts"),
     path("clients/<uuid:client_id>/treatment-plan/goals/new/", plan_views.goal_new, name="goal_new"),
     path("clients/<uuid:client_id>/treatment-plan/goals/<uuid:goal_id>/", plan_views.goal, name="goal"),
     path(
