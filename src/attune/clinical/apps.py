@@ -13,7 +13,7 @@ class ClinicalConfig(AppConfig):
         from attune.core import ticks, timeline
 
         del perms  # declared on import
-        timeline.register("clinical.exposure", since.exposure)
+        timeline.register("clinical.exposure", "Practice", since.exposure)
         ticks.register("clinical.remind_appointments", services.remind_upcoming)
         _exports()
 

@@ -114,7 +114,9 @@ class PlanScriptsForm(forms.Form):
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["scripts"].choices = choices
+        field = self.fields["scripts"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = choices
 
     def script_ids(self) -> list[uuid.UUID]:
         return [uuid.UUID(value) for value in self.cleaned_data["scripts"]]

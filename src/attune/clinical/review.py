@@ -12,7 +12,7 @@ from django.utils import timezone
 from attune.care.records import record_of
 from attune.clinical import charts, perms, queries
 from attune.clinical.models import Appointment, AppointmentStatus, ProgressReview
-from attune.core import policy
+from attune.core import disclosure, policy, timeline
 from attune.core.policy import Access
 from attune.measures import library
 from attune.measures.scoring.change import ChangeResult, instrument_change
@@ -51,6 +51,12 @@ class Figures:
     measures: list[MeasureLine] = field(default_factory=list)
     ladder: list[queries.Ladder] = field(default_factory=list)
     sessions: dict[str, int] = field(default_factory=dict)
+    # Alerts raised (or resolved) in the episode up to the review's date, and how each was resolved: lines from
+    # the kernel's timeline (monitoring registers them), with plain words for the client's version.
+    alerts: list[timeline.Item] = field(default_factory=list)
+    # What the client chose to share, in their own words, from every capability that keeps a sharing choice
+    # (the privacy centre's switches, the diary's default, the safety plan): core.disclosure.decisions.
+    sharing: list[disclosure.Decision] = field(default_factory=list)
 
 
 def _measures(access: Access, review: ProgressReview) -> list[MeasureLine]:
@@ -104,6 +110,11 @@ def figures(access: Access, review: ProgressReview, *, clinical: bool) -> Figure
     result = Figures(attainment=attainment, cards=[c for c in cards if c.goal.is_active])
     result.ladder = [step for step in queries.ladder(access) if step.practices]
     result.sessions = _sessions(access, review)
+    zone = timezone.get_current_timezone()
+    start = datetime.datetime.combine(review.episode.opened, datetime.time.min, tzinfo=zone)
+    end = datetime.datetime.combine(review.review_date + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
+    result.alerts = [a for a in timeline.between(access, start, end, headings={"Alerts"}) if clinical or a.plain]
+    result.sharing = disclosure.decisions(access)
     if clinical:
         result.measures = _measures(access, review)
     return result

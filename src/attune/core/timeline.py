@@ -33,6 +33,9 @@ class Item:
     when: datetime.datetime
     heading: str  # the group it is listed under ("Diary", "Questionnaires", "Alerts", "Practice")
     text: str  # one line of plain text, starting with the date
+    # The same in plain words for the client, where a provider offers it (a client's version of a review): no
+    # instrument names, no labels. Empty where the line has no place in the client's version.
+    plain: str = ""
 
 
 Provider = Callable[[Access, datetime.datetime, datetime.datetime], list[Item]]
@@ -40,21 +43,26 @@ Provider = Callable[[Access, datetime.datetime, datetime.datetime], list[Item]]
 # The order the groups are listed in; a heading not named here follows them.
 HEADINGS = ("Alerts", "Questionnaires", "Diary", "Practice")
 
-_providers: dict[str, Provider] = {}
+_providers: dict[str, tuple[str, Provider]] = {}
 
 
-def register(name: str, provider: Provider) -> None:
-    """Called once per provider from an AppConfig.ready(); registering a name again replaces it."""
-    _providers[name] = provider
+def register(name: str, heading: str, provider: Provider) -> None:
+    """Called once per provider from an AppConfig.ready(), with the heading its items are listed under;
+    registering a name again replaces it."""
+    _providers[name] = (heading, provider)
 
 
-def providers() -> dict[str, Provider]:
+def providers() -> dict[str, tuple[str, Provider]]:
     return dict(_providers)
 
 
-def between(access: Access, start: datetime.datetime, end: datetime.datetime) -> list[Item]:
-    """Every provider's items in [start, end), each group in time order."""
-    items = [item for provider in _providers.values() for item in provider(access, start, end)]
+def between(
+    access: Access, start: datetime.datetime, end: datetime.datetime, *, headings: set[str] | None = None
+) -> list[Item]:
+    """Every provider's items in [start, end) (only those of `headings`, if given), each group in time order.
+    A provider of another heading is not called, so it reads (and audits) nothing."""
+    chosen = [p for heading, p in _providers.values() if headings is None or heading in headings]
+    items = [item for provider in chosen for item in provider(access, start, end)]
     rank = {heading: n for n, heading in enumerate(HEADINGS)}
     return sorted(items, key=lambda i: (rank.get(i.heading, len(HEADINGS)), i.heading, i.when, i.text))
 

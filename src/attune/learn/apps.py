@@ -19,7 +19,7 @@ class LearnConfig(AppConfig):
         from attune.core import timeline as care_timeline
         from attune.learn import timeline
 
-        care_timeline.register("learn.work", timeline.since)
+        care_timeline.register("learn.work", "Practice", timeline.since)
         _exports()
 
 

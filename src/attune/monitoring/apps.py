@@ -33,8 +33,8 @@ class MonitoringConfig(AppConfig):
         from attune.core import timeline as care_timeline
         from attune.monitoring import timeline
 
-        care_timeline.register("monitoring.results", timeline.results)
-        care_timeline.register("monitoring.alerts", timeline.alerts)
+        care_timeline.register("monitoring.results", "Questionnaires", timeline.results)
+        care_timeline.register("monitoring.alerts", "Alerts", timeline.alerts)
         # Schedules, sessions and progress charts on the engine's measures page.
         pages.add_measures_panel(views.measures_panel)
         from attune.core import disclosure

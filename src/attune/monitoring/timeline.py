@@ -72,18 +72,28 @@ def alert_line(alert: Alert) -> str:
     return text
 
 
-def alerts_between(access: Access, start: datetime.datetime, end: datetime.datetime) -> list[Alert]:
-    """Alerts raised in the window, or raised before it and resolved in it; audited as read."""
-    if not access.can(perms.ALERTS_VIEW):
+def plain_line(alert: Alert) -> str:
+    """The same alert in plain words for the client: that the care team checked in and whether it was followed
+    up. No instrument, no item, no notes."""
+    text = f"{timezone.localtime(alert.raised):%-d %B}: your care team was asked to check in with you"
+    if alert.status == Alert.Status.RESOLVED and alert.resolved is not None:
+        return text + f", and followed it up by {timezone.localtime(alert.resolved):%-d %B}."
+    return text + ", and is following it up."
+
+
+def alerts(access: Access, start: datetime.datetime, end: datetime.datetime) -> list[Item]:
+    """Alerts raised in the window, or raised before it and resolved in it, audited as read: for the care team
+    with what was done; for the client (their own review) in plain words only."""
+    if access.can(perms.ALERTS_VIEW):
+        perm, full = perms.ALERTS_VIEW, True
+    elif access.can(perms.ALERTS_OWN):
+        perm, full = perms.ALERTS_OWN, False
+    else:
         return []
     rows = list(
         policy.scoped(access, Alert.objects.all())
         .filter(Q(raised__gte=start, raised__lt=end) | Q(resolved__gte=start, resolved__lt=end))
         .order_by("raised")
     )
-    access.shown("DetectedIssue", [a.pk for a in rows], perms.ALERTS_VIEW)
-    return rows
-
-
-def alerts(access: Access, start: datetime.datetime, end: datetime.datetime) -> list[Item]:
-    return [Item(a.raised, "Alerts", alert_line(a)) for a in alerts_between(access, start, end)]
+    access.shown("DetectedIssue", [a.pk for a in rows], perm)
+    return [Item(a.raised, "Alerts", alert_line(a) if full else plain_line(a), plain=plain_line(a)) for a in rows]

@@ -13,7 +13,7 @@ class SkillsConfig(AppConfig):
         from attune.core import timeline as care_timeline
         from attune.skills import timeline
 
-        care_timeline.register("skills.practice", timeline.since)
+        care_timeline.register("skills.practice", "Practice", timeline.since)
         from attune.core import disclosure
         from attune.skills import models
 
