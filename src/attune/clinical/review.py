@@ -34,14 +34,24 @@ class MeasureLine:
     def latest(self) -> float:
         return self.points[-1][1]
 
+    def by_month(self) -> list[tuple[str, str]]:
+        """The chart's numbers a month to a row ("January 2026", "6 Jan: 18; 13 Jan: 17; ..."): the printed
+        review's table, a dozen rows for a year of weekly results rather than fifty-two."""
+        months: dict[tuple[int, int], list[str]] = {}
+        for day, value in self.points:
+            months.setdefault((day.year, day.month), []).append(f"{day:%-d %b}: {value:g}")
+        return [(datetime.date(y, m, 1).strftime("%B %Y"), "; ".join(v)) for (y, m), v in months.items()]
+
     def chart(self) -> charts.Chart:
         top = max(max(v for _, v in self.points), 1)
         step = 10 if top > 40 else 5
         ceiling = step * -(-top // step)
         labels = [d.strftime("%-d %b") for d, _ in self.points]
         ticks = step if ceiling / step <= 6 else step * 2
+        # Six dates along the bottom: each text in a chart is drawn on its own (in the PDF too), and the table
+        # under the chart has every date.
         return charts.line_chart([(self.title, "score", [v for _, v in self.points])], labels, y_max=ceiling,
-                                 y_step=ticks)  # fmt: skip
+                                 y_step=ticks, max_labels=6)  # fmt: skip
 
 
 @dataclass
