@@ -38,6 +38,7 @@ from attune.clinical.models import (
     SessionNote,
     TreatmentPlan,
 )
+from attune.diary.models import MapStatus, RelationshipScript
 from tests.authz_requests import Ctx, Req, api_path, builds, page
 from tests.cast import canary
 
@@ -55,6 +56,10 @@ clinical:note                   POST   own        403 404  302  404  404   403  
 clinical:note                   POST   other      404 403  404  302  404   404  403 403  404  302
 clinical:note_autosave          POST   own        403 404  200  404  404   403  403 403  404  302
 clinical:note_autosave          POST   other      404 403  404  200  404   404  403 403  404  302
+clinical:note_since             GET    own        403 404  200  404  404   403  403 403  404  302
+clinical:note_since             GET    other      404 403  404  200  404   404  403 403  404  302
+clinical:note_pull              POST   own        403 404  302  404  404   403  403 403  404  302
+clinical:note_pull              POST   other      404 403  404  302  404   404  403 403  404  302
 clinical:note_sign              POST   own        403 404  302  404  404   403  403 403  404  302
 clinical:note_sign              POST   other      404 403  404  302  404   404  403 403  404  302
 clinical:note_addendum          POST   signed     403 404  302  404  404   403  403 403  404  302
@@ -69,6 +74,8 @@ api:get_session_note            GET    signed     403 404  200  404  404   403  
 api:get_session_note            GET    other      404 403  404  200  404   404  403 403  404  401
 api:update_session_note         PATCH  own        403 404  200  404  404   403  403 403  404  401
 api:update_session_note         PATCH  other      404 403  404  200  404   404  403 403  404  401
+api:note_since_last_session     GET    own        403 404  200  404  404   403  403 403  404  401
+api:note_since_last_session     GET    other      404 403  404  200  404   404  403 403  404  401
 api:sign_session_note           POST   own        403 404  200  404  404   403  403 403  404  401
 api:sign_session_note           POST   other      404 403  404  200  404   404  403 403  404  401
 api:add_note_addendum           POST   signed     403 404  201  404  404   403  403 403  404  401
@@ -78,6 +85,8 @@ clinical:plan                   GET    own        302 404  200  404  404   403  
 clinical:plan                   GET    other      404 302  404  200  404   404  403 403  404  302
 clinical:plan                   POST   own        403 404  302  404  404   403  403 403  404  302
 clinical:plan                   POST   other      404 403  404  302  404   404  403 403  404  302
+clinical:plan_scripts           POST   own        403 404  302  404  404   403  403 403  404  302
+clinical:plan_scripts           POST   other      404 403  404  302  404   404  403 403  404  302
 clinical:goal_new               GET    own        403 404  200  404  404   403  403 403  404  302
 clinical:goal_new               GET    other      404 403  404  200  404   404  403 403  404  302
 clinical:goal_new               POST   own        403 404  302  404  404   403  403 403  404  302
@@ -106,6 +115,8 @@ api:get_treatment_plan          GET    own        200 404  200  404  404   403  
 api:get_treatment_plan          GET    other      404 200  404  200  404   404  403 403  404  401
 api:save_treatment_plan         PUT    own        403 404  200  404  404   403  403 403  404  401
 api:save_treatment_plan         PUT    other      404 403  404  200  404   404  403 403  404  401
+api:link_plan_scripts           POST   own        403 404  200  404  404   403  403 403  404  401
+api:link_plan_scripts           POST   other      404 403  404  200  404   404  403 403  404  401
 api:create_goal                 POST   own        403 404  201  404  404   403  403 403  404  401
 api:create_goal                 POST   other      404 403  404  201  404   404  403 403  404  401
 api:get_goal                    GET    own        200 404  200  404  404   403  403 403  404  401
@@ -145,6 +156,8 @@ clinical:appointments           POST   own        403 404  302  404  404   403  
 clinical:appointments           POST   other      404 403  404  302  404   404  403 403  404  302
 clinical:appointment_status     POST   own        403 404  302  404  404   403  403 403  404  302
 clinical:appointment_status     POST   other      404 403  404  302  404   404  403 403  404  302
+clinical:appointment_move       POST   own        403 404  302  404  404   403  403 403  404  302
+clinical:appointment_move       POST   other      404 403  404  302  404   404  403 403  404  302
 clinical:my_appointments        GET    -          200 200  404  404  404   404  404 404  404  302
 clinical:my_appointment_ics     GET    own        200 404  404  404  404   404  404 404  404  302
 clinical:my_appointment_ics     GET    other      404 200  404  404  404   404  404 404  404  302
@@ -154,6 +167,8 @@ api:book_appointment            POST   own        403 404  201  404  404   403  
 api:book_appointment            POST   other      404 403  404  201  404   404  403 403  404  401
 api:set_appointment_status      POST   own        403 404  200  404  404   403  403 403  404  401
 api:set_appointment_status      POST   other      404 403  404  200  404   404  403 403  404  401
+api:move_appointment            POST   own        403 404  200  404  404   403  403 403  404  401
+api:move_appointment            POST   other      404 403  404  200  404   404  403 403  404  401
 # --- progress reviews ---------------------------------------------------------------------------------------
 clinical:reviews                GET    own        302 404  200  404  404   403  403 403  404  302
 clinical:reviews                GET    other      404 302  404  200  404   404  403 403  404  302
@@ -233,6 +248,20 @@ def _note_save(c: Ctx) -> Req:
 def _note_autosave(c: Ctx) -> Req:
     note = _draft(c)
     return Req("POST", page("clinical:note_autosave", _owner(c).pk, note.pk), form=_form(note))
+
+
+builds("clinical:note_since", "GET")(lambda c: Req("GET", page("clinical:note_since", _owner(c).pk, _draft(c).pk)))
+
+
+@builds("clinical:note_pull", "POST")
+def _note_pull(c: Ctx) -> Req:
+    note = _draft(c)
+    return Req("POST", page("clinical:note_pull", _owner(c).pk, note.pk), form=_form(note))
+
+
+builds("api:note_since_last_session", "GET")(
+    lambda c: Req("GET", api_path("note_since_last_session", _owner(c).pk, _draft(c).pk))
+)
 
 
 @builds("clinical:note_sign", "POST")
@@ -363,6 +392,26 @@ def _api_plan(c: Ctx) -> Req:
     return Req("GET", api_path("get_treatment_plan", _owner(c).pk))
 
 
+def _script(c: Ctx) -> RelationshipScript:
+    script = RelationshipScript(client=_owner(c), status=MapStatus.ON_MAP, name=canary("relationshipscript", "name"))
+    script.save()
+    return script
+
+
+@builds("clinical:plan_scripts", "POST")
+def _plan_scripts(c: Ctx) -> Req:
+    plan, script = _plan(c), _script(c)
+    form = {"scripts": [str(script.pk)], "version": plan.version}
+    return Req("POST", page("clinical:plan_scripts", _owner(c).pk), form=form)
+
+
+@builds("api:link_plan_scripts", "POST")
+def _api_plan_scripts(c: Ctx) -> Req:
+    plan, script = _plan(c), _script(c)
+    body = {"script_ids": [str(script.pk)], "version": plan.version}
+    return Req("POST", api_path("link_plan_scripts", _owner(c).pk), body=body)
+
+
 @builds("api:save_treatment_plan", "PUT")
 def _api_save_plan(c: Ctx) -> Req:
     plan = _plan(c)
@@ -490,6 +539,13 @@ builds("clinical:appointment_status", "POST")(
         "POST", page("clinical:appointment_status", _owner(c).pk, _appointment(c).pk), form={"status": "cancelled"}
     )
 )
+builds("clinical:appointment_move", "POST")(
+    lambda c: Req(
+        "POST",
+        page("clinical:appointment_move", _owner(c).pk, _appointment(c).pk),
+        form={"starts_at": _booking(c)["starts_at"], "minutes": 60},
+    )
+)
 builds("clinical:my_appointments", "GET")(lambda c: Req("GET", page("clinical:my_appointments")))
 builds("clinical:my_appointment_ics", "GET")(
     lambda c: Req("GET", page("clinical:my_appointment_ics", _appointment(c).pk))
@@ -505,6 +561,13 @@ builds("api:book_appointment", "POST")(
 builds("api:set_appointment_status", "POST")(
     lambda c: Req(
         "POST", api_path("set_appointment_status", _owner(c).pk, _appointment(c).pk), body={"status": "cancelled"}
+    )
+)
+builds("api:move_appointment", "POST")(
+    lambda c: Req(
+        "POST",
+        api_path("move_appointment", _owner(c).pk, _appointment(c).pk),
+        body={"starts_at": (timezone.now() + datetime.timedelta(days=3)).isoformat(), "minutes": 60},
     )
 )
 

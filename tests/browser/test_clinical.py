@@ -10,11 +10,12 @@ with the note.
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.support import People, check_page, sign_in, take_problems
+from tests.browser.support import ARTIFACTS, People, Server, check_page, manage, sign_in, take_problems
 
 FIRST = "Dana arrived early and began with grounding, as she asked last time."
 OTHER_TAB = "Written in another tab."
@@ -212,3 +213,68 @@ def test_the_review_in_two_versions(people: People) -> None:
     for jargon in ("GAS", "T-score", "PCL", "weight", "reliable"):
         expect(main).not_to_contain_text(jargon)
     check_page(dana, "clinical-review-client")
+
+
+def test_a_pdf_of_the_review_is_made_in_the_background_and_downloaded(
+    desktop_page: Page, server: Server, tmp_path: Path
+) -> None:
+    """The live server runs no worker: after the button is pressed the test runs the job queue once
+    (`attune worker --batch`, as a worker would), and the page, which refreshes itself, goes from progress to the
+    file. The file is a tagged PDF; rendered to PNG it is looked at (test-artifacts/screenshots/)."""
+    page = desktop_page
+    sign_in(page, "alice")
+    page.goto("/clients/")
+    follow(page, "Dana")
+    follow(page, "Progress reviews")
+    with page.expect_navigation():
+        page.get_by_role("main").get_by_role("link", name=re.compile(r"^Review of ")).first.click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="PDF of the clinical version").click()
+    status = page.get_by_role("status").last
+    expect(status).to_contain_text("This page updates itself")
+    expect(page.get_by_role("progressbar", name="Making the PDF")).to_be_visible()
+    check_page(page, "clinical-review-pdf-waiting")
+    manage(server.env, "worker", "--batch", "--no-tick")
+    link = page.get_by_role("link", name="Download the PDF")
+    expect(link).to_be_visible(timeout=15_000)  # the page refreshed itself
+    check_page(page, "clinical-review-pdf-ready")
+    with page.expect_download() as download:
+        link.click()
+    pdf = tmp_path / "review.pdf"
+    download.value.save_as(pdf)
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Tagged:\s+yes$", info, re.M), info
+    pages = int(re.search(r"^Pages:\s+(\d+)$", info, re.M).group(1))  # type: ignore[union-attr]
+    assert pages >= 2
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    for words in ("Progress review", "GAS T-score: 58.1", "PTSD Checklist", "numbers in the chart",
+                  "Alerts and how they were resolved", "What Dana chose to share", f"Page 1 of {pages}"):  # fmt: skip
+        assert words in text, words
+    shots = ARTIFACTS / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["pdftoppm", "-r", "70", "-png", "-f", "1", "-l", "2", str(pdf), str(shots / "clinical-review-pdf")],
+                   check=True)  # fmt: skip
+    first = sorted(shots.glob("clinical-review-pdf-*1.png"))
+    assert first and first[0].stat().st_size > 20_000  # a page with a chart and tables on it, not a blank one
+
+
+def test_pulling_in_what_happened_since_the_last_session(page: Page) -> None:
+    sign_in(page, "alice")
+    page.goto("/clients/")
+    follow(page, "Dana")
+    follow(page, "Session notes")
+    page.get_by_label("Template").select_option("soap")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Start a note").click()
+    page.get_by_label("Objective").fill("Calm, engaged.")
+    page.get_by_role("button", name="Pull in what happened since the last session").click()
+    expect(page.locator("#since-status")).to_contain_text("to the end of the section")
+    value = page.get_by_label("Objective").input_value()
+    assert value.startswith("Calm, engaged.\n\nSince ") and "Diary:" in value, value
+    # The demo keeps some moments private: their words never reach the note.
+    for private in ("Plans changed at the last minute", "An image that came out of nowhere", "Feeling rushed"):
+        assert private not in value, private
+    expect(page.locator("#autosave-status")).to_contain_text("Draft saved at", timeout=15_000)
+    check_page(page, "clinical-note-since")
+    page.reload()
+    assert "Diary:" in page.get_by_label("Objective").input_value()  # saved with the draft, editable

@@ -38,10 +38,18 @@ def made(browser: Any, cast: Cast, audience: str, name: str) -> tuple[ReviewExpo
     export = ReviewExport.objects.order_by("-created").first()
     assert export is not None and export.status == "queued"
     waiting = browser.get(response.headers["Location"]).content.decode()
-    assert 'http-equiv="refresh"' in waiting and "Waiting to start" in waiting
+    # The page asks for itself (a script polling the status as JSON): no meta refresh reloading under a reader.
+    assert "review_export.js" in waiting and "Waiting to start" in waiting and 'http-equiv="refresh"' not in waiting
+    polled = browser.get(response.headers["Location"], headers={"Accept": "application/json"}).json()
+    assert polled == {"status": "queued", "file": ""}
     assert exports.render(export.pk) == "done" and exports.render(export.pk) == "skipped"
     ready = browser.get(response.headers["Location"]).content.decode()
-    assert "Download the PDF" in ready and 'http-equiv="refresh"' not in ready
+    assert "Download the PDF" in ready and "review_export.js" not in ready
+    file_url = reverse("clinical:review_export_file", args=[dana, export.pk])
+    assert browser.get(response.headers["Location"], headers={"Accept": "application/json"}).json() == {
+        "status": "done",
+        "file": file_url,
+    }
     pdf = browser.get(reverse("clinical:review_export_file", args=[dana, export.pk]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

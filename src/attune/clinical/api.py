@@ -14,7 +14,7 @@ from pydantic import Field
 
 from attune.accounts.roles import user_of
 from attune.care.records import record_of
-from attune.clinical import inputs, perms, queries, services
+from attune.clinical import inputs, perms, queries, services, since
 from attune.clinical import review as review_figures
 from attune.clinical.models import (
     Appointment,
@@ -173,6 +173,35 @@ def add_note_addendum(
     return 201, _addendum(services.add_addendum(access, found, payload.text))
 
 
+class SinceItem(Schema):
+    at: datetime.datetime
+    heading: str
+    text: str
+
+
+class SinceOut(Schema):
+    start: datetime.date = Field(description="The day of the client's last session before this note's session")
+    section: str = Field(description="The section of the note's template the summary belongs in")
+    text: str = Field(description="The summary as plain text, to edit into the draft")
+    items: list[SinceItem]
+
+
+@router.get("/clients/{client_id}/notes/{note_id}/since", response=SinceOut, operation_id="note_since_last_session")
+def note_since_last_session(request: HttpRequest, client_id: str, note_id: str) -> dict[str, Any]:
+    """What happened since the client's last session (shared diary entries, questionnaire results, practice, alerts),
+    for a draft note: only what the caller may see, each line audited as read. A signed note answers 409."""
+    access, found = _located(request, client_id, note_id, perms.WRITE_NOTES)
+    if found.is_signed:
+        raise services.NoteSignedError("This note is signed: add an addendum instead.")
+    result = since.summary(access, found)
+    return {
+        "start": result.start,
+        "section": result.section,
+        "text": result.text,
+        "items": [{"at": i.when, "heading": i.heading, "text": i.text} for i in result.items],
+    }
+
+
 # --- treatment plans and goals ---------------------------------------------------------------------------
 
 SCORE = Field(ge=inputs.SCORE_MIN, le=inputs.SCORE_MAX, description="-2 a lot less than hoped .. +2 a lot more")
@@ -248,6 +277,11 @@ class AttainmentOut(Schema):
     rho: float
 
 
+class ScriptRef(Schema):
+    id: uuid.UUID
+    name: str
+
+
 class PlanOut(Schema):
     id: uuid.UUID
     episode_id: uuid.UUID
@@ -257,6 +291,12 @@ class PlanOut(Schema):
     updated: datetime.datetime
     goals: list[GoalOut]
     attainment: AttainmentOut | None = Field(description="The care team's: absent for the client")
+    scripts: list[ScriptRef] = Field(description="Scripts on the client's map linked to the formulation")
+
+
+class PlanScriptsIn(Schema):
+    script_ids: list[uuid.UUID] = Field(max_length=50)
+    version: int | None = Field(default=None, ge=1, description="The version you read; a stale one gives 409")
 
 
 def _rating(r: GoalRating | None) -> dict[str, Any] | None:
@@ -297,6 +337,7 @@ def _plan_out(access: Access) -> dict[str, Any]:
         "version": plan.version,
         "updated": plan.updated,
         "goals": [_goal(c) for c in cards],
+        "scripts": [{"id": ref.id, "name": ref.label} for ref in queries.linked_scripts(access, plan)],
         "attainment": {"t_score": score.t_score, "rated": score.rated, "active": score.active, "rho": score.rho}
         if team
         else None,
@@ -313,6 +354,14 @@ def save_treatment_plan(request: HttpRequest, client_id: str, payload: PlanIn) -
     access = policy.client(user_of(request), client_id, perms.WRITE_PLAN, shows=perms.VIEW_PLAN)
     data = services.PlanInput(payload.formulation_client, payload.formulation_clinician)
     services.save_plan(access, data, expected_version=payload.version)
+    return _plan_out(access)
+
+
+@router.post("/clients/{client_id}/plan/scripts", response=PlanOut, operation_id="link_plan_scripts")
+def link_plan_scripts(request: HttpRequest, client_id: str, payload: PlanScriptsIn) -> dict[str, Any]:
+    """Link scripts on the client's map to the plan's formulation (the list replaces the links)."""
+    access = policy.client(user_of(request), client_id, perms.WRITE_PLAN, shows=perms.VIEW_PLAN)
+    services.link_scripts(access, payload.script_ids, expected_version=payload.version)
     return _plan_out(access)
 
 
@@ -505,6 +554,11 @@ class AppointmentStatusIn(Schema):
     status: str = Field(pattern="^(scheduled|attended|cancelled|missed)$")
 
 
+class AppointmentMoveIn(Schema):
+    starts_at: datetime.datetime
+    minutes: int = Field(ge=inputs.APPOINTMENT_MINUTES_MIN, le=inputs.APPOINTMENT_MINUTES_MAX)
+
+
 class AppointmentOut(Schema):
     id: uuid.UUID
     starts_at: datetime.datetime
@@ -556,6 +610,20 @@ def set_appointment_status(
     found = policy.row_of(access, queries.appointments(access), appointment_id, perms.MANAGE_APPOINTMENTS,
                           entity="Appointment")  # fmt: skip
     return _appointment(services.set_status(access, found, payload.status))
+
+
+@router.post(
+    "/clients/{client_id}/appointments/{appointment_id}/time",
+    response=AppointmentOut,
+    operation_id="move_appointment",
+)
+def move_appointment(
+    request: HttpRequest, client_id: str, appointment_id: str, payload: AppointmentMoveIn
+) -> dict[str, Any]:
+    access = policy.client(user_of(request), client_id, perms.MANAGE_APPOINTMENTS, shows=perms.VIEW_APPOINTMENTS)
+    found = policy.row_of(access, queries.appointments(access), appointment_id, perms.MANAGE_APPOINTMENTS,
+                          entity="Appointment")  # fmt: skip
+    return _appointment(services.reschedule(access, found, payload.starts_at, payload.minutes))
 
 
 # --- progress reviews ----------------------------------------------------------------------------------------

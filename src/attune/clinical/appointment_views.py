@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from attune.accounts.roles import user_of
 from attune.care.records import record_of
 from attune.clinical import calendar, perms, queries, services
-from attune.clinical.forms import AppointmentForm, AppointmentStatusForm
+from attune.clinical.forms import AppointmentForm, AppointmentStatusForm, RescheduleForm
 from attune.clinical.models import AppointmentStatus
 from attune.core import forms as shared_forms
 from attune.core import policy
@@ -78,6 +78,24 @@ def appointment_status(request: HttpRequest, client_id: uuid.UUID, appointment_i
         messages.error(request, " ".join(exc.messages))
         return render(request, "clinical/appointments.html", _context(request, access), status=422)
     messages.success(request, DONE[AppointmentStatus(changed.status)])
+    return redirect("clinical:appointments", client_id=access.client_id)
+
+
+@require_POST
+def appointment_move(request: HttpRequest, client_id: uuid.UUID, appointment_id: uuid.UUID) -> HttpResponse:
+    access = policy.client(user_of(request), client_id, perms.MANAGE_APPOINTMENTS, shows=perms.VIEW_APPOINTMENTS)
+    found = policy.row_of(access, queries.appointments(access), appointment_id, perms.MANAGE_APPOINTMENTS,
+                          entity="Appointment")  # fmt: skip
+    form = RescheduleForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError("Choose the new date, time and length.")
+        moved = services.reschedule(access, found, form.cleaned_data["starts_at"], form.cleaned_data["minutes"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return render(request, "clinical/appointments.html", _context(request, access), status=422)
+    when = timezone.localtime(moved.starts_at).strftime("%A %-d %B, %H:%M")
+    messages.success(request, f"Moved to {when}. The client sees the new time, and is reminded the day before.")
     return redirect("clinical:appointments", client_id=access.client_id)
 
 

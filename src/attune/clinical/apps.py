@@ -9,10 +9,11 @@ class ClinicalConfig(AppConfig):
     verbose_name = "The clinical record: session notes, treatment plans and goals"
 
     def ready(self) -> None:
-        from attune.clinical import perms, services
-        from attune.core import ticks
+        from attune.clinical import perms, services, since
+        from attune.core import ticks, timeline
 
         del perms  # declared on import
+        timeline.register("clinical.exposure", "Practice", since.exposure)
         ticks.register("clinical.remind_appointments", services.remind_upcoming)
         _exports()
 

@@ -57,6 +57,7 @@ def line_chart(
     y_min: float = 0,
     y_max: float = 100,
     y_step: float = 25,
+    max_labels: int = 8,
 ) -> Chart:
     """Lines over the same x positions. A None value leaves a gap in its line (the dot is left out)."""
     count = max(len(x_labels), 1)
@@ -78,14 +79,17 @@ def line_chart(
     while value <= y_max + 1e-9:
         ticks.append((round(y_at(value), 1), f"{value:g}"))
         value += y_step
-    # At most about eight labels along the bottom, so they never overlap.
-    every = max(1, -(-count // 8))
+    # At most about `max_labels` labels along the bottom, so they never overlap.
+    every = max(1, -(-count // max_labels))
     last = count - 1
 
     def anchor(i: int) -> str:
         return "start" if i == 0 and count > 1 else "end" if i == last and count > 1 else "middle"
 
+    # Every `every`-th label and the last; one that would crowd the last is left out.
     x_ticks = tuple(
-        (round(x_at(i), 1), label, anchor(i)) for i, label in enumerate(x_labels) if i % every == 0 or i == last
+        (round(x_at(i), 1), label, anchor(i))
+        for i, label in enumerate(x_labels)
+        if (i % every == 0 and (i == last or last - i >= every * 0.6)) or i == last
     )
     return Chart(WIDTH, HEIGHT, tuple(series), tuple(ticks), x_ticks, LEFT, WIDTH - RIGHT, TOP, HEIGHT - BOTTOM)

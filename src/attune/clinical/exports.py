@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import logging
 import uuid
+from typing import Any
 
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -33,10 +34,26 @@ def page_html(access: Access, found: ProgressReview, *, clinical: bool) -> str:
     return render_to_string("clinical/review_print.html", context)
 
 
+_font_config: Any = None
+
+
+def _fonts() -> Any:
+    """WeasyPrint's font configuration, made once per process: building it loads fontconfig's view of the
+    system fonts, which costs more than laying out a short review. The page names only system fonts (no
+    @font-face), so one configuration serves every render."""
+    global _font_config
+    if _font_config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _font_config = FontConfiguration()
+    return _font_config
+
+
 def pdf_bytes(html: str) -> bytes:
     from weasyprint import HTML  # imported here: loading Pango is slow, and only the job needs it
 
-    return bytes(HTML(string=html).write_pdf(pdf_tags=True))
+    fonts = _fonts()
+    return bytes(HTML(string=html).write_pdf(pdf_tags=True, font_config=fonts))
 
 
 def render(export_id: uuid.UUID) -> str:

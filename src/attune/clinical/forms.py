@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import decimal
+import uuid
 from typing import Any
 
 from django import forms
@@ -100,6 +101,25 @@ class PlanForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+
+class PlanScriptsForm(forms.Form):
+    scripts = forms.MultipleChoiceField(
+        label="Scripts from the client's map",
+        help_text="The patterns on the client's relationship-script map that this formulation works with.",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["scripts"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = choices
+
+    def script_ids(self) -> list[uuid.UUID]:
+        return [uuid.UUID(value) for value in self.cleaned_data["scripts"]]
 
 
 class GoalForm(forms.Form):
@@ -285,6 +305,13 @@ class AppointmentForm(forms.Form):
 
     def appointment_input(self) -> AppointmentInput:
         return AppointmentInput(**self.cleaned_data)
+
+
+class RescheduleForm(forms.Form):
+    starts_at = forms.DateTimeField(label="New date and time", widget=DateTimeInput, input_formats=["%Y-%m-%dT%H:%M"])
+    minutes = forms.IntegerField(
+        label="Length in minutes", min_value=inputs.APPOINTMENT_MINUTES_MIN, max_value=inputs.APPOINTMENT_MINUTES_MAX
+    )
 
 
 class AppointmentStatusForm(forms.Form):

@@ -18,8 +18,8 @@ from attune.accounts.models import Membership
 from attune.accounts.roles import user_of
 from attune.care.records import practice_of, record_of
 from attune.clinical import perms, queries, services
-from attune.clinical.forms import GoalForm, GoalStatusForm, PlanForm, RatingForm, RhoForm
-from attune.clinical.models import Goal, GoalStatus
+from attune.clinical.forms import GoalForm, GoalStatusForm, PlanForm, PlanScriptsForm, RatingForm, RhoForm
+from attune.clinical.models import Goal, GoalStatus, TreatmentPlan
 from attune.core import forms as shared_forms
 from attune.core import policy
 from attune.core.policy import Access
@@ -37,14 +37,18 @@ def _plan_context(access: Access, **extra: Any) -> dict[str, Any]:
     plan = queries.current_plan(access)
     cards = queries.goal_cards(access, plan) if plan is not None else []
     record = record_of(access)
+    scripts = queries.linked_scripts(access, plan) if plan is not None else []
     context: dict[str, Any] = {
         "client": record,
         "plan": plan,
+        "scripts": scripts,
         "cards": cards,
         "attainment": queries.attainment(cards, queries.gas_rho(record.practice_id)),
         "can_write": access.can(perms.WRITE_PLAN),
         "has_open_episode": plan is not None and plan.episode.closed is None,
     }
+    if context["can_write"] and plan is not None and "scripts_form" not in extra:
+        context["scripts_form"] = _scripts_form(access, plan, None)
     context.update(extra)
     return context
 
@@ -83,6 +87,39 @@ def plan(request: HttpRequest, client_id: uuid.UUID) -> HttpResponse:
             messages.success(request, "The plan is saved. What it said before is kept in its history.")
             return redirect("clinical:plan", client_id=access.client_id)
     return render(request, "clinical/plan.html", _plan_context(access, form=form), status=status)
+
+
+def _scripts_form(access: Access, plan: TreatmentPlan, data: Any) -> PlanScriptsForm | None:
+    choices = [(str(ref.id), ref.label) for ref in queries.map_scripts(access)]
+    if not choices:
+        return None
+    initial = {"scripts": [str(pk) for pk in plan.script_ids], "version": plan.version}
+    return PlanScriptsForm(data, initial=initial, choices=choices)
+
+
+@require_POST
+def plan_scripts(request: HttpRequest, client_id: uuid.UUID) -> HttpResponse:
+    """Link scripts on the client's map to the formulation."""
+    access = _client(request, client_id, perms.WRITE_PLAN)
+    found = queries.current_plan(access)
+    form = _scripts_form(access, found, request.POST) if found is not None else None
+    if form is None:
+        messages.error(request, "There is nothing to link yet: the plan and the client's map both need to exist.")
+        return redirect("clinical:plan", client_id=access.client_id)
+    status = 422
+    if form.is_valid():
+        try:
+            services.link_scripts(access, form.script_ids(), expected_version=form.cleaned_data["version"])
+        except services.StaleWriteError as exc:
+            form.add_error(None, str(exc))
+            status = 409
+        except ValidationError as exc:
+            shared_forms.add_errors(form, exc)
+        else:
+            messages.success(request, "The linked scripts are saved with the plan.")
+            return redirect("clinical:plan", client_id=access.client_id)
+    return render(request, "clinical/plan.html", _plan_context(access, form=PlanForm(), scripts_form=form),
+                  status=status)  # fmt: skip
 
 
 @require_http_methods(["GET", "POST"])
@@ -181,7 +218,8 @@ def my_plan(request: HttpRequest) -> HttpResponse:
     access = policy.own(user_of(request), perms.VIEW_PLAN)
     found = queries.current_plan(access)
     cards = queries.goal_cards(access, found) if found is not None else []
-    context = {"plan": found, "cards": [c for c in cards if c.goal.is_active]}
+    scripts = queries.linked_scripts(access, found) if found is not None else []
+    context = {"plan": found, "cards": [c for c in cards if c.goal.is_active], "scripts": scripts}
     return render(request, "clinical/my_plan.html", context)
 
 

@@ -30,6 +30,8 @@ from attune.clinical.models import (
 from attune.core import policy
 from attune.core.policy import Access
 from attune.measures.scoring.change import gas_t_score
+from attune.skills import journal
+from attune.skills.perms import VIEW_DIARY
 
 NOTES_PER_PAGE = 20
 
@@ -76,6 +78,24 @@ def current_plan(access: Access) -> TreatmentPlan | None:
     if plan is not None:
         access.shown("TreatmentPlan", [plan.pk], perms.VIEW_PLAN)
     return plan
+
+
+def linked_scripts(access: Access, plan: TreatmentPlan) -> list[journal.Ref]:
+    """The scripts on the client's map linked to the plan's formulation, by the client's names for them, as this
+    caller may see them (the map is the diary's: nothing when the client keeps the diary from this clinician);
+    audited as read."""
+    if not plan.script_ids or not access.can(VIEW_DIARY):
+        return []
+    wanted = [str(pk) for pk in plan.script_ids]
+    found = {str(ref.id): ref for ref in journal.scripts(access)}
+    refs = [found[pk] for pk in wanted if pk in found]
+    access.shown("RelationshipScript", [ref.id for ref in refs], VIEW_DIARY)
+    return refs
+
+
+def map_scripts(access: Access) -> list[journal.Ref]:
+    """The scripts on the client's map this clinician could link (none if the diary is kept from them)."""
+    return journal.scripts(access) if access.can(VIEW_DIARY) else []
 
 
 @dataclass(frozen=True)

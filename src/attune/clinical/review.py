@@ -12,7 +12,7 @@ from django.utils import timezone
 from attune.care.records import record_of
 from attune.clinical import charts, perms, queries
 from attune.clinical.models import Appointment, AppointmentStatus, ProgressReview
-from attune.core import policy
+from attune.core import disclosure, policy, timeline
 from attune.core.policy import Access
 from attune.measures import library
 from attune.measures.scoring.change import ChangeResult, instrument_change
@@ -34,14 +34,24 @@ class MeasureLine:
     def latest(self) -> float:
         return self.points[-1][1]
 
+    def by_month(self) -> list[tuple[str, str]]:
+        """The chart's numbers a month to a row ("January 2026", "6 Jan: 18; 13 Jan: 17; ..."): the printed
+        review's table, a dozen rows for a year of weekly results rather than fifty-two."""
+        months: dict[tuple[int, int], list[str]] = {}
+        for day, value in self.points:
+            months.setdefault((day.year, day.month), []).append(f"{day:%-d %b}: {value:g}")
+        return [(datetime.date(y, m, 1).strftime("%B %Y"), "; ".join(v)) for (y, m), v in months.items()]
+
     def chart(self) -> charts.Chart:
         top = max(max(v for _, v in self.points), 1)
         step = 10 if top > 40 else 5
         ceiling = step * -(-top // step)
         labels = [d.strftime("%-d %b") for d, _ in self.points]
         ticks = step if ceiling / step <= 6 else step * 2
+        # Six dates along the bottom: each text in a chart is drawn on its own (in the PDF too), and the table
+        # under the chart has every date.
         return charts.line_chart([(self.title, "score", [v for _, v in self.points])], labels, y_max=ceiling,
-                                 y_step=ticks)  # fmt: skip
+                                 y_step=ticks, max_labels=6)  # fmt: skip
 
 
 @dataclass
@@ -51,6 +61,12 @@ class Figures:
     measures: list[MeasureLine] = field(default_factory=list)
     ladder: list[queries.Ladder] = field(default_factory=list)
     sessions: dict[str, int] = field(default_factory=dict)
+    # Alerts raised (or resolved) in the episode up to the review's date, and how each was resolved: lines from
+    # the kernel's timeline (monitoring registers them), with plain words for the client's version.
+    alerts: list[timeline.Item] = field(default_factory=list)
+    # What the client chose to share, in their own words, from every capability that keeps a sharing choice
+    # (the privacy centre's switches, the diary's default, the safety plan): core.disclosure.decisions.
+    sharing: list[disclosure.Decision] = field(default_factory=list)
 
 
 def _measures(access: Access, review: ProgressReview) -> list[MeasureLine]:
@@ -104,6 +120,11 @@ def figures(access: Access, review: ProgressReview, *, clinical: bool) -> Figure
     result = Figures(attainment=attainment, cards=[c for c in cards if c.goal.is_active])
     result.ladder = [step for step in queries.ladder(access) if step.practices]
     result.sessions = _sessions(access, review)
+    zone = timezone.get_current_timezone()
+    start = datetime.datetime.combine(review.episode.opened, datetime.time.min, tzinfo=zone)
+    end = datetime.datetime.combine(review.review_date + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
+    result.alerts = [a for a in timeline.between(access, start, end, headings={"Alerts"}) if clinical or a.plain]
+    result.sharing = disclosure.decisions(access)
     if clinical:
         result.measures = _measures(access, review)
     return result

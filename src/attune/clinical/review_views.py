@@ -10,8 +10,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from attune.accounts.roles import user_of
@@ -106,6 +107,11 @@ def review_export_status(request: HttpRequest, client_id: uuid.UUID, export_id: 
     access = policy.client(user_of(request), client_id, perms.VIEW_REVIEWS)
     found = policy.row_of(access, _exports(access).select_related("review"), export_id, perms.VIEW_REVIEWS,
                           entity="ReviewExport")  # fmt: skip
+    if "application/json" in request.headers.get("Accept", ""):
+        # For the page's script, which asks until the file is ready.
+        done = found.status == ReviewExport.Status.DONE
+        file = reverse("clinical:review_export_file", args=[access.client_id, found.pk]) if done else ""
+        return JsonResponse({"status": found.status, "file": file})
     return render(request, "clinical/review_export.html", {"client": record_of(access), "export": found})
 
 

@@ -8,12 +8,15 @@ urlpatterns = [
     path("clients/<uuid:client_id>/notes/new/", views.note_new, name="note_new"),
     path("clients/<uuid:client_id>/notes/<uuid:note_id>/", views.note, name="note"),
     path("clients/<uuid:client_id>/notes/<uuid:note_id>/autosave/", views.note_autosave, name="note_autosave"),
+    path("clients/<uuid:client_id>/notes/<uuid:note_id>/since/", views.note_since, name="note_since"),
+    path("clients/<uuid:client_id>/notes/<uuid:note_id>/pull/", views.note_pull, name="note_pull"),
     path("clients/<uuid:client_id>/notes/<uuid:note_id>/sign/", views.note_sign, name="note_sign"),
     path("clients/<uuid:client_id>/notes/<uuid:note_id>/addenda/", views.note_addendum, name="note_addendum"),
 ]
 
 urlpatterns += [
     path("clients/<uuid:client_id>/treatment-plan/", plan_views.plan, name="plan"),
+    path("clients/<uuid:client_id>/treatment-plan/scripts/", plan_views.plan_scripts, name="plan_scripts"),
     path("clients/<uuid:client_id>/treatment-plan/goals/new/", plan_views.goal_new, name="goal_new"),
     path("clients/<uuid:client_id>/treatment-plan/goals/<uuid:goal_id>/", plan_views.goal, name="goal"),
     path(
@@ -51,6 +54,11 @@ urlpatterns += [
         "clients/<uuid:client_id>/appointments/<uuid:appointment_id>/status/",
         appointment_views.appointment_status,
         name="appointment_status",
+    ),
+    path(
+        "clients/<uuid:client_id>/appointments/<uuid:appointment_id>/move/",
+        appointment_views.appointment_move,
+        name="appointment_move",
     ),
     path("portal/sessions/", appointment_views.my_appointments, name="my_appointments"),
     path(

@@ -18,9 +18,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from attune.accounts.roles import user_of
 from attune.care.records import record_of
-from attune.clinical import perms, queries, services
+from attune.clinical import perms, queries, services, since
 from attune.clinical.forms import AddendumForm, NoteForm, NoteStartForm, SignForm
-from attune.clinical.models import SessionNote
+from attune.clinical.models import SECTIONS, NoteTemplate, SessionNote
 from attune.core import forms as shared_forms
 from attune.core import policy
 from attune.core.policy import Access
@@ -79,6 +79,9 @@ def _note_context(access: Access, note: SessionNote, **extra: Any) -> dict[str, 
         else:
             context["form"] = NoteForm(initial=NoteForm.initial_for(note), note=note)
             context["sign_form"] = SignForm(initial={"version": note.version})
+            section = since.PULL_INTO[NoteTemplate(note.template)]
+            context["pull_section"] = section
+            context["pull_heading"] = next(h for name, h, _ in SECTIONS[note.template] if name == section)
     context.update(extra)
     return context
 
@@ -148,6 +151,61 @@ def note_autosave(request: HttpRequest, client_id: uuid.UUID, note_id: uuid.UUID
         return JsonResponse({"detail": " ".join(exc.messages)}, status=422)
     when = timezone.localtime(saved.updated).strftime("%H:%M")
     return JsonResponse({"version": saved.version, "saved": when})
+
+
+def note_since(request: HttpRequest, client_id: uuid.UUID, note_id: uuid.UUID) -> HttpResponse:
+    """What happened since the client's last session, as text for the draft's script to insert where the clinician
+    edits it. Each line is read through its capability's rules and audited."""
+    access = _client(request, client_id, perms.WRITE_NOTES)
+    found = _note(access, note_id, perms.WRITE_NOTES)
+    if found.is_signed:
+        return JsonResponse({"detail": "This note is signed: add an addendum instead."}, status=409)
+    found_summary = since.summary(access, found)
+    return JsonResponse(
+        {
+            "text": found_summary.text,
+            "section": found_summary.section,
+            "start": found_summary.start.isoformat(),
+            "count": len(found_summary.items),
+        }
+    )
+
+
+@require_POST
+def note_pull(request: HttpRequest, client_id: uuid.UUID, note_id: uuid.UUID) -> HttpResponse:
+    """Without the script: the draft as typed is saved with the summary added to the end of its section, and the
+    page opens again to edit it. Nothing typed is lost (the form's text is what is saved), and a stale draft gets
+    the same comparison page as a save."""
+    access = _client(request, client_id, perms.WRITE_NOTES)
+    found = _note(access, note_id, perms.WRITE_NOTES)
+    form = NoteForm(request.POST, note=found)
+    if not form.is_valid():
+        return render(request, "clinical/note.html", _note_context(access, found, form=form), status=422)
+    found_summary = since.summary(access, found)
+    sections = form.sections()
+    before = sections.get(found_summary.section, "").rstrip()
+    sections[found_summary.section] = f"{before}\n\n{found_summary.text}" if before else found_summary.text
+    try:
+        services.save_draft(
+            access,
+            found,
+            sections,
+            expected_version=form.cleaned_data["version"],
+            session_date=form.cleaned_data["session_date"],
+        )
+    except services.NoteSignedError as exc:
+        messages.error(request, str(exc))
+        return render(request, "clinical/note.html", _note_context(access, queries.fresh(access, found)), status=409)
+    except services.StaleWriteError:
+        return _conflict(request, access, found, form)
+    except ValidationError as exc:
+        shared_forms.add_errors(form, exc)
+        return render(request, "clinical/note.html", _note_context(access, found, form=form), status=422)
+    messages.success(
+        request,
+        f"Added what happened since {found_summary.start:%-d %B} to “{found_summary.heading}”. Edit it as you need.",
+    )
+    return redirect("clinical:note", client_id=access.client_id, note_id=found.pk)
 
 
 @require_POST

@@ -105,8 +105,10 @@ def decides(name: str, reader: DecisionReader) -> None:
     _DECISIONS[name] = reader
 
 
-def decisions(access: Access) -> list[Decision]:
-    found = (reader(access) for _, reader in sorted(_DECISIONS.items()))
+def decisions(access: Access, *, leave_out: frozenset[str] = frozenset()) -> list[Decision]:
+    """Every registered choice, in the client's words (a progress review lists them as "what you chose to
+    share"); `leave_out` names readers a page already shows in its own way."""
+    found = (reader(access) for name, reader in sorted(_DECISIONS.items()) if name not in leave_out)
     return [d for d in found if d is not None]
 
 

@@ -71,6 +71,35 @@ class SafetyConcern(Event):
     since: datetime.datetime  # concerns about the same source and item after this moment are one concern
 
 
+# --- the clinical record ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AppointmentBooked(Event):
+    """A session was booked (or a cancelled one put back on). `date` is the session's local date; monitoring keeps
+    its session dates in step, for "before each session" questionnaires and the markers on progress charts."""
+
+    appointment_id: uuid.UUID
+    date: datetime.date
+    clinician_id: int | None
+
+
+@dataclass(frozen=True)
+class AppointmentRescheduled(Event):
+    """A booked session moved to another time; `date` is its new local date."""
+
+    appointment_id: uuid.UUID
+    date: datetime.date
+    clinician_id: int | None
+
+
+@dataclass(frozen=True)
+class AppointmentCancelled(Event):
+    """A booked session was cancelled: it drops out of the session dates."""
+
+    appointment_id: uuid.UUID
+
+
 # --- privacy ----------------------------------------------------------------------------------------------
 
 

@@ -22,6 +22,13 @@ class DiaryConfig(AppConfig):
         # What the client logged, offered to the safety plan (and any capability) as suggestions.
         offered.register("warning_signs", suggestions.warning_signs)
         offered.register("helpful_skills", suggestions.helpful_skills)
+        # The entries the client shared, for the care team's "since the last session" (core/timeline.py).
+        from attune.core import timeline as care_timeline
+        from attune.diary import timeline
+
+        care_timeline.register("diary.entries", "Diary", timeline.since)
+        # The client's default for new entries, for a progress review's "what you chose to share".
+        disclosure.decides("diary.default", queries.sharing_decision)
         # The client's access log names an entry by its date (core.disclosure; the privacy centre reads it).
         disclosure.describes("DiaryEntry", queries.described)
         disclosure.exports(models.DiaryPreferences, "Whether new diary entries are shared with your care team")

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
-from attune.core import policy
+from attune.core import disclosure, policy
 from attune.core.policy import Access
 from attune.diary import perms
 from attune.diary.models import (
@@ -176,6 +177,15 @@ def share_default(access: Access) -> bool:
     too, through skills.services.use_share_default (registered in DiaryConfig.ready)."""
     prefs = DiaryPreferences.objects.filter(client_id=access.client_id)
     return bool(prefs.values_list("share_by_default", flat=True).first())
+
+
+def sharing_decision(access: Access) -> disclosure.Decision:
+    """The diary's sharing default in the client's words (core.disclosure.decides)."""
+    if share_default(access):
+        words = "New diary entries and practice are shared with your care team, unless you keep one to yourself."
+    else:
+        words = "New diary entries and practice stay with you, unless you choose to share one with your care team."
+    return disclosure.Decision("Your diary", words, reverse("diary:share_default"))
 
 
 def shown_share_default(access: Access) -> bool:

@@ -15,6 +15,11 @@ class LearnConfig(AppConfig):
         # The diary's insights include distress before and after these practices: the diary cannot import this
         # app, so it reads them through the skills engine's journal hook.
         journal.add_practice_source(insights.practice_uses)
+        # Shared learning work, for the care team's "since the last session" (core/timeline.py).
+        from attune.core import timeline as care_timeline
+        from attune.learn import timeline
+
+        care_timeline.register("learn.work", "Practice", timeline.since)
         _exports()
 
 

@@ -18,12 +18,23 @@ class MonitoringConfig(AppConfig):
         events.subscribe(events.ResponseAnswered, services.on_answered)
         events.subscribe(events.ResponseSubmitted, services.on_submitted)
         events.subscribe(events.SafetyConcern, services.on_safety_concern)
+        # Appointments booked in the clinical record are session dates here ("before each session"); a cancelled
+        # one drops out.
+        events.subscribe(events.AppointmentBooked, services.on_appointment_booked)
+        events.subscribe(events.AppointmentRescheduled, services.on_appointment_booked)
+        events.subscribe(events.AppointmentCancelled, services.on_appointment_cancelled)
         # Unacknowledged safety alerts go to more of the care team once the practice's time has passed.
         ticks.register("monitoring.escalate", services.escalate_due)
         # Scheduled questionnaires are issued here (no page issues them when viewed), with a neutral message to
         # the client; a questionnaire left waiting gets one gentle reminder.
         ticks.register("monitoring.issue_due", lambda now: services.issue_all_due(timezone.localdate(now)))
         ticks.register("monitoring.remind", services.remind_waiting)
+        # Results and alerts, for the care team's "since the last session" (core/timeline.py).
+        from attune.core import timeline as care_timeline
+        from attune.monitoring import timeline
+
+        care_timeline.register("monitoring.results", "Questionnaires", timeline.results)
+        care_timeline.register("monitoring.alerts", "Alerts", timeline.alerts)
         # Schedules, sessions and progress charts on the engine's measures page.
         pages.add_measures_panel(views.measures_panel)
         from attune.core import disclosure

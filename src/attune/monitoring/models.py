@@ -215,20 +215,35 @@ class ChangeEvent(models.Model):
 
 
 class SessionRecord(models.Model):
-    """The date of a therapy session, past or planned: for "before each session" schedules and chart markers."""
+    """The date of a therapy session, past or planned: for "before each session" schedules and chart markers.
+
+    A date is recorded by hand here, or follows an appointment booked in the clinical record (`appointment_id`,
+    kept in step by the clinical record's events: booked, moved, cancelled). The id is not a foreign key, since
+    the appointment book is another capability's table."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     client = models.ForeignKey("care.Client", on_delete=models.CASCADE, related_name="session_records")
     date = models.DateField()
     clinician = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created = models.DateTimeField(default=timezone.now)
+    appointment_id = models.UUIDField(null=True, blank=True, unique=True)
 
     class Meta:
         ordering = ["date"]
-        constraints = [models.UniqueConstraint(fields=["client", "date"], name="one_session_record_per_day")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "date"],
+                condition=models.Q(appointment_id__isnull=True),
+                name="one_session_record_per_day",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"session on {self.date}"
+
+    @property
+    def booked(self) -> bool:
+        return self.appointment_id is not None
 
 
 class MeasureVisibility(models.Model):

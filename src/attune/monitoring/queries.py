@@ -173,7 +173,7 @@ def history_before(response: Response) -> list[Response]:
 
 
 def session_dates(client: Any) -> list[datetime.date]:
-    return list(SessionRecord.objects.filter(client=client).order_by("date").values_list("date", flat=True))
+    return list(SessionRecord.objects.filter(client=client).order_by("date").values_list("date", flat=True).distinct())
 
 
 def sessions(client: Any) -> list[SessionRecord]:

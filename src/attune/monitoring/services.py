@@ -215,7 +215,7 @@ def record_session(access: Access, date: datetime.date) -> SessionRecord:
         raise ValidationError({"date": "Choose a date within two years before or one year after today."})
     with transaction.atomic():
         record, created = SessionRecord.objects.get_or_create(
-            client_id=access.client_id, date=date, defaults={"clinician_id": access.actor_id}
+            client_id=access.client_id, date=date, appointment_id=None, defaults={"clinician_id": access.actor_id}
         )
         if created:
             access.record(AuditEvent.Action.CREATE, SESSION, record.pk, perms.CONFIGURE)
@@ -225,9 +225,37 @@ def record_session(access: Access, date: datetime.date) -> SessionRecord:
 def remove_session(access: Access, session_id: object) -> None:
     with transaction.atomic():
         record = policy.row_of(access, SessionRecord.objects.all(), session_id, perms.CONFIGURE, entity=SESSION)
+        if record.booked:
+            raise ValidationError("This session comes from the appointment book: cancel the appointment there.")
         pk = record.pk
         record.delete()
         access.record(AuditEvent.Action.DELETE, SESSION, pk, perms.CONFIGURE)
+
+
+def on_appointment_booked(event: events.AppointmentBooked | events.AppointmentRescheduled) -> SessionRecord:
+    """A session booked (or moved) in the clinical record: its date is a session date here, so that "before each
+    session" questionnaires fall due in the days before it. One row per appointment, moved with it."""
+    record = SessionRecord.objects.filter(appointment_id=event.appointment_id).first()
+    if record is None:
+        record = SessionRecord.objects.create(
+            client_id=event.client_id,
+            date=event.date,
+            clinician_id=event.clinician_id,
+            appointment_id=event.appointment_id,
+        )
+        _system(AuditEvent.Action.CREATE, SESSION, record.pk, event.client_id, "session:booked")
+    elif record.date != event.date:
+        record.date = event.date
+        record.save(update_fields=["date"])
+        _system(AuditEvent.Action.UPDATE, SESSION, record.pk, event.client_id, "session:moved")
+    return record
+
+
+def on_appointment_cancelled(event: events.AppointmentCancelled) -> None:
+    """A cancelled session is no longer a session date: nothing falls due before it."""
+    for pk in SessionRecord.objects.filter(appointment_id=event.appointment_id).values_list("pk", flat=True):
+        SessionRecord.objects.filter(pk=pk).delete()
+        _system(AuditEvent.Action.DELETE, SESSION, pk, event.client_id, "session:cancelled")
 
 
 def set_visibility(access: Access, code: str, visible: bool) -> MeasureVisibility:

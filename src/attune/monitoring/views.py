@@ -279,8 +279,12 @@ def session_add(request: HttpRequest, client_id: str) -> HttpResponse:
 @require_POST
 def session_remove(request: HttpRequest, client_id: str, session_id: str) -> HttpResponse:
     access = policy.client(request.user, client_id, perms.CONFIGURE)
-    services.remove_session(access, session_id)
-    messages.success(request, "Session date removed.")
+    try:
+        services.remove_session(access, session_id)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Session date removed.")
     return _to_measures(access)
 
 

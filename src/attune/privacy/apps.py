@@ -13,6 +13,10 @@ class PrivacyConfig(AppConfig):
         del perms  # declared on import
         policy.use_withheld(queries.withheld_from)
         policy.use_break_glass(queries.break_glass_in_force)
+        # The switches summed up in the client's words, for a progress review's "what you chose to share".
+        from attune.core import disclosure as shared_choices
+
+        shared_choices.decides("privacy.switches", queries.switches_decision)
         queries.register_describers()
         # Zips not downloaded within a day are thrown away; a request whose job was lost is built again.
         ticks.register("privacy.exports", jobs.tidy)

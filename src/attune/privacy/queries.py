@@ -16,11 +16,13 @@ from typing import Any
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, Min, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from attune.accounts.models import User
 from attune.care.models import CareTeamMember, PartnerLink
 from attune.core import disclosure
+from attune.core.disclosure import Decision
 from attune.core.models import AuditEvent
 from attune.core.policy import Access, Relation
 from attune.privacy.models import BreakGlass, Category, Withholding
@@ -324,6 +326,27 @@ def partners(access: Access) -> list[Person]:
 
 def withheld(access: Access) -> set[tuple[int, str]]:
     return set(Withholding.objects.in_force().filter(client_id=access.client_id).values_list("person_id", "category"))
+
+
+def switches_decision(access: Access) -> Decision:
+    """The client's switches in one sentence for a progress review (core.disclosure.decides): whom in the care
+    team they keep what from, in their own words, or that everyone in the care team sees what they share."""
+    rows = list(
+        Withholding.objects.in_force()
+        .filter(client_id=access.client_id)
+        .select_related("person")
+        .order_by("person__display_name", "category")
+    )
+    labels = dict(Category.choices)
+    if not rows:
+        words = "Everyone in your care team sees what you share with them."
+    else:
+        kept: dict[str, list[str]] = {}
+        for row in rows:
+            kept.setdefault(row.person.display_name, []).append(labels.get(row.category, row.category).lower())
+        parts = [f"{', '.join(what)} from {who}" for who, what in kept.items()]
+        words = "You keep " + "; ".join(parts) + ". The rest of your care team sees what you share with them."
+    return Decision("Who in your care team sees what", words, reverse("privacy:sharing"))
 
 
 def history(access: Access) -> list[Withholding]:

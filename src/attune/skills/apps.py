@@ -10,6 +10,10 @@ class SkillsConfig(AppConfig):
         from attune.skills import perms
 
         del perms  # declared on import
+        from attune.core import timeline as care_timeline
+        from attune.skills import timeline
+
+        care_timeline.register("skills.practice", "Practice", timeline.since)
         from attune.core import disclosure
         from attune.skills import models
 

@@ -50,6 +50,9 @@ class TreatmentPlan(models.Model):
     episode = models.OneToOneField("care.Episode", on_delete=models.CASCADE, related_name="treatment_plan")
     formulation_client = EncryptedTextField()
     formulation_clinician = EncryptedTextField()
+    # Relationship scripts on the client's map ("the Shield") linked to the formulation, by id: the map is the
+    # diary's, read through the skills engine's journal hook (skills/journal.py), so there is no foreign key.
+    script_ids = models.JSONField(default=list, blank=True)
     version = models.PositiveIntegerField(default=1)
     created = models.DateTimeField(default=timezone.now)
     updated = models.DateTimeField(default=timezone.now)
@@ -70,6 +73,7 @@ class PlanRevision(models.Model):
     version = models.PositiveIntegerField()
     formulation_client = EncryptedTextField()
     formulation_clinician = EncryptedTextField()
+    script_ids = models.JSONField(default=list, blank=True)
     saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     saved_at = models.DateTimeField(default=timezone.now)
 

@@ -1,13 +1,20 @@
 """Every write to the clinical record: session notes (notes.py) and treatment plans and goals (plans.py)."""
 
 from attune.care.services import StaleWriteError
-from attune.clinical.services.appointments import AppointmentInput, book, remind_upcoming, set_status
+from attune.clinical.services.appointments import (
+    AppointmentInput,
+    book,
+    remind_upcoming,
+    reschedule,
+    set_status,
+)
 from attune.clinical.services.exposure import PracticeInput, add_situation, log_practice, set_homework
 from attune.clinical.services.notes import NoteInput, NoteSignedError, add_addendum, save_draft, sign_note, start_note
 from attune.clinical.services.plans import (
     GoalInput,
     PlanInput,
     add_goal,
+    link_scripts,
     rate_goal,
     revise_goal,
     save_plan,
@@ -29,10 +36,12 @@ __all__ = [
     "add_goal",
     "add_situation",
     "book",
+    "link_scripts",
     "log_practice",
     "rate_goal",
     "remind_upcoming",
     "request_export",
+    "reschedule",
     "revise_goal",
     "save_draft",
     "save_plan",

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from attune.clinical import inputs, perms
 from attune.clinical.models import Appointment, AppointmentKind, AppointmentStatus
-from attune.core import policy
+from attune.core import events, policy
 from attune.core.models import AuditEvent
 from attune.core.policy import Access
 from attune.notify import services as notify
@@ -67,7 +67,48 @@ def book(access: Access, data: AppointmentInput) -> Appointment:
         )
         appointment.save()
         access.record(AuditEvent.Action.CREATE, "Appointment", appointment.pk, perm)
+        events.publish(_booked(appointment))
     return appointment
+
+
+def _booked(row: Appointment) -> events.AppointmentBooked:
+    return events.AppointmentBooked(
+        client_id=row.client_id,
+        appointment_id=row.pk,
+        date=timezone.localdate(row.starts_at),
+        clinician_id=row.clinician_id,
+    )
+
+
+def reschedule(access: Access, appointment: Appointment, starts_at: datetime.datetime, minutes: int) -> Appointment:
+    """Move a booked session to another time (and length). Only a session still booked can move; the reminder
+    follows it (its dedupe key carries the start time)."""
+    perm = perms.MANAGE_APPOINTMENTS
+    access.require(perm, "Appointment", str(appointment.pk))
+    if not inputs.APPOINTMENT_MINUTES_MIN <= minutes <= inputs.APPOINTMENT_MINUTES_MAX:
+        raise ValidationError({"minutes": "Choose a length from 5 minutes to 8 hours."})
+    if starts_at < timezone.now():
+        raise ValidationError({"starts_at": "Choose a time that is still ahead."})
+    with transaction.atomic():
+        row = policy.scoped(access, Appointment.objects.all()).select_for_update().get(pk=appointment.pk)
+        if row.status != AppointmentStatus.SCHEDULED:
+            raise ValidationError("Only a booked session can be moved; book a new one instead.")
+        if row.starts_at == starts_at and row.minutes == minutes:
+            return row
+        row.starts_at = starts_at
+        row.minutes = minutes
+        row.updated = timezone.now()
+        row.save()
+        access.record(AuditEvent.Action.UPDATE, "Appointment", row.pk, perm)
+        events.publish(
+            events.AppointmentRescheduled(
+                client_id=row.client_id,
+                appointment_id=row.pk,
+                date=timezone.localdate(row.starts_at),
+                clinician_id=row.clinician_id,
+            )
+        )
+    return row
 
 
 def set_status(access: Access, appointment: Appointment, status: str) -> Appointment:
@@ -80,10 +121,17 @@ def set_status(access: Access, appointment: Appointment, status: str) -> Appoint
         row = policy.scoped(access, Appointment.objects.all()).select_for_update().get(pk=appointment.pk)
         if status in {AppointmentStatus.ATTENDED, AppointmentStatus.MISSED} and row.starts_at > timezone.now():
             raise ValidationError({"status": "A session is attended or missed only once its time has come."})
+        was = row.status
         row.status = status
         row.updated = timezone.now()
         row.save()
         access.record(AuditEvent.Action.UPDATE, "Appointment", row.pk, perm)
+        # Attended and missed sessions keep their date (a session that was due still happened or was due);
+        # a cancelled one drops out of the session dates, and comes back if it is put back on.
+        if status == AppointmentStatus.CANCELLED and was != AppointmentStatus.CANCELLED:
+            events.publish(events.AppointmentCancelled(client_id=row.client_id, appointment_id=row.pk))
+        elif was == AppointmentStatus.CANCELLED and status != AppointmentStatus.CANCELLED:
+            events.publish(_booked(row))
     return row
 
 

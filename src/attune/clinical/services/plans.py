@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import uuid
 from dataclasses import asdict, dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -30,6 +31,8 @@ from attune.clinical.models import (
 from attune.core import policy
 from attune.core.models import AuditEvent
 from attune.core.policy import Access, PracticeAccess
+from attune.skills import journal
+from attune.skills.perms import VIEW_DIARY
 
 
 @dataclass
@@ -87,10 +90,46 @@ def save_plan(access: Access, data: PlanInput, *, expected_version: int | None) 
             version=plan.version,
             formulation_client=plan.formulation_client,
             formulation_clinician=plan.formulation_clinician,
+            script_ids=plan.script_ids,
             saved_by_id=access.actor_id,
         ).save()
         for name, text in values.items():
             setattr(plan, name, text)
+        plan.updated = timezone.now()
+        plan.version = F("version") + 1
+        plan.save()
+        access.record(AuditEvent.Action.UPDATE, "TreatmentPlan", plan.pk, perm)
+    plan.refresh_from_db()
+    return plan
+
+
+def link_scripts(access: Access, script_ids: list[uuid.UUID], *, expected_version: int | None) -> TreatmentPlan:
+    """Link scripts on the client's map to the plan's formulation (replacing the links). Only scripts this
+    clinician can see on the map can be linked; what the plan linked before is kept in its history."""
+    perm = perms.WRITE_PLAN
+    access.require(perm)
+    access.require(VIEW_DIARY)  # the map is the diary's: a clinician the client keeps it from links nothing
+    visible = {ref.id for ref in journal.scripts(access)}
+    wanted = list(dict.fromkeys(script_ids))
+    if any(pk not in visible for pk in wanted):
+        raise ValidationError({"scripts": "Choose scripts from the client's map."})
+    with transaction.atomic():
+        episode = _open_episode(access)
+        plan = policy.scoped(access, TreatmentPlan.objects.all()).select_for_update().filter(episode=episode).first()
+        if plan is None:
+            raise ValidationError("Save the plan first: scripts are linked to its formulation.")
+        if expected_version is not None and plan.version != expected_version:
+            raise StaleWriteError("The plan was saved elsewhere since you opened it. Nothing was overwritten.")
+        PlanRevision(
+            client_id=access.client_id,
+            plan=plan,
+            version=plan.version,
+            formulation_client=plan.formulation_client,
+            formulation_clinician=plan.formulation_clinician,
+            script_ids=plan.script_ids,
+            saved_by_id=access.actor_id,
+        ).save()
+        plan.script_ids = [str(pk) for pk in wanted]
         plan.updated = timezone.now()
         plan.version = F("version") + 1
         plan.save()

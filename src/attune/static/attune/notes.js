@@ -66,3 +66,45 @@
   });
   form.addEventListener("submit", function () { clearTimeout(timer); stopped = true; });
 })();
+
+// "Pull in what happened since the last session": the summary is fetched and added to the end of its section, where
+// the clinician edits it like anything they typed (autosave then saves it). Without the script, the same button
+// submits the form to the server, which saves the draft as typed with the summary added.
+(function pullSince() {
+  const button = document.getElementById("pull-since");
+  const form = document.getElementById("note-form");
+  if (!button || !form || !window.fetch) return;
+  const status = document.getElementById("since-status");
+  function say(text) { if (status) status.textContent = text; }
+
+  button.addEventListener("click", async function (event) {
+    event.preventDefault();
+    const field = form.querySelector("[name='" + button.dataset.section + "']");
+    if (!field) return;
+    button.disabled = true;
+    say("Gathering what happened since the last session…");
+    try {
+      const response = await fetch(button.dataset.sinceUrl, {
+        headers: { "Accept": "application/json" },
+        credentials: "same-origin",
+      });
+      const answer = await response.json().catch(function () { return {}; });
+      if (!response.ok) {
+        say(answer.detail || "Could not gather it just now. Your text is unchanged.");
+        return;
+      }
+      const before = field.value.replace(/\s+$/, "");
+      field.value = before ? before + "\n\n" + answer.text : answer.text;
+      field.dispatchEvent(new Event("input", { bubbles: true }));
+      field.focus();
+      field.scrollTop = field.scrollHeight;
+      say(answer.count
+        ? "Added " + answer.count + " item" + (answer.count === 1 ? "" : "s") + " to the end of the section. Edit them as you need."
+        : "Nothing new was shared or recorded since the last session; a line saying so was added.");
+    } catch (e) {
+      say("Could not gather it: the connection dropped. Your text is unchanged.");
+    } finally {
+      button.disabled = false;
+    }
+  });
+})();
