@@ -9,11 +9,12 @@ class ClinicalConfig(AppConfig):
     verbose_name = "The clinical record: session notes, treatment plans and goals"
 
     def ready(self) -> None:
-        from attune.clinical import perms, services
-        from attune.core import ticks
+        from attune.clinical import perms, queries, services
+        from attune.core import sessions, ticks
 
         del perms  # declared on import
         ticks.register("clinical.remind_appointments", services.remind_upcoming)
+        sessions.register(queries.sessions_of_kind)
         _exports()
 
 

@@ -15,7 +15,7 @@ from django.db.models import Prefetch, QuerySet
 
 from attune.accounts.models import User
 from attune.care.models import PartnerLink
-from attune.core import policy
+from attune.core import policy, sessions
 from attune.core.policy import Access, Relation
 from attune.couples import perms, services
 from attune.couples.models import (
@@ -207,6 +207,23 @@ def consents_by_version(view: AgreementView) -> dict[int, dict[int, Consent]]:
         for c in version.consents.all():
             out[version.number][c.person_id] = c
     return out
+
+
+@dataclass
+class Sessions:
+    """The couple's sessions (appointments of kind couples, kept by the clinical record), split for the page."""
+
+    upcoming: list[sessions.Session]
+    past: list[sessions.Session]  # newest first; cancelled and missed ones marked by their status
+
+
+def couple_sessions(access: Access, link: PartnerLink) -> Sessions:
+    """A partner sees the couple's sessions from the day their link began (never an earlier couple's, never an
+    individual session); the client and the clinician see every couples session of the client. The clinical
+    record decides and audits what is listed (core/sessions.py)."""
+    since = link.created if access.relation == Relation.PARTNER else None
+    found = sessions.of_kind(access, "couples", since=since)
+    return Sessions([s for s in found if s.upcoming], [s for s in reversed(found) if not s.upcoming])
 
 
 def reached_as(access: Access) -> str:

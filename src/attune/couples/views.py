@@ -156,6 +156,7 @@ def space(request: HttpRequest, link_id: int) -> HttpResponse:
         "rehearsals": queries.rehearsals(access, link, limit=5),
         "shown": queries.shown_to_me(access, link, limit=12),
         "summary_of_consent": SUMMARY_OF_CONSENT,
+        "sessions": queries.couple_sessions(access, link),
     }
     if access.relation == Relation.CARE_TEAM:
         context.update(
