@@ -256,10 +256,11 @@ def _describe(spec: change.ChangeSpec, scored: list[RelationshipQuestions]) -> s
     if len(totals) < 2:
         return ""
     difference = totals[-1] - totals[0]
+    words = f"{difference:+g} {'point' if abs(difference) == 1 else 'points'} since the first"
     if spec.threshold is None:
-        return f"{difference:+g} points since the first"
+        return words
     result = change.instrument_change(spec.code, totals[0], totals[-1])
-    return f"{difference:+g} points since the first ({result.category.replace('_', ' ')})"
+    return f"{words} ({result.category.replace('_', ' ')})"
 
 
 def side_by_side(access: Access, couple: Couple, rows: list[RelationshipQuestions]) -> SideBySide:
