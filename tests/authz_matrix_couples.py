@@ -20,7 +20,15 @@ import uuid
 
 from attune.accounts.models import User
 from attune.care.models import Client, PartnerLink
-from attune.couples.models import Agreement, AgreementNote, AgreementVersion, CheckInAnswer, PartnerInvite
+from attune.couples.models import (
+    Agreement,
+    AgreementNote,
+    AgreementVersion,
+    CheckInAnswer,
+    PartnerInvite,
+    RelationshipQuestions,
+)
+from attune.questionnaires.models import Response
 from tests.authz_requests import Ctx, Req, api_path, builds, page
 from tests.cast import canary
 
@@ -99,6 +107,39 @@ def _invite(c: Ctx) -> str:
     return str(invite.pk)
 
 
+def _turn_for(link: PartnerLink, person: int, *, sent: bool) -> RelationshipQuestions:
+    """A turn at the relationship questions: the client's in their own record, the partner's as its respondent."""
+    respondent = None if person == link.client.user_id else person
+    response = Response.by_anyone.create(
+        client_id=link.client_id,
+        instrument="csi16",
+        respondent_id=respondent,
+        status=Response.Status.COMPLETED if sent else Response.Status.ASSIGNED,
+        total=58 if sent else None,
+        scored=sent,
+    )
+    return RelationshipQuestions.objects.create(
+        client_id=link.client_id, link=link, person_id=person, response=response, sent_as="clinician"
+    )
+
+
+def _turns_waiting(c: Ctx) -> PartnerLink:
+    """A turn waiting for each partner of the target couple (so that starting or sending hands it back)."""
+    link = _link(c)
+    for person in (link.client.user_id, link.partner_id):
+        if person is not None:
+            _turn_for(link, person, sent=False)
+    return link
+
+
+def _client_turn(c: Ctx, *, sent: bool) -> str:
+    """The client's own turn (dana's, or eli's): private to her; the partner does not see it."""
+    link = _link(c)
+    return str(_turn_for(link, _client_user(c), sent=sent).pk)
+
+
+ANSWERS = {"csi16-1": "4", "csi16-2": "skip"}
+
 AGREEMENT = {"kind": "pacing", "title": "Going slowly", "text": "Closeness first, nothing expected."}
 CHECK_IN = {"safe": "3", "helped": "We laughed at the pause signal."}
 
@@ -152,6 +193,18 @@ builds("couples:note_add", "POST")(
 builds("couples:note_show", "POST")(lambda c: Req("POST", page("couples:note_show", _note(c)), form={"show": "yes"}))
 builds("couples:answer_show", "POST")(
     lambda c: Req("POST", page("couples:answer_show", _answer(c)), form={"to": "partner", "show": "yes"})
+)
+builds("couples:between_you", "GET")(lambda c: Req("GET", page("couples:between_you", _link(c).pk)))
+builds("couples:between_you", "POST")(lambda c: Req("POST", page("couples:between_you", _turns_waiting(c).pk), form={}))
+builds("couples:questions_send", "POST")(
+    lambda c: Req("POST", page("couples:questions_send", _turns_waiting(c).pk), form={})
+)
+builds("couples:questions", "GET")(lambda c: Req("GET", page("couples:questions", _client_turn(c, sent=False))))
+builds("couples:questions", "POST")(
+    lambda c: Req("POST", page("couples:questions", _client_turn(c, sent=False)), form={**ANSWERS, "action": "later"})
+)
+builds("couples:total_show", "POST")(
+    lambda c: Req("POST", page("couples:total_show", _client_turn(c, sent=True)), form={"show": "yes"})
 )
 
 # --- API ---
@@ -209,6 +262,25 @@ builds("api:list_couple_notes", "GET")(lambda c: Req("GET", api_path("list_coupl
 builds("api:create_couple_note", "POST")(
     lambda c: Req("POST", api_path("create_couple_note", _link(c).pk), body={"text": "Worked on pacing."})
 )
+builds("api:list_relationship_questions", "GET")(
+    lambda c: Req("GET", api_path("list_relationship_questions", _link(c).pk))
+)
+builds("api:start_relationship_questions", "POST")(
+    lambda c: Req("POST", api_path("start_relationship_questions", _turns_waiting(c).pk), body={})
+)
+builds("api:send_relationship_questions", "POST")(
+    lambda c: Req("POST", api_path("send_relationship_questions", _turns_waiting(c).pk), body={})
+)
+builds("api:answer_relationship_questions", "POST")(
+    lambda c: Req(
+        "POST",
+        api_path("answer_relationship_questions", _client_turn(c, sent=False)),
+        body={"answers": ANSWERS, "send": False},
+    )
+)
+builds("api:show_relationship_total", "POST")(
+    lambda c: Req("POST", api_path("show_relationship_total", _client_turn(c, sent=True)), body={"shown": True})
+)
 
 TABLE = """
 endpoint                        method target    dana eli alice bob carol frank sam ada rita anon
@@ -248,6 +320,17 @@ couples:note_add                POST   own        302 404   403 404   404   302 
 couples:note_show               POST   own        302 404   403 404   404   404 403 403  404  302
 couples:answer_show             POST   own        302 404   403 404   404   404 403 403  404  302
 couples:answer_show             POST   other      404 302   404 403   404   404 403 403  404  302
+# --- pages: how things are between you (a turn's answers are its person's alone; dana's turn here) ----
+couples:between_you             GET    own        200 404   403 404   404   200 403 403  404  302
+couples:between_you             GET    other      404 200   404 403   404   404 403 403  404  302
+couples:between_you             POST   own        302 404   403 404   404   302 403 403  404  302
+couples:questions_send          POST   own        403 404   302 404   404   403 403 403  404  302
+couples:questions_send          POST   other      404 403   404 302   404   404 403 403  404  302
+couples:questions               GET    own        200 404   403 404   404   404 403 403  404  302
+couples:questions               GET    other      404 200   404 403   404   404 403 403  404  302
+couples:questions               POST   own        302 404   403 404   404   404 403 403  404  302
+couples:total_show              POST   own        302 404   403 404   404   404 403 403  404  302
+couples:total_show              POST   other      404 302   404 403   404   404 403 403  404  302
 # --- API -----------------------------------------------------------------------------------------------
 api:list_couples                GET    -          200 200   200 200   200   200 200 200  200  401
 api:invite_couples_partner      POST   own        201 404   201 404   404   403 403 403  404  401
@@ -276,4 +359,14 @@ api:log_rehearsal               POST   own        201 404   403 404   404   201 
 api:list_couple_notes           GET    own        403 404   200 404   404   403 403 403  404  401
 api:list_couple_notes           GET    other      404 403   404 200   404   404 403 403  404  401
 api:create_couple_note          POST   own        403 404   201 404   404   403 403 403  404  401
+api:list_relationship_questions GET    own        200 404   200 404   404   200 403 403  404  401
+api:list_relationship_questions GET    other      404 200   404 200   404   404 403 403  404  401
+api:start_relationship_questions POST  own        201 404   403 404   404   201 403 403  404  401
+api:start_relationship_questions POST  other      404 201   404 403   404   404 403 403  404  401
+api:send_relationship_questions POST   own        403 404   200 404   404   403 403 403  404  401
+api:send_relationship_questions POST   other      404 403   404 200   404   404 403 403  404  401
+api:answer_relationship_questions POST own        200 404   403 404   404   404 403 403  404  401
+api:answer_relationship_questions POST other      404 200   404 403   404   404 403 403  404  401
+api:show_relationship_total     POST   own        200 404   403 404   404   404 403 403  404  401
+api:show_relationship_total     POST   other      404 200   404 403   404   404 403 403  404  401
 """

@@ -154,3 +154,64 @@ def test_draft_agree_withdraw_and_check_in_on_phones(people: People) -> None:
     expect(alice.get_by_text("Not in force yet: a draft")).to_be_visible()
     expect(alice.get_by_role("button", name=re.compile("I agree"))).to_have_count(0)  # only the partners agree
     check_page(alice, "couples-clinician-version-2")
+
+
+def test_frank_answers_how_things_are_between_you_on_his_phone(people: People) -> None:
+    """Frank answers on his own: some now, the rest later (nothing lost), then sends; his total is his and Alice's
+    until he shows it to Dana, and the page never names the questionnaire by an acronym."""
+    frank = people.open("phone")
+    open_space(frank, "frank")
+    with frank.expect_navigation():
+        frank.get_by_role("link", name="Your questions and totals").click()
+    expect(frank.get_by_role("heading", name="How things are between you", level=1)).to_be_visible()
+    check_page(frank, "couples-between-you-frank")
+    with frank.expect_navigation():
+        frank.get_by_role("button", name="Answer now").click()
+    questions = frank.locator("fieldset")
+    expect(questions).to_have_count(16)
+    assert "CSI" not in frank.content()
+    check_page(frank, "couples-questions-frank")
+    questions.nth(0).get_by_label("Happy", exact=True).check()
+    questions.nth(1).get_by_label("Prefer not to answer").check()
+    with frank.expect_navigation():
+        frank.get_by_role("button", name="Save and finish later").click()
+    expect(frank.get_by_role("status")).to_contain_text("Saved")
+    with frank.expect_navigation():
+        frank.get_by_role("link", name="Carry on").click()
+    expect(questions.nth(0).get_by_label("Happy", exact=True)).to_be_checked()
+    expect(questions.nth(1).get_by_label("Prefer not to answer")).to_be_checked()
+    for n in range(2, 16):
+        questions.nth(n).locator("input[value='4']").check()
+    with frank.expect_navigation():
+        frank.get_by_role("button", name="Send my answers").click()
+    expect(frank.get_by_role("status")).to_contain_text("Sent")
+    latest = frank.locator("#your-totals li").first
+    expect(latest).to_contain_text("your total was 63 out of 81")  # round((3 + 14 x 4) x 16 / 15)
+    expect(latest).to_contain_text("Only you and your clinician see this total.")
+    with frank.expect_navigation():
+        latest.get_by_role("button", name=re.compile("Show Dana this total")).click()
+    expect(frank.locator("#your-totals li").first).to_contain_text("Dana can see this total.")
+    check_page(frank, "couples-between-you-frank-sent")
+
+
+def test_alice_sees_both_partners_totals_side_by_side(desktop_page: Page) -> None:
+    sign_in(desktop_page, "alice")
+    desktop_page.goto("/")
+    with desktop_page.expect_navigation():
+        desktop_page.get_by_role("link", name="Dana").first.click()
+    with desktop_page.expect_navigation():
+        desktop_page.get_by_role("link", name="Agreements, check-ins and couple-level notes").click()
+    with desktop_page.expect_navigation():
+        desktop_page.get_by_role("link", name="With Frank").click()
+    between = desktop_page.locator("#between-them")
+    columns = between.locator(".column")
+    expect(columns).to_have_count(2)
+    expect(columns.nth(0).get_by_role("heading", level=3)).to_have_text(re.compile("Dana"))
+    expect(columns.nth(1).get_by_role("heading", level=3)).to_have_text(re.compile("Frank"))
+    expect(columns.nth(1)).to_contain_text("47")
+    expect(columns.nth(1)).to_contain_text("63")
+    expect(between).to_contain_text("51.5")
+    expect(between).to_contain_text("Reliable change is not judged")
+    expect(between.get_by_text("demo stand-in")).to_have_count(0)  # totals, never the answers
+    expect(desktop_page.locator("#couples-sessions")).to_be_visible()
+    check_page(desktop_page, "couples-clinician-side-by-side")

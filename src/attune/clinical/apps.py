@@ -9,12 +9,13 @@ class ClinicalConfig(AppConfig):
     verbose_name = "The clinical record: session notes, treatment plans and goals"
 
     def ready(self) -> None:
-        from attune.clinical import perms, services, since
-        from attune.core import ticks, timeline
+        from attune.clinical import perms, queries, services, since
+        from attune.core import sessions, ticks, timeline
 
         del perms  # declared on import
         timeline.register("clinical.exposure", "Practice", since.exposure)
         ticks.register("clinical.remind_appointments", services.remind_upcoming)
+        sessions.register(queries.sessions_of_kind)
         _exports()
 
 

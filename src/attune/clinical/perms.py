@@ -55,6 +55,13 @@ LOG_EXPOSURE = declare("exposure.log", {R.SELF}, write=True, doc="log a practice
 # Appointments: the client sees her own (and takes them to her calendar); the care team books them and records
 # what became of them.
 VIEW_APPOINTMENTS = declare("appointments.view", {R.SELF, R.CARE_TEAM}, doc="sessions booked, with place or link")
+# A linked partner comes to the couple's sessions: they see those (when, how long, where), only while the link is
+# in force, and never an individual session of the client (core/sessions.py, queries.sessions_of_kind).
+VIEW_COUPLES_SESSIONS = declare(
+    "appointments.view_couples",
+    {R.SELF, R.PARTNER, R.CARE_TEAM},
+    doc="the couple's sessions (kind couples) in couples work; a partner sees no other session",
+)
 MANAGE_APPOINTMENTS = declare(
     "appointments.manage", {R.CARE_TEAM}, write=True, doc="book a session, cancel it, record it missed or attended"
 )

@@ -13,6 +13,7 @@ from django.utils import timezone
 from attune.clinical import charts, inputs, perms
 from attune.clinical.models import (
     Appointment,
+    AppointmentKind,
     AppointmentStatus,
     ClinicalSettings,
     ExposureHomework,
@@ -27,7 +28,7 @@ from attune.clinical.models import (
     SessionNote,
     TreatmentPlan,
 )
-from attune.core import policy
+from attune.core import policy, sessions
 from attune.core.policy import Access
 from attune.measures.scoring.change import gas_t_score
 from attune.skills import journal
@@ -239,6 +240,7 @@ def ladder(access: Access, *, only: ExposureSituation | None = None) -> list[Lad
 # --- appointments ---------------------------------------------------------------------------------------------
 
 APPOINTMENTS_PER_PAGE = 20
+SESSIONS_LISTED = 200  # for another capability's page: a couple's sessions over years, not an unbounded list
 
 
 def appointments(access: Access) -> QuerySet[Appointment]:
@@ -257,6 +259,35 @@ def upcoming(access: Access) -> list[Appointment]:
     ]
     access.shown("Appointment", [a.pk for a in rows], perms.VIEW_APPOINTMENTS)
     return rows
+
+
+def sessions_of_kind(access: Access, kind: str, since: datetime.datetime | None) -> list[sessions.Session]:
+    """The client's sessions of one kind for another capability (core/sessions.py), soonest first; audited.
+
+    Couples sessions need only the couples permission, which a linked partner holds; any other kind needs the
+    full appointments permission, which a partner never holds (403, audited): a partner is never shown, or told
+    of, an individual session of the client."""
+    perm = perms.VIEW_COUPLES_SESSIONS if kind == AppointmentKind.COUPLES else perms.VIEW_APPOINTMENTS
+    access.require(perm, "Appointment")
+    rows = appointments(access).filter(kind=kind)
+    if since is not None:
+        rows = rows.filter(starts_at__gte=since)
+    found = list(rows.order_by("starts_at")[:SESSIONS_LISTED])
+    access.shown("Appointment", [a.pk for a in found], perm)
+    labels = dict(AppointmentStatus.choices)
+    return [
+        sessions.Session(
+            id=a.pk,
+            kind=a.kind,
+            starts_at=a.starts_at,
+            minutes=a.minutes,
+            status=a.status,
+            status_label=labels[a.status],
+            place=a.place,
+            video_link=a.video_link,
+        )
+        for a in found
+    ]
 
 
 def past_page(access: Access, number: int | str | None) -> Page[Appointment]:

@@ -19,7 +19,17 @@ from attune.core import policy
 from attune.core.policy import Located, Relation
 from attune.couples import inputs, perms, queries, services
 from attune.couples.inputs import TEXT_LIMITS
-from attune.couples.models import Agreement, AgreementNote, CheckInAnswer, Kind, PartnerInvite, Question, Went
+from attune.couples.models import (
+    Agreement,
+    AgreementNote,
+    CheckInAnswer,
+    Kind,
+    PartnerInvite,
+    Question,
+    RelationshipQuestions,
+    Went,
+)
+from attune.questionnaires import services as questionnaires
 
 router = Router(tags=["couples"])
 
@@ -428,3 +438,137 @@ def create_couple_note(request: HttpRequest, link_id: str, payload: CoupleNoteIn
     located = _link(request, link_id, perms.WRITE_NOTES)
     note = services.add_couple_note(located.access, located.row, payload.text)
     return 201, {"id": note.pk, "text": note.text, "created": note.created}
+
+
+# --- how things are between you: the relationship questions ---------------------------------------------------
+
+
+class TurnOut(Schema):
+    id: uuid.UUID
+    person_id: int
+    yours: bool
+    status: str = Field(description="waiting, started or sent")
+    sent: datetime.datetime | None
+    total: float | None = Field(description="The total once sent (None when too many questions were skipped)")
+    shown_to_partner: bool | None = Field(description="Yours only: whether your partner sees this total")
+
+
+class OptionOut(Schema):
+    value: str
+    label: str
+
+
+class QuestionOut(Schema):
+    link_id: str
+    text: str
+    options: list[OptionOut]
+
+
+class TurnDetailOut(TurnOut):
+    questions: list[QuestionOut]
+    answers: dict[str, str | None] = Field(description="Your saved answers: a value, 'skip', or None")
+
+
+class TurnAnswersIn(Schema):
+    answers: dict[str, str] = Field(
+        max_length=40, description="question link_id -> one of its option values, or 'skip' (prefer not to answer)"
+    )
+    send: bool = False
+    submission_id: uuid.UUID | None = None
+
+
+class TotalShowIn(Schema):
+    shown: bool
+
+
+def _turn_out(row: RelationshipQuestions, me: int) -> dict[str, Any]:
+    response, yours = row.response, row.person_id == me
+    sent = response.status == "completed"
+    return {
+        "id": row.pk,
+        "person_id": row.person_id,
+        "yours": yours,
+        "status": "sent" if sent else ("started" if response.status == "in-progress" else "waiting"),
+        "sent": response.submitted if sent else None,
+        "total": response.total if sent else None,
+        "shown_to_partner": (row.shown_to_partner is not None) if yours else None,
+    }
+
+
+def _turn_detail(row: RelationshipQuestions, me: int) -> dict[str, Any]:
+    instrument = questionnaires.instrument_of(row.response)
+    saved = {a.link_id: ("skip" if a.skipped else f"{a.value:g}") for a in questionnaires.answers_of(row.response)}
+    return {
+        **_turn_out(row, me),
+        "questions": [
+            {
+                "link_id": item["linkId"],
+                "text": item["text"] or "",
+                "options": [{"value": f"{o:g}", "label": d} for o, d, _c in item["options"]],
+            }
+            for item in instrument.items
+        ],
+        "answers": {item["linkId"]: saved.get(item["linkId"]) for item in instrument.items},
+    }
+
+
+def _turn(request: HttpRequest, row_id: str, perm: policy.Perm) -> Located[RelationshipQuestions]:
+    rows = RelationshipQuestions.objects.select_related("response", "link")
+    return policy.locate(user_of(request), rows, row_id, perm, entity="RelationshipQuestions")
+
+
+@router.get(
+    "/couples/{link_id}/relationship-questions", response=list[TurnOut], operation_id="list_relationship_questions"
+)
+def list_relationship_questions(request: HttpRequest, link_id: str) -> list[dict[str, Any]]:
+    """Your own turns, and the totals your partner chose to show you (a clinician: every turn of both, totals
+    only). Answers are never listed here."""
+    located = _link(request, link_id, perms.VIEW)
+    return [_turn_out(r, located.access.actor_id) for r in queries.turns(located.access, located.row)]
+
+
+@router.post(
+    "/couples/{link_id}/relationship-questions",
+    response={201: TurnDetailOut},
+    operation_id="start_relationship_questions",
+)
+def start_relationship_questions(request: HttpRequest, link_id: str) -> tuple[int, dict[str, Any]]:
+    """Your own turn: the one waiting for you, or a new one; with the questions and your saved answers."""
+    located = _link(request, link_id, perms.TAKE_PART)
+    row = services.start_relationship_questions(located.access, located.row)
+    return 201, _turn_detail(row, located.access.actor_id)
+
+
+@router.post(
+    "/couples/{link_id}/relationship-questions/send",
+    response=list[TurnOut],
+    operation_id="send_relationship_questions",
+)
+def send_relationship_questions(request: HttpRequest, link_id: str) -> list[dict[str, Any]]:
+    """The clinician sends each partner their turn (one already waiting is kept)."""
+    located = _link(request, link_id, perms.SEND_QUESTIONS)
+    rows = services.send_relationship_questions(located.access, located.row)
+    return [_turn_out(r, located.access.actor_id) for r in rows]
+
+
+@router.post(
+    "/couples/relationship-questions/{row_id}/answers",
+    response=TurnDetailOut,
+    operation_id="answer_relationship_questions",
+)
+def answer_relationship_questions(request: HttpRequest, row_id: str, payload: TurnAnswersIn) -> dict[str, Any]:
+    """Save your answers (each at once), and send them when `send` is true (the same `submission_id` again gives
+    the same result)."""
+    located = _turn(request, row_id, perms.TAKE_PART)
+    located.row.response = services.answer_relationship_questions(
+        located.access, located.row, payload.answers, send=payload.send, submission_id=payload.submission_id
+    )
+    return _turn_detail(located.row, located.access.actor_id)
+
+
+@router.post("/couples/relationship-questions/{row_id}/show", response=TurnOut, operation_id="show_relationship_total")
+def show_relationship_total(request: HttpRequest, row_id: str, payload: TotalShowIn) -> dict[str, Any]:
+    """Show your partner your total (never your answers), or stop showing it."""
+    located = _turn(request, row_id, perms.TAKE_PART)
+    row = services.show_total(located.access, located.row, shown=payload.shown)
+    return _turn_out(row, located.access.actor_id)

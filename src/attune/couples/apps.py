@@ -12,6 +12,7 @@ class CouplesConfig(AppConfig):
 
         del perms  # declared on import
         ticks.register("couples.remind_check_ins", services.remind_check_ins)
+        ticks.register("couples.offer_relationship_questions", services.offer_relationship_questions)
         _exports()
 
 
@@ -28,6 +29,11 @@ def _exports() -> None:
     disclosure.exports(m.AgreementNote, "Your own private notes on agreements", mine="author")
     disclosure.exports(m.CheckInAnswer, "Your own check-in answers", mine="author")
     disclosure.exports(m.Rhythm, "How often you chose to check in")
+    disclosure.exports(
+        m.RelationshipQuestions,
+        "Your turns at the questions on how things are between you, and whether you showed your partner the total",
+        mine="person",
+    )
     disclosure.exports(m.Rehearsal, "Rehearsals of checking in, and how they went")
     disclosure.withholds(
         m.CoupleNote,

@@ -2,19 +2,41 @@
 
 Two agreements in force, drafted with Alice in session two weeks ago: a pacing agreement and their pause signal.
 A weekly check-in rhythm, a check-in each (Frank showed his to Dana and Alice; Dana kept hers to herself), and one
-rehearsal of the consent check-in. Everything is invented and described in general, respectful terms.
+rehearsal of the consent check-in. Each answered the relationship questions twice (six and two weeks ago);
+Frank showed Dana his latest total. Everything is invented and described in general, respectful terms.
+
+The relationship questionnaire's licensed wording is not shipped: the demo loads a stand-in copy the way a practice
+loads its own (`attune instruments import`), with wording that says it is a stand-in.
 """
 
 from __future__ import annotations
 
 import datetime
+import io
+import json
+import tempfile
 import uuid
+from pathlib import Path
 from typing import Any
 
+from django.core.management import call_command
 from django.utils import timezone
 
 from attune.care.models import Client, PartnerLink
-from attune.couples.models import Agreement, AgreementVersion, CheckInAnswer, Consent, Rehearsal, Rhythm
+from attune.couples.models import (
+    RELATIONSHIP_INSTRUMENT,
+    Agreement,
+    AgreementVersion,
+    CheckInAnswer,
+    Consent,
+    Rehearsal,
+    RelationshipQuestions,
+    Rhythm,
+)
+from attune.measures import library, scoring
+from attune.questionnaires import engine
+from attune.questionnaires import services as questionnaires
+from attune.questionnaires.models import Answer, Response
 
 NAMESPACE = uuid.UUID("0b6f3c55-8f3a-4d59-9d0e-6d2c1b7a9e21")
 
@@ -45,6 +67,9 @@ def seed(clients: dict[str, Client], users: dict[str, Any]) -> None:
     if dana is None or frank is None or alice is None or dana.user_id is None:
         return
     link = PartnerLink.objects.filter(client=dana, partner=frank, ended__isnull=True).first()
+    if link is not None:
+        load_stand_in_wording()
+        seed_relationship_questions(dana, frank, link)
     if link is None or Agreement.objects.filter(pk=demo_id("pacing")).exists():
         return
     now = timezone.now()
@@ -109,3 +134,61 @@ def seed(clients: dict[str, Client], users: dict[str, Any]) -> None:
         created=now - datetime.timedelta(days=4),
     )
     rehearsal.save()
+
+
+def load_stand_in_wording() -> None:
+    """The relationship questionnaire with stand-in wording, imported like a practice's own copy, unless the
+    practice's real copy (or this one) is already loaded."""
+    if engine.administrable(library.load(RELATIONSHIP_INSTRUMENT)):
+        return
+    questionnaire = json.loads((library.INSTRUMENTS_DIR / f"{RELATIONSHIP_INSTRUMENT}.json").read_text())
+    for group in questionnaire["item"]:
+        for number, item in enumerate(group["item"], start=1):
+            item["text"] = f"Question {number} (demo stand-in: your practice's licensed wording appears here)"
+    with tempfile.TemporaryDirectory() as folder:
+        q, s = Path(folder) / "questionnaire.json", Path(folder) / "scoring.json"
+        q.write_text(json.dumps(questionnaire))
+        s.write_text((library.INSTRUMENTS_DIR / f"{RELATIONSHIP_INSTRUMENT}.scoring.json").read_text())
+        call_command("instruments", "import", str(q), "--scoring", str(s), stdout=io.StringIO())
+
+
+# (person, weeks ago, answer to question 1, answer to the others, shown to the other partner)
+TURNS = [("dana", 6, 3, 3, False), ("frank", 6, 2, 3, False), ("dana", 2, 4, 3, False), ("frank", 2, 3, 4, True)]
+
+
+def seed_relationship_questions(dana: Client, frank: Any, link: PartnerLink) -> None:
+    if RelationshipQuestions.objects.filter(pk=demo_id("turn:0")).exists():
+        return
+    instrument = library.load(RELATIONSHIP_INSTRUMENT)
+    for i, (who, weeks, first, rest, shown) in enumerate(TURNS):
+        person = dana.user_id if who == "dana" else frank.pk
+        when = timezone.now() - datetime.timedelta(weeks=weeks)
+        values = {link_id: float(first if link_id == "csi16-1" else rest) for link_id in instrument.item_ids}
+        response = Response(
+            id=demo_id(f"turn-response:{i}"),
+            client=dana,
+            instrument=RELATIONSHIP_INSTRUMENT,
+            status=Response.Status.COMPLETED,
+            respondent_id=None if who == "dana" else person,
+            created=when,
+            started=when,
+            updated=when,
+            submitted=when,
+        )
+        questionnaires.score_into(response, scoring.score(instrument, values))
+        response.save()
+        Answer.by_anyone.bulk_create(
+            Answer(response=response, client=dana, link_id=k, value=v, respondent_id=response.respondent_id)
+            for k, v in values.items()
+        )
+        RelationshipQuestions.objects.create(
+            id=demo_id(f"turn:{i}"),
+            client=dana,
+            link=link,
+            person_id=person,
+            response=response,
+            sent_as="clinician",
+            sent_by_id=None,
+            created=when,
+            shown_to_partner=when if shown else None,
+        )

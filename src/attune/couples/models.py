@@ -287,6 +287,47 @@ class CoupleNote(models.Model):
         return "couple note"
 
 
+class TotalQuerySet(QuerySet[M]):
+    """How things are between you (the relationship questionnaire): each person's own; the other partner's only
+    once its author showed them the total, and only when it was sent; the clinician sees every partner's."""
+
+    def for_access(self, access: Access) -> QuerySet[M]:
+        rows = _couple_rows(self, access)
+        if access.relation in PARTICIPANTS:
+            shown = Q(shown_to_partner__isnull=False, response__status="completed")
+            return rows.filter(Q(person_id=access.user.pk) | shown)
+        return rows
+
+
+RELATIONSHIP_INSTRUMENT = "csi16"  # sixteen questions on how satisfied each partner is with the relationship
+
+
+class RelationshipQuestions(models.Model):
+    """One partner's turn at the relationship questionnaire, answered through the questionnaire engine. For the
+    client it is a response in their own record; for the partner, a response with the partner as its respondent
+    (kept out of the client's record). Private to the person who answers; the clinician sees the total; the
+    person may show their total to the other partner, and stop showing it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey("care.Client", on_delete=models.CASCADE, related_name="+")
+    link = models.ForeignKey("care.PartnerLink", on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    response = models.OneToOneField("questionnaires.Response", on_delete=models.CASCADE, related_name="+")
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    sent_as = models.CharField(max_length=12)  # client, partner, clinician, or rhythm (the couple's own rhythm)
+    created = models.DateTimeField(default=timezone.now)
+    shown_to_partner = models.DateTimeField(null=True, blank=True)
+
+    objects = TotalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "id"]
+        indexes = [models.Index(fields=["link", "person", "created"], name="relq_link_person_idx")]
+
+    def __str__(self) -> str:
+        return "relationship questions"
+
+
 class PartnerInvite(models.Model):
     """An invitation of a partner to couples work. The client's own is confirmed as it is made; a clinician's
     waits for the client's yes, and only then is the invitation sent (accounts.Invitation). The link itself is

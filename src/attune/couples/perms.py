@@ -42,3 +42,9 @@ CONFIRM_INVITE = declare(
 )
 VIEW_NOTES = declare("couples.view_notes", {R.CARE_TEAM}, doc="the clinician's couple-level notes")
 WRITE_NOTES = declare("couples.write_notes", {R.CARE_TEAM}, write=True, doc="write a couple-level note")
+SEND_QUESTIONS = declare(
+    "couples.send_questions",
+    {R.CARE_TEAM},
+    write=True,
+    doc="send each partner the questions on how things are between them (answered privately; the total is seen)",
+)

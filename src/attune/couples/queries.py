@@ -15,10 +15,11 @@ from django.db.models import Prefetch, QuerySet
 
 from attune.accounts.models import User
 from attune.care.models import PartnerLink
-from attune.core import policy
+from attune.core import policy, sessions
 from attune.core.policy import Access, Relation
 from attune.couples import perms, services
 from attune.couples.models import (
+    RELATIONSHIP_INSTRUMENT,
     SCALED,
     Agreement,
     AgreementNote,
@@ -29,8 +30,12 @@ from attune.couples.models import (
     PartnerInvite,
     Question,
     Rehearsal,
+    RelationshipQuestions,
     Rhythm,
 )
+from attune.measures import library
+from attune.measures.scoring import change
+from attune.questionnaires import engine
 
 
 @dataclass
@@ -207,6 +212,96 @@ def consents_by_version(view: AgreementView) -> dict[int, dict[int, Consent]]:
         for c in version.consents.all():
             out[version.number][c.person_id] = c
     return out
+
+
+def turns(access: Access, link: PartnerLink) -> list[RelationshipQuestions]:
+    """Turns at the relationship questions the caller may see, newest first: a partner their own and the totals
+    the other chose to show them; the clinician every turn of both. Audited."""
+    rows = policy.scoped(access, RelationshipQuestions.objects.filter(link_id=link.pk))
+    found = list(rows.select_related("response", "person")[:200])
+    access.shown("RelationshipQuestions", [r.pk for r in found], perms.VIEW)
+    return found
+
+
+def is_sent(row: RelationshipQuestions) -> bool:
+    return row.response.status == "completed"
+
+
+@dataclass
+class Totals:
+    """One person's sent turns, oldest first, with how the total moved from the first to the latest."""
+
+    person: User
+    sent: list[RelationshipQuestions]
+    waiting: bool
+    change: str = ""
+
+
+@dataclass
+class SideBySide:
+    """Both partners' totals for the clinician, with the instrument's cut-off and reliable change (if any)."""
+
+    columns: list[Totals]
+    title: str
+    range: tuple[float, float]
+    cutoff: float | None
+    cutoff_source: str
+    threshold: float | None
+    threshold_note: str
+    administrable: bool
+
+
+def _describe(spec: change.ChangeSpec, scored: list[RelationshipQuestions]) -> str:
+    totals = [r.response.total for r in scored if r.response.total is not None]
+    if len(totals) < 2:
+        return ""
+    difference = totals[-1] - totals[0]
+    words = f"{difference:+g} {'point' if abs(difference) == 1 else 'points'} since the first"
+    if spec.threshold is None:
+        return words
+    result = change.instrument_change(spec.code, totals[0], totals[-1])
+    return f"{words} ({result.category.replace('_', ' ')})"
+
+
+def side_by_side(access: Access, couple: Couple, rows: list[RelationshipQuestions]) -> SideBySide:
+    instrument = library.load(RELATIONSHIP_INSTRUMENT)
+    spec = change.change_spec(instrument)
+    cutoff, _inclusive, cutoff_source = spec.criterion()
+    change_section = instrument.scoring.get("change") or {}
+    columns = []
+    people = [u for u in (couple.client_user, couple.partner) if u is not None]
+    for person in people:
+        mine = [r for r in rows if r.person_id == person.pk]
+        sent = sorted((r for r in mine if is_sent(r)), key=lambda r: r.response.submitted or r.created)
+        columns.append(Totals(person, sent, any(not is_sent(r) for r in mine), _describe(spec, sent)))
+    low, high = (instrument.scoring.get("total") or {}).get("range", [0, 0])
+    return SideBySide(
+        columns=columns,
+        title=instrument.title,
+        range=(float(low), float(high)),
+        cutoff=cutoff,
+        cutoff_source=cutoff_source,
+        threshold=spec.threshold,
+        threshold_note=spec.source if spec.threshold is not None else str(change_section.get("sd_note", "")),
+        administrable=engine.administrable(instrument),
+    )
+
+
+@dataclass
+class Sessions:
+    """The couple's sessions (appointments of kind couples, kept by the clinical record), split for the page."""
+
+    upcoming: list[sessions.Session]
+    past: list[sessions.Session]  # newest first; cancelled and missed ones marked by their status
+
+
+def couple_sessions(access: Access, link: PartnerLink) -> Sessions:
+    """A partner sees the couple's sessions from the day their link began (never an earlier couple's, never an
+    individual session); the client and the clinician see every couples session of the client. The clinical
+    record decides and audits what is listed (core/sessions.py)."""
+    since = link.created if access.relation == Relation.PARTNER else None
+    found = sessions.of_kind(access, "couples", since=since)
+    return Sessions([s for s in found if s.upcoming], [s for s in reversed(found) if not s.upcoming])
 
 
 def reached_as(access: Access) -> str:

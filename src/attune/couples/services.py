@@ -35,6 +35,7 @@ from attune.core.models import AuditEvent
 from attune.core.policy import Access, Relation
 from attune.couples import inputs, perms
 from attune.couples.models import (
+    RELATIONSHIP_INSTRUMENT,
     SCALED,
     Agreement,
     AgreementNote,
@@ -46,10 +47,13 @@ from attune.couples.models import (
     PartnerInvite,
     Question,
     Rehearsal,
+    RelationshipQuestions,
     Rhythm,
     Went,
 )
 from attune.notify import services as notify
+from attune.questionnaires import services as questionnaires
+from attune.questionnaires.models import Response
 
 AS = {Relation.SELF: "client", Relation.PARTNER: "partner", Relation.CARE_TEAM: "clinician"}
 
@@ -444,6 +448,179 @@ def add_couple_note(access: Access, link: PartnerLink, text: str) -> CoupleNote:
         note.save()
         access.record(AuditEvent.Action.CREATE, "CoupleNote", note.pk, perms.WRITE_NOTES)
     return note
+
+
+# --- how things are between you (the relationship questionnaire, through the questionnaire engine) -------------
+
+# The questions ask about the relationship as a whole, which changes slowly: offered on the couple's rhythm, but
+# never more often than this.
+RELATIONSHIP_EVERY_DAYS = 28
+
+
+def relationship_path(link_id: int) -> str:
+    return f"/couples/{link_id}/between-you/"
+
+
+def _client_user(link: PartnerLink) -> int | None:
+    return Client.objects.filter(pk=link.client_id).values_list("user_id", flat=True).first()
+
+
+def _open_turn(link: PartnerLink, person: int) -> RelationshipQuestions | None:
+    open_statuses = [Response.Status.ASSIGNED, Response.Status.IN_PROGRESS]
+    rows = RelationshipQuestions.objects.filter(link_id=link.pk, person_id=person, response__status__in=open_statuses)
+    return rows.select_related("response").first()
+
+
+def _turn(
+    access: Access | None, link: PartnerLink, person: int, response: Response, sent_as: str
+) -> RelationshipQuestions:
+    row, _created = RelationshipQuestions.objects.get_or_create(
+        response=response,
+        defaults={
+            "client_id": link.client_id,
+            "link_id": link.pk,
+            "person_id": person,
+            "sent_by_id": access.actor_id if access is not None else None,
+            "sent_as": sent_as,
+        },
+    )
+    return row
+
+
+def send_relationship_questions(access: Access, link: PartnerLink) -> list[RelationshipQuestions]:
+    """The clinician sends each partner their own turn at the questions (one already waiting is kept, not sent
+    twice). Each gets notify's neutral sentence; nobody is told anything about the other's answers."""
+    access.require(perms.SEND_QUESTIONS)
+    _in_force(link)
+    client_user, sent = _client_user(link), []
+    with transaction.atomic():
+        for person in sorted(participants(link)):
+            row = _open_turn(link, person)
+            if row is None:
+                if person == client_user:
+                    response = questionnaires.assign(access, RELATIONSHIP_INSTRUMENT)
+                else:
+                    response = questionnaires.assign_to_respondent(
+                        access, RELATIONSHIP_INSTRUMENT, person, perms.SEND_QUESTIONS
+                    )
+                row = _turn(access, link, person, response, "clinician")
+                access.record(AuditEvent.Action.CREATE, "RelationshipQuestions", row.pk, perms.SEND_QUESTIONS)
+            notify.enqueue(
+                recipient_id=person,
+                purpose="message",
+                target=relationship_path(link.pk),
+                dedupe_key=f"couples-questions:{row.pk}:{person}",
+            )
+            sent.append(row)
+    return sent
+
+
+def start_relationship_questions(access: Access, link: PartnerLink) -> RelationshipQuestions:
+    """The caller's own turn: the one waiting for them, or a new one started now."""
+    access.require(perms.TAKE_PART)
+    _in_force(link)
+    with transaction.atomic():
+        row = _open_turn(link, access.actor_id)
+        if row is not None:
+            return row
+        if access.is_self:
+            response = questionnaires.start(access, RELATIONSHIP_INSTRUMENT)
+        else:
+            response = questionnaires.assign_to_respondent(
+                access, RELATIONSHIP_INSTRUMENT, access.actor_id, perms.TAKE_PART
+            )
+        row = _turn(access, link, access.actor_id, response, AS[access.relation])
+        access.record(AuditEvent.Action.CREATE, "RelationshipQuestions", row.pk, perms.TAKE_PART)
+    return row
+
+
+SKIP = "skip"
+
+
+def answer_relationship_questions(
+    access: Access, row: RelationshipQuestions, given: Mapping[str, str], *, send: bool, submission_id: object = None
+) -> Response:
+    """Save the caller's answers (each one at once, through the engine: "prefer not to answer" is `SKIP`, an item
+    left empty is left for later) and, when `send`, score and send them. Only the person whose turn it is."""
+    access.require(perms.TAKE_PART)
+    if row.person_id != access.actor_id:
+        raise access.deny_row("RelationshipQuestions", row.pk, perms.TAKE_PART)
+    located = questionnaires.for_answerer(access, row.response)
+    if not located.row.is_open:
+        raise ValidationError("These answers were already sent. Thank you.")
+    instrument = questionnaires.instrument_of(located.row)
+    known = {item["linkId"] for item in instrument.items}
+    with transaction.atomic():
+        for link_id, choice in given.items():
+            if link_id not in known or choice in ("", None):
+                continue
+            if choice == SKIP:
+                questionnaires.answer(located, link_id, skipped=True)
+            else:
+                try:
+                    value = float(choice)
+                except ValueError as exc:
+                    raise ValidationError({link_id: "Choose one of the answers."}) from exc
+                questionnaires.answer(located, link_id, value=value)
+        if send:
+            return questionnaires.submit(located, submission_id if submission_id is not None else uuid.uuid4())
+    located.row.refresh_from_db()
+    return located.row
+
+
+def show_total(access: Access, row: RelationshipQuestions, *, shown: bool) -> RelationshipQuestions:
+    """The person who answered shows their total (never their answers) to the other partner, or stops."""
+    access.require(perms.TAKE_PART)
+    if row.person_id != access.actor_id:
+        raise access.deny_row("RelationshipQuestions", row.pk, perms.TAKE_PART)
+    if shown and not (row.response.status == Response.Status.COMPLETED and row.response.scored):
+        raise ValidationError("You can show your total once you have sent your answers.")
+    with transaction.atomic():
+        row.shown_to_partner = timezone.now() if shown else None
+        row.save(update_fields=["shown_to_partner"])
+        access.record(AuditEvent.Action.UPDATE, "RelationshipQuestions", row.pk, perms.TAKE_PART)
+    return row
+
+
+def offer_relationship_questions(now: datetime.datetime) -> int:
+    """On the couple's rhythm (never more often than every four weeks), each partner's own turn at the
+    questions, waiting for them with a gentle reminder. Only once the practice has loaded the questions' wording,
+    and only for couples who chose a rhythm. Safe to run again: a turn waiting or answered within the period
+    keeps the next one back."""
+    try:
+        questionnaires.instrument_or_error(RELATIONSHIP_INSTRUMENT)
+    except ValidationError:
+        return 0
+    offered = 0
+    rhythms: QuerySet[Rhythm] = Rhythm.objects.filter(link__ended__isnull=True).select_related("link")
+    for rhythm in rhythms:
+        period = datetime.timedelta(days=max(rhythm.every_days, RELATIONSHIP_EVERY_DAYS))
+        client_user = _client_user(rhythm.link)
+        for person in sorted(participants(rhythm.link)):
+            last = (
+                RelationshipQuestions.objects.filter(link_id=rhythm.link_id, person_id=person)
+                .values_list("created", flat=True)
+                .first()
+            )
+            if _open_turn(rhythm.link, person) is not None or (last is not None and now - last < period):
+                continue
+            with transaction.atomic():
+                response = questionnaires.issue(
+                    rhythm.client_id,
+                    RELATIONSHIP_INSTRUMENT,
+                    None,
+                    "couples.rhythm",
+                    respondent_id=None if person == client_user else person,
+                )
+                row = _turn(None, rhythm.link, person, response, "rhythm")
+                notify.enqueue(
+                    recipient_id=person,
+                    purpose="reminder",
+                    target=relationship_path(rhythm.link_id),
+                    dedupe_key=f"couples-questions:{row.pk}:{person}",
+                )
+            offered += 1
+    return offered
 
 
 # --- the tick ----------------------------------------------------------------------------------------------------

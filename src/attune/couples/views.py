@@ -34,7 +34,17 @@ from attune.couples.forms import (
     RhythmForm,
     VersionForm,
 )
-from attune.couples.models import Agreement, AgreementNote, CheckInAnswer, PartnerInvite
+from attune.couples.models import (
+    RELATIONSHIP_INSTRUMENT,
+    Agreement,
+    AgreementNote,
+    CheckInAnswer,
+    PartnerInvite,
+    RelationshipQuestions,
+)
+from attune.measures import library as instruments
+from attune.questionnaires import engine
+from attune.questionnaires import services as questionnaires
 from attune.skills import library
 from attune.skills import perms as skills_perms
 from attune.skills import queries as skills_queries
@@ -156,10 +166,12 @@ def space(request: HttpRequest, link_id: int) -> HttpResponse:
         "rehearsals": queries.rehearsals(access, link, limit=5),
         "shown": queries.shown_to_me(access, link, limit=12),
         "summary_of_consent": SUMMARY_OF_CONSENT,
+        "sessions": queries.couple_sessions(access, link),
     }
     if access.relation == Relation.CARE_TEAM:
         context.update(
             {
+                "between": queries.side_by_side(access, couple, queries.turns(access, link)),
                 "trends": queries.trends(access, link),
                 "notes": queries.couple_notes(access, link),
                 "note_form": CoupleNoteForm(),
@@ -416,3 +428,112 @@ def end(request: HttpRequest, link_id: int) -> HttpResponse:
             return redirect("couples:home" if access.is_self else "home")
     context = {"form": form, "couple": queries.couple(access, link), "clinician": access.relation == Relation.CARE_TEAM}
     return render(request, "couples/end.html", context)
+
+
+# --- how things are between you: the relationship questions ---------------------------------------------------
+
+
+def _turn(request: HttpRequest, row_id: uuid.UUID, perm: policy.Perm) -> Located[RelationshipQuestions]:
+    rows = RelationshipQuestions.objects.select_related("response", "link", "link__partner")
+    return policy.locate(user_of(request), rows, row_id, perm, entity="RelationshipQuestions")
+
+
+@require_http_methods(["GET", "POST"])
+def between_you(request: HttpRequest, link_id: int) -> HttpResponse:
+    """A partner's page for the relationship questions: their own turns and totals, what the other showed them,
+    and (POST) starting their turn."""
+    located = _link(request, link_id, perms.TAKE_PART)
+    access, link = located.access, located.row
+    if request.method == "POST":
+        try:
+            row = services.start_relationship_questions(access, link)
+        except ValidationError as exc:
+            _errors(request, exc)
+            return redirect("couples:between_you", link_id=link.pk)
+        return redirect("couples:questions", row_id=row.pk)
+    rows = queries.turns(access, link)
+    mine = [r for r in rows if r.person_id == access.actor_id]
+    context = {
+        "couple": queries.couple(access, link),
+        "waiting": next((r for r in mine if not queries.is_sent(r)), None),
+        "mine": [r for r in mine if queries.is_sent(r)],
+        "theirs": [r for r in rows if r.person_id != access.actor_id and r.response.scored],
+        "ready": engine.administrable(instruments.load(RELATIONSHIP_INSTRUMENT)),
+        "high": (instruments.load(RELATIONSHIP_INSTRUMENT).scoring.get("total") or {}).get("range", [0, 0])[1],
+    }
+    return render(request, "couples/between_you.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def questions(request: HttpRequest, row_id: uuid.UUID) -> HttpResponse:
+    """The person's own turn, all questions on one page; every answer is saved, to send now or later."""
+    located = _turn(request, row_id, perms.TAKE_PART)
+    access, row = located.access, located.row
+    if row.person_id != access.actor_id:
+        raise access.deny_row("RelationshipQuestions", row.pk, perms.TAKE_PART)
+    if not row.response.is_open:
+        return redirect("couples:between_you", link_id=row.link_id)
+    given = {k: str(v) for k, v in request.POST.items() if k.startswith(RELATIONSHIP_INSTRUMENT)}
+    if request.method == "POST":
+        send = request.POST.get("action") == "send"
+        try:
+            services.answer_relationship_questions(
+                access, row, given, send=send, submission_id=request.POST.get("submission_id")
+            )
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            if send:
+                messages.success(request, "Sent. Thank you. Your total is below; only you and your clinician see it.")
+            else:
+                messages.success(request, "Saved. You can carry on whenever you like, from where you left off.")
+            return redirect("couples:between_you", link_id=row.link_id)
+    values, _answered = questionnaires.values_of(row.response)
+    skipped = {a.link_id for a in questionnaires.answers_of(row.response) if a.skipped}
+    instrument = questionnaires.instrument_of(row.response)
+    items = []
+    for item in instrument.items:
+        link_id = item["linkId"]
+        saved = services.SKIP if link_id in skipped else values.get(link_id)
+        current = given.get(link_id) or ("" if saved is None else str(saved))
+        options = [(f"{ordinal:g}", display, _chosen(current, ordinal)) for ordinal, display, _code in item["options"]]
+        items.append({"item": item, "options": options, "skipped": current == services.SKIP})
+    context = {
+        "couple": queries.couple(access, row.link),
+        "row": row,
+        "items": items,
+        "skip": services.SKIP,
+        "submission_id": uuid.uuid4(),
+    }
+    return render(request, "couples/questions.html", context, status=422 if request.method == "POST" else 200)
+
+
+def _chosen(current: str, ordinal: float) -> bool:
+    try:
+        return current not in ("", services.SKIP) and float(current) == ordinal
+    except ValueError:
+        return False
+
+
+@require_POST
+def total_show(request: HttpRequest, row_id: uuid.UUID) -> HttpResponse:
+    located = _turn(request, row_id, perms.TAKE_PART)
+    try:
+        services.show_total(located.access, located.row, shown=request.POST.get("show") == "yes")
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, "Changed. It takes effect straight away.")
+    return redirect("couples:between_you", link_id=located.row.link_id)
+
+
+@require_POST
+def questions_send(request: HttpRequest, link_id: int) -> HttpResponse:
+    located = _link(request, link_id, perms.SEND_QUESTIONS)
+    try:
+        services.send_relationship_questions(located.access, located.row)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, "Sent to each partner. Each answers privately; you will see each total here.")
+    return redirect("couples:space", link_id=located.row.pk)

@@ -1,14 +1,32 @@
-"""Administrations of questionnaires: a response in progress or submitted, its answers, and its score."""
+"""Administrations of questionnaires: a response in progress or submitted, its answers, and its score.
+
+Most responses are the client's own, about themself. A response may instead have a **respondent**: someone
+linked to the client's record who answers about themself (a partner in couples work, `care.PartnerLink`). Such
+a response is kept with the client's record (it is sealed with the client's key and erased with it) but is not
+part of it: the default managers (`Response.objects`, `Answer.objects`) leave it out, so no page, score, chart,
+alert, review or export about the client ever counts it; the engine reaches it through `by_anyone` only for its
+respondent, and the capability that sent it decides who else sees its total.
+"""
 
 from __future__ import annotations
 
 import uuid
+from typing import TypeVar
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from attune.core.fields import EncryptedTextField
+
+M = TypeVar("M", bound=models.Model)
+
+
+class ClientsOwn(models.Manager[M]):
+    """The client's own rows: what everything about the client reads (the default manager)."""
+
+    def get_queryset(self) -> models.QuerySet[M]:
+        return super().get_queryset().filter(respondent__isnull=True)
 
 
 class Response(models.Model):
@@ -50,6 +68,13 @@ class Response(models.Model):
     missing_rule = models.CharField(max_length=80, blank=True)
     scored = models.BooleanField(default=False)
     critical_items = models.JSONField(default=list, blank=True)
+    # Who answers, when it is not the client: a person linked to the client's record, answering about themself.
+    respondent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    objects = ClientsOwn["Response"]()
+    by_anyone = models.Manager["Response"]()
 
     class Meta:
         ordering = ["-created"]
@@ -78,6 +103,12 @@ class Answer(models.Model):
     skipped = models.BooleanField(default=False)
     text = EncryptedTextField()
     answered_at = models.DateTimeField(default=timezone.now)
+    respondent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )  # the response's respondent, copied so that the client's own answers are one filter away
+
+    objects = ClientsOwn["Answer"]()
+    by_anyone = models.Manager["Answer"]()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["response", "link_id"], name="one_answer_per_item")]

@@ -73,6 +73,18 @@ def answering(access: Access, response: Response) -> Located[Response]:
     return Located(access, response)
 
 
+def for_answerer(access: Access, response: Response) -> Located[Response]:
+    """A response reached by a capability (couples work), for the one person who answers it: its respondent when
+    it has one (whatever their relation to the client), else the client in the portal. Anyone else: 403."""
+    if response.client_id != access.client_id:
+        raise policy.PermissionDenied("This questionnaire is answered by someone else")
+    if response.respondent_id is not None:
+        if response.respondent_id != access.actor_id:
+            raise policy.PermissionDenied("This questionnaire is answered by someone else")
+        return Located(access, response)
+    return answering(access, response)
+
+
 def current_episode(client_id: uuid.UUID) -> Episode | None:
     return Episode.objects.filter(client_id=client_id, closed__isnull=True).first()
 
@@ -95,6 +107,37 @@ def assign(access: Access, code: str) -> Response:
             created_by_id=access.actor_id,
         )
         access.record(AuditEvent.Action.CREATE, ENTITY, response.pk, perms.ASSIGN)
+    return response
+
+
+def _for_respondent(code: str) -> library.Instrument:
+    instrument = instrument_or_error(code)
+    if engine.critical_thresholds(instrument.scoring):
+        # A respondent's answers raise nothing in the client's record, so an instrument that can need an alert
+        # (PHQ-9 item 9) is never given this way.
+        raise ValidationError({"instrument": "This questionnaire can only be given to the client."})
+    return instrument
+
+
+def assign_to_respondent(access: Access, code: str, respondent_id: int, perm: policy.Perm) -> Response:
+    """A questionnaire about the respondent themself, waiting for them (a partner in couples work). The capability
+    decides who may send one and to whom, and passes its permission (`perm`) for the audit trail; one already
+    waiting, untouched, is handed back rather than sent twice."""
+    access.require(perm)
+    _for_respondent(code)
+    waiting = Response.by_anyone.filter(
+        client_id=access.client_id, instrument=code, respondent_id=respondent_id, status=Response.Status.ASSIGNED
+    ).first()
+    if waiting is not None:
+        return waiting
+    with transaction.atomic():
+        response = Response.by_anyone.create(
+            client_id=access.client_id,
+            instrument=code,
+            respondent_id=respondent_id,
+            created_by_id=access.actor_id,
+        )
+        access.record(AuditEvent.Action.CREATE, ENTITY, response.pk, perm)
     return response
 
 
@@ -138,9 +181,17 @@ def _same_start(existing: Response, access: Access, code: str, mode: str) -> Res
     return existing
 
 
+def answers_of(response: Response) -> Iterable[Answer]:
+    """The response's answers: through the relation (prefetched on lists) for the client's own, or by id for a
+    respondent's (which the default manager leaves out)."""
+    if response.respondent_id is None:
+        return response.answers.all()
+    return Answer.by_anyone.filter(response_id=response.pk)
+
+
 def values_of(response: Response) -> tuple[dict[str, float | None], set[str]]:
     """Answers as linkId -> ordinal (None when skipped), and the set of items answered or skipped."""
-    rows = [(a.link_id, a.value, a.skipped) for a in response.answers.all()]
+    rows = [(a.link_id, a.value, a.skipped) for a in answers_of(response)]
     return {link: (None if skipped else value) for link, value, skipped in rows}, {link for link, _v, _s in rows}
 
 
@@ -190,11 +241,12 @@ def answer(located: Located[Response], link_id: str, *, value: float | None = No
         raise ValidationError("This questionnaire was already sent. Thank you.")
     given = _checked_value(instrument, link_id, value, skipped)
     with transaction.atomic():
-        Answer.objects.update_or_create(
+        Answer.by_anyone.update_or_create(
             response=response,
             link_id=link_id,
             defaults={
                 "client_id": response.client_id,
+                "respondent_id": response.respondent_id,
                 "value": given,
                 "skipped": skipped,
                 "answered_at": timezone.now(),
@@ -207,6 +259,10 @@ def answer(located: Located[Response], link_id: str, *, value: float | None = No
         response.updated = timezone.now()
         response.save(update_fields=["position", "status", "started", "updated"])
         access.record(AuditEvent.Action.UPDATE, ENTITY, response.pk, perms.ANSWER)
+        if response.respondent_id is not None:
+            # About the respondent, not the client: nothing in the client's record reacts (and no item can be
+            # critical: respondents are given only instruments without one, see assign_to_respondent).
+            return Answered(response, False)
         verdict = answered_event(response, instrument, link_id, given, skipped)
     return verdict
 
@@ -236,7 +292,7 @@ def answered_event(
 
 def acknowledge_notice(located: Located[Response]) -> Response:
     with transaction.atomic():
-        Response.objects.filter(pk=located.row.pk).update(notice_seen=True, updated=timezone.now())
+        Response.by_anyone.filter(pk=located.row.pk).update(notice_seen=True, updated=timezone.now())
         located.access.record(AuditEvent.Action.UPDATE, ENTITY, located.row.pk, perms.ANSWER)
     located.row.refresh_from_db()
     return located.row
@@ -249,7 +305,7 @@ def pause(located: Located[Response], position: str = "") -> Response:
         if position not in {item["linkId"] for item in instrument_of(response).items}:
             raise ValidationError({"position": "There is no such question here."})
         with transaction.atomic():
-            Response.objects.filter(pk=response.pk).update(position=position, updated=timezone.now())
+            Response.by_anyone.filter(pk=response.pk).update(position=position, updated=timezone.now())
             located.access.record(AuditEvent.Action.UPDATE, ENTITY, response.pk, perms.ANSWER)
         response.refresh_from_db()
     return response
@@ -262,14 +318,14 @@ def submit(located: Located[Response], submission_key: object) -> Response:
     if key is None:
         raise ValidationError({"submission_id": "The submission id must be a UUID."})
     with transaction.atomic():
-        response = Response.objects.select_for_update().get(pk=located.row.pk)
+        response = Response.by_anyone.select_for_update().get(pk=located.row.pk)
         if response.status == Response.Status.COMPLETED:
             if response.submission_key == key:
                 return response
             raise SubmissionConflict("This questionnaire was already sent.")
         if not response.is_open:
             raise ValidationError("This questionnaire was withdrawn.")
-        if Response.objects.filter(submission_key=key).exists():
+        if Response.by_anyone.filter(submission_key=key).exists():
             raise SubmissionConflict("This submission id was already used for another questionnaire.")
         _score(response, instrument_of(response))
         response.status = Response.Status.COMPLETED
@@ -278,7 +334,8 @@ def submit(located: Located[Response], submission_key: object) -> Response:
         response.position = ""
         response.save()
         located.access.record(AuditEvent.Action.UPDATE, ENTITY, response.pk, perms.ANSWER)
-        published(response)  # alerts and changes for reviews, in the same transaction
+        if response.respondent_id is None:
+            published(response)  # alerts and changes for reviews, in the same transaction
     return response
 
 
@@ -334,12 +391,21 @@ def _system_audit(response: Response, reason: str) -> None:
     )
 
 
-def issue(client_id: uuid.UUID, code: str, created_by_id: int | None, reason: str) -> Response:
-    """Put a questionnaire in the client's portal on the system's behalf (a schedule that fell due). The
-    caller holds whatever lock keeps it from issuing twice; `reason` names why, in the audit trail."""
+def issue(
+    client_id: uuid.UUID, code: str, created_by_id: int | None, reason: str, *, respondent_id: int | None = None
+) -> Response:
+    """Put a questionnaire in the client's portal on the system's behalf (a schedule that fell due), or waiting
+    for a respondent (couples work's rhythm). The caller holds whatever lock keeps it from issuing twice;
+    `reason` names why, in the audit trail."""
+    if respondent_id is not None:
+        _for_respondent(code)
     with transaction.atomic():
-        response = Response.objects.create(
-            client_id=client_id, episode=current_episode(client_id), instrument=code, created_by_id=created_by_id
+        response = Response.by_anyone.create(
+            client_id=client_id,
+            episode=current_episode(client_id) if respondent_id is None else None,
+            instrument=code,
+            created_by_id=created_by_id,
+            respondent_id=respondent_id,
         )
         _system_audit(response, reason)
     return response
@@ -361,7 +427,7 @@ def postpone(located: Located[Response], days: int) -> Response:
         raise ValidationError("This questionnaire was already sent. Thank you.")
     until = timezone.localdate() + datetime.timedelta(days=days)
     with transaction.atomic():
-        Response.objects.filter(pk=located.row.pk).update(postponed_until=until, updated=timezone.now())
+        Response.by_anyone.filter(pk=located.row.pk).update(postponed_until=until, updated=timezone.now())
         located.access.record(AuditEvent.Action.UPDATE, ENTITY, located.row.pk, perms.ANSWER)
     located.row.refresh_from_db()
     return located.row
