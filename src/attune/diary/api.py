@@ -175,7 +175,7 @@ class NewResponsePatch(Schema):
     description: str = Field(min_length=1, max_length=TEXT_LIMITS["description"])
 
 
-class PracticeIn(Schema):
+class ScriptPracticeIn(Schema):
     key: uuid.UUID
     occurred_at: datetime.datetime | None = None
     outcome: str = Field(default="", pattern="^(|" + "|".join(ResponsePractice.Outcome.values) + ")$")
@@ -183,7 +183,7 @@ class PracticeIn(Schema):
     shared: bool | None = None
 
 
-class PracticeOut(Schema):
+class ScriptPracticeOut(Schema):
     id: uuid.UUID
     occurred_at: datetime.datetime
     outcome: str
@@ -431,7 +431,7 @@ def set_new_response_status(
 
 @router.get(
     "/clients/{client_id}/new-responses/{response_id}/practice",
-    response=list[PracticeOut],
+    response=list[ScriptPracticeOut],
     operation_id="list_response_practice",
 )
 def list_response_practice(request: HttpRequest, client_id: str, response_id: str) -> list[dict[str, Any]]:
@@ -451,11 +451,11 @@ def list_response_practice(request: HttpRequest, client_id: str, response_id: st
 
 @router.post(
     "/clients/{client_id}/new-responses/{response_id}/practice",
-    response={200: PracticeOut, 201: PracticeOut},
+    response={200: ScriptPracticeOut, 201: ScriptPracticeOut},
     operation_id="log_response_practice",
 )
 def log_response_practice(
-    request: HttpRequest, client_id: str, response_id: str, payload: PracticeIn
+    request: HttpRequest, client_id: str, response_id: str, payload: ScriptPracticeIn
 ) -> tuple[int, dict[str, Any]]:
     access, response = _located_response(request, client_id, response_id, perms.WRITE_DIARY)
     data = services.PracticeInput(**payload.dict(exclude={"key"}))

@@ -267,7 +267,7 @@ class RehearsalRunOut(Schema):
     shared: bool
 
 
-class PageQuery(Schema):
+class LearnPageQuery(Schema):
     page: int = Field(default=1, ge=1)
 
 
@@ -276,7 +276,7 @@ def _run(r: Any) -> dict[str, Any]:
     return {name: getattr(r, name) for name in fields} | {"id": r.pk, "replies": [vars(t) for t in services.tried(r)]}
 
 
-def _page(access: Any, rows: Any, entity: str, params: PageQuery, render: Any) -> dict[str, Any]:
+def _page(access: Any, rows: Any, entity: str, params: LearnPageQuery, render: Any) -> dict[str, Any]:
     paginator = Paginator(rows, inputs.PAGE_SIZE)
     page = paginator.get_page(params.page)
     items = queries.shown(access, page.object_list, entity)
@@ -296,7 +296,7 @@ class RunPage(Schema):
 
 
 @router.get("/clients/{client_id}/learn/rehearsals", response=RunPage, operation_id="list_rehearsal_runs")
-def list_rehearsal_runs(request: HttpRequest, client_id: str, params: Query[PageQuery]) -> dict[str, Any]:
+def list_rehearsal_runs(request: HttpRequest, client_id: str, params: Query[LearnPageQuery]) -> dict[str, Any]:
     access = policy.client(user_of(request), client_id, perms.VIEW_LEARN)
     return _page(access, queries.rehearsals(access), "Rehearsal", params, _run)
 
@@ -394,7 +394,7 @@ def _thought_input(values: dict[str, Any]) -> services.ThoughtInput:
 @router.get(
     "/clients/{client_id}/learn/thought-records", response=ThoughtRecordPage, operation_id="list_thought_records"
 )
-def list_thought_records(request: HttpRequest, client_id: str, params: Query[PageQuery]) -> dict[str, Any]:
+def list_thought_records(request: HttpRequest, client_id: str, params: Query[LearnPageQuery]) -> dict[str, Any]:
     access = policy.client(user_of(request), client_id, perms.VIEW_LEARN)
     return _page(access, queries.thought_records(access), "ThoughtRecord", params, _record)
 
@@ -496,7 +496,7 @@ def _piece(p: NarrativePiece) -> dict[str, Any]:
 
 
 @router.get("/clients/{client_id}/learn/writing", response=PiecePage, operation_id="list_narrative_pieces")
-def list_narrative_pieces(request: HttpRequest, client_id: str, params: Query[PageQuery]) -> dict[str, Any]:
+def list_narrative_pieces(request: HttpRequest, client_id: str, params: Query[LearnPageQuery]) -> dict[str, Any]:
     access = policy.client(user_of(request), client_id, perms.VIEW_LEARN)
     return _page(access, queries.pieces(access), "NarrativePiece", params, _piece)
 

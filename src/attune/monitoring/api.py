@@ -70,7 +70,7 @@ class AlertFilters(Schema):
     client_id: uuid.UUID | None = None
 
 
-class NoteIn(Schema):
+class AlertNoteIn(Schema):
     note: str = Field(default="", max_length=inputs.NOTE_MAX_LENGTH, description="Only the care team can read it")
 
 
@@ -148,12 +148,12 @@ def list_alerts(request: HttpRequest, filters: Query[AlertFilters]) -> list[dict
 
 
 @router.post("/alerts/{alert_id}/acknowledge", response=AlertOut, operation_id="acknowledge_alert")
-def acknowledge_alert(request: HttpRequest, alert_id: str, payload: NoteIn) -> dict[str, Any]:
+def acknowledge_alert(request: HttpRequest, alert_id: str, payload: AlertNoteIn) -> dict[str, Any]:
     return _alert(services.acknowledge(_located(request, alert_id), payload.note))
 
 
 @router.post("/alerts/{alert_id}/resolve", response=AlertOut, operation_id="resolve_alert")
-def resolve_alert(request: HttpRequest, alert_id: str, payload: NoteIn) -> dict[str, Any]:
+def resolve_alert(request: HttpRequest, alert_id: str, payload: AlertNoteIn) -> dict[str, Any]:
     return _alert(services.resolve(_located(request, alert_id), payload.note))
 
 
