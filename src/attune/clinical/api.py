@@ -30,6 +30,7 @@ from attune.clinical.models import (
     SessionNote,
 )
 from attune.core import policy
+from attune.core.apidoc import may_answer
 from attune.core.policy import Access
 
 router = Router(tags=["clinical"])
@@ -148,7 +149,12 @@ def get_session_note(request: HttpRequest, client_id: str, note_id: str) -> dict
     return _note_out(*_located(request, client_id, note_id, perms.VIEW_NOTES))
 
 
-@router.patch("/clients/{client_id}/notes/{note_id}", response=SessionNoteOut, operation_id="update_session_note")
+@router.patch(
+    "/clients/{client_id}/notes/{note_id}",
+    response=SessionNoteOut,
+    operation_id="update_session_note",
+    openapi_extra=may_answer(409),
+)
 def update_session_note(request: HttpRequest, client_id: str, note_id: str, payload: NotePatch) -> dict[str, Any]:
     access, found = _located(request, client_id, note_id, perms.WRITE_NOTES)
     note = services.save_draft(
@@ -157,14 +163,22 @@ def update_session_note(request: HttpRequest, client_id: str, note_id: str, payl
     return _note_out(access, note)
 
 
-@router.post("/clients/{client_id}/notes/{note_id}/sign", response=SessionNoteOut, operation_id="sign_session_note")
+@router.post(
+    "/clients/{client_id}/notes/{note_id}/sign",
+    response=SessionNoteOut,
+    operation_id="sign_session_note",
+    openapi_extra=may_answer(409),
+)
 def sign_session_note(request: HttpRequest, client_id: str, note_id: str, payload: SignIn) -> dict[str, Any]:
     access, found = _located(request, client_id, note_id, perms.WRITE_NOTES)
     return _note_out(access, services.sign_note(access, found, expected_version=payload.version))
 
 
 @router.post(
-    "/clients/{client_id}/notes/{note_id}/addenda", response={201: AddendumOut}, operation_id="add_note_addendum"
+    "/clients/{client_id}/notes/{note_id}/addenda",
+    response={201: AddendumOut},
+    operation_id="add_note_addendum",
+    openapi_extra=may_answer(409),
 )
 def add_note_addendum(
     request: HttpRequest, client_id: str, note_id: str, payload: AddendumIn
@@ -308,7 +322,9 @@ def get_treatment_plan(request: HttpRequest, client_id: str) -> dict[str, Any]:
     return _plan_out(policy.client(user_of(request), client_id, perms.VIEW_PLAN))
 
 
-@router.put("/clients/{client_id}/plan", response=PlanOut, operation_id="save_treatment_plan")
+@router.put(
+    "/clients/{client_id}/plan", response=PlanOut, operation_id="save_treatment_plan", openapi_extra=may_answer(409)
+)
 def save_treatment_plan(request: HttpRequest, client_id: str, payload: PlanIn) -> dict[str, Any]:
     access = policy.client(user_of(request), client_id, perms.WRITE_PLAN, shows=perms.VIEW_PLAN)
     data = services.PlanInput(payload.formulation_client, payload.formulation_clinician)
@@ -350,14 +366,24 @@ def get_goal(request: HttpRequest, client_id: str, goal_id: str) -> dict[str, An
     return _goal_detail(*_located_goal(request, client_id, goal_id, perms.VIEW_PLAN))
 
 
-@router.patch("/clients/{client_id}/goals/{goal_id}", response=GoalDetail, operation_id="revise_goal")
+@router.patch(
+    "/clients/{client_id}/goals/{goal_id}",
+    response=GoalDetail,
+    operation_id="revise_goal",
+    openapi_extra=may_answer(409),
+)
 def revise_goal(request: HttpRequest, client_id: str, goal_id: str, payload: GoalRevisionIn) -> dict[str, Any]:
     access, found = _located_goal(request, client_id, goal_id, perms.WRITE_PLAN)
     goal = services.revise_goal(access, found, _goal_input(payload), expected_version=payload.version)
     return _goal_detail(access, goal)
 
 
-@router.post("/clients/{client_id}/goals/{goal_id}/status", response=GoalDetail, operation_id="set_goal_status")
+@router.post(
+    "/clients/{client_id}/goals/{goal_id}/status",
+    response=GoalDetail,
+    operation_id="set_goal_status",
+    openapi_extra=may_answer(409),
+)
 def set_goal_status(request: HttpRequest, client_id: str, goal_id: str, payload: GoalStatusIn) -> dict[str, Any]:
     access, found = _located_goal(request, client_id, goal_id, perms.WRITE_PLAN)
     return _goal_detail(access, services.set_goal_status(access, found, payload.status))

@@ -10,7 +10,12 @@ tests/api/test_contract.py (schemathesis) fails when an operation answers a stat
 
 from __future__ import annotations
 
-from typing import Any
+import datetime
+import re
+from collections.abc import Callable, Iterable
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator
 
 ERROR = "ApiError"
 INVALID = "ApiInvalidInput"
@@ -91,3 +96,37 @@ def complete(document: dict[str, Any]) -> dict[str, Any]:
                 responses.setdefault(status, error_response(status))
             operation["responses"] = dict(sorted(responses.items(), key=lambda pair: int(pair[0])))
     return document
+
+
+def one_of(values: Callable[[], Iterable[str]]) -> Callable[[dict[str, Any]], None]:
+    """`json_schema_extra` for a text field that takes one of a list known when the document is made (the
+    library's instruments, skills, modules): the document lists them, so an app knows what is accepted."""
+
+    def extra(schema: dict[str, Any]) -> None:
+        schema["enum"] = sorted(set(values()))
+
+    return extra
+
+
+def each_one_of(values: Callable[[], Iterable[str]]) -> Callable[[dict[str, Any]], None]:
+    """`json_schema_extra` for a list of texts, each one of a known list."""
+
+    def extra(schema: dict[str, Any]) -> None:
+        for branch in [schema, *schema.get("anyOf", [])]:
+            if branch.get("type") == "array":
+                branch["items"] = {"type": "string", "enum": sorted(set(values()))}
+
+    return extra
+
+
+def _iso_date(value: object) -> object:
+    # Pydantic also reads a number ("0") as a Unix time; the document says a date (YYYY-MM-DD), so only that is read.
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("Give a date as YYYY-MM-DD.")
+    if isinstance(value, int | float):
+        raise ValueError("Give a date as YYYY-MM-DD.")
+    return value
+
+
+# A date in a query or body, read only as YYYY-MM-DD (as the document's `format: date` says).
+IsoDate = Annotated[datetime.date, BeforeValidator(_iso_date)]

@@ -16,6 +16,7 @@ from pydantic import Field
 
 from attune.accounts.roles import user_of
 from attune.core import policy
+from attune.core.apidoc import one_of
 from attune.learn import content, inputs, perms, queries, services
 from attune.learn.models import NarrativePiece, Suggestion, ThoughtRecord
 
@@ -196,7 +197,9 @@ def mark_module_read(request: HttpRequest, client_id: str, slug: str) -> dict[st
 
 
 class ReflectionIn(Schema):
-    module: str = Field(max_length=inputs.SLUG_LIMIT)
+    module: str = Field(
+        max_length=inputs.SLUG_LIMIT, json_schema_extra=one_of(lambda: (m.slug for m in content.modules()))
+    )
     text: str = Field(min_length=1, max_length=inputs.REFLECTION_LIMIT)
     shared: bool = False
 
@@ -239,7 +242,9 @@ class ReplyIn(Schema):
 
 
 class RehearsalRunIn(Schema):
-    rehearsal: str = Field(max_length=inputs.SLUG_LIMIT)
+    rehearsal: str = Field(
+        max_length=inputs.SLUG_LIMIT, json_schema_extra=one_of(lambda: (r.slug for r in content.rehearsals()))
+    )
     replies: list[ReplyIn] = Field(min_length=1, max_length=inputs.MAX_STEPS)
     distress_before: int | None = Field(default=None, ge=inputs.DISTRESS_MIN, le=inputs.DISTRESS_MAX)
     distress_after: int | None = Field(default=None, ge=inputs.DISTRESS_MIN, le=inputs.DISTRESS_MAX)

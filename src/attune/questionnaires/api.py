@@ -13,6 +13,7 @@ from pydantic import Field
 
 from attune.care import crisis
 from attune.core import policy
+from attune.core.apidoc import one_of
 from attune.core.policy import Located
 from attune.measures import library
 from attune.questionnaires import engine, fhir, inputs, perms, queries, services
@@ -43,7 +44,7 @@ class InstrumentOut(Schema):
 
 
 class StartIn(Schema):
-    instrument: str = Field(max_length=inputs.INSTRUMENT_MAX_LENGTH)
+    instrument: str = Field(max_length=inputs.INSTRUMENT_MAX_LENGTH, json_schema_extra=one_of(library.codes))
     id: uuid.UUID | None = Field(default=None, description="Client-generated id; a retry with it never duplicates")
 
 

@@ -15,8 +15,11 @@ from pydantic import Field
 
 from attune.accounts.roles import user_of
 from attune.core import policy
+from attune.core.apidoc import one_of
 from attune.skills import inputs, library, perms, queries, services
 from attune.skills.models import GroundingPhrase, SkillPractice, SkillRecommendation
+
+SKILLS = one_of(lambda: (skill.slug for skill in library.all_skills()))
 
 router = Router(tags=["skills"])
 
@@ -64,12 +67,12 @@ class RecommendationOut(Schema):
 
 
 class RecommendIn(Schema):
-    skill: str = Field(max_length=inputs.SKILL_SLUG_LIMIT)
+    skill: str = Field(max_length=inputs.SKILL_SLUG_LIMIT, json_schema_extra=SKILLS)
 
 
 class SkillPracticeIn(Schema):
     key: uuid.UUID = Field(description="Made by the app; the same key and practice again returns the original")
-    skill: str = Field(max_length=inputs.SKILL_SLUG_LIMIT)
+    skill: str = Field(max_length=inputs.SKILL_SLUG_LIMIT, json_schema_extra=SKILLS)
     occurred_at: datetime.datetime | None = None
     distress_before: int | None = Field(default=None, ge=inputs.DISTRESS_MIN, le=inputs.DISTRESS_MAX)
     distress_after: int | None = Field(default=None, ge=inputs.DISTRESS_MIN, le=inputs.DISTRESS_MAX)
