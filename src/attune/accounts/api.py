@@ -13,6 +13,7 @@ from pydantic import Field
 
 from attune.accounts import inputs, mfa, roles, services, throttle
 from attune.accounts.models import ApiToken
+from attune.core.apidoc import may_answer
 from attune.core.network import client_address
 
 router = Router(tags=["accounts"])
@@ -53,7 +54,13 @@ class ApiTokenOut(Schema):
     idle_expires: datetime = Field(description="When it stops working if it is not used before (the idle limit)")
 
 
-@router.post("/auth/token", auth=None, response={200: TokenOut, 401: dict, 429: dict}, operation_id="create_token")
+@router.post(
+    "/auth/token",
+    auth=None,
+    response={200: TokenOut},
+    operation_id="create_token",
+    openapi_extra=may_answer(401, 403, 429),
+)
 def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, str]]:
     email, network = payload.email.strip().lower(), client_address(request)
     if throttle.is_cooling_off("password", email, network):

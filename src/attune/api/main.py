@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
 from attune.accounts import mfa
@@ -20,6 +21,7 @@ from attune.accounts.api import router as accounts_router
 from attune.care.api import router as care_router
 from attune.care.services import StaleWriteError
 from attune.clinical.api import router as clinical_router
+from attune.core import apidoc
 from attune.couples.api import router as couples_router
 from attune.diary.api import router as diary_router
 from attune.intake.api import router as intake_router
@@ -59,12 +61,47 @@ class ActiveSession(SessionAuth):
         return user
 
 
-api = NinjaAPI(
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(v) for v in value)
+    return False
+
+
+class TextParser(Parser):
+    """JSON bodies and query strings, refusing text that holds a NUL character: nobody types one, and PostgreSQL
+    cannot store it (the write would fail as a server error). A body answers 400 (ninja's "Cannot parse request
+    body"), a query 422."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        data = super().parse_body(request)
+        if _holds_nul(data):
+            raise ValueError("a NUL character in the body")
+        return data
+
+    def parse_querydict(self, data: Any, list_fields: list[str], request: HttpRequest) -> Any:
+        parsed = super().parse_querydict(data, list_fields, request)
+        if _holds_nul(parsed):
+            raise NinjaValidationError([{"loc": ("query",), "msg": "Text cannot hold a NUL character."}])
+        return parsed
+
+
+class AttuneAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None) -> Any:
+        """The document also declares the errors every operation can answer, with their body (core/apidoc.py)."""
+        return apidoc.complete(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
+
+
+api = AttuneAPI(
     title="Attune API",
     version="1",
     urls_namespace="api",
     auth=[BearerToken(), ActiveSession()],
     docs_url=None,
+    parser=TextParser(),
 )
 api.add_router("/", accounts_router)
 api.add_router("/", care_router)
@@ -131,6 +168,8 @@ def stale(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 422:
+        return _error(request, 422, str(exc), errors=[{"field": None, "message": str(exc)}])
     return _error(request, exc.status_code, str(exc))
 
 

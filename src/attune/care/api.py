@@ -14,6 +14,7 @@ from attune.care import inputs, perms, queries, services
 from attune.care.models import CareTeamMember, Client, Episode, SafeContact
 from attune.care.records import record_of
 from attune.core import policy
+from attune.core.apidoc import may_answer
 
 router = Router(tags=["clients"])
 
@@ -178,7 +179,9 @@ def get_client(request: HttpRequest, client_id: str) -> dict[str, Any]:
     return _detail(access, record_of(access))
 
 
-@router.patch("/clients/{client_id}", response=ClientDetail, operation_id="update_client")
+@router.patch(
+    "/clients/{client_id}", response=ClientDetail, operation_id="update_client", openapi_extra=may_answer(409)
+)
 def update_client(request: HttpRequest, client_id: str, payload: ClientPatch) -> dict[str, Any]:
     # The answer shows the record as saved, so the read is audited with the reach.
     access = policy.client(request.user, client_id, perms.UPDATE, shows=perms.VIEW)

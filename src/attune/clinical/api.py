@@ -30,6 +30,7 @@ from attune.clinical.models import (
     SessionNote,
 )
 from attune.core import policy
+from attune.core.apidoc import may_answer
 from attune.core.policy import Access
 
 router = Router(tags=["clinical"])
@@ -46,7 +47,7 @@ class NoteSections(Schema):
     )
 
 
-class NoteIn(NoteSections):
+class SessionNoteIn(NoteSections):
     template: str = Field(pattern=TEMPLATES)
     session_date: datetime.date
 
@@ -81,7 +82,7 @@ class NoteSummary(Schema):
     version: int
 
 
-class NoteOut(NoteSummary):
+class SessionNoteOut(NoteSummary):
     sections: dict[str, str]
     signed_by_id: int | None
     updated: datetime.datetime
@@ -95,7 +96,7 @@ class NotePage(Schema):
     pages: int
 
 
-class PageQuery(Schema):
+class ClinicalPageQuery(Schema):
     page: int = Field(default=1, ge=1)
 
 
@@ -125,7 +126,7 @@ def _located(request: HttpRequest, client_id: str, note_id: str, perm: policy.Pe
 
 
 @router.get("/clients/{client_id}/notes", response=NotePage, operation_id="list_session_notes")
-def list_session_notes(request: HttpRequest, client_id: str, params: Query[PageQuery]) -> dict[str, Any]:
+def list_session_notes(request: HttpRequest, client_id: str, params: Query[ClinicalPageQuery]) -> dict[str, Any]:
     access = policy.client(user_of(request), client_id, perms.VIEW_NOTES)
     page = queries.note_page(access, params.page)
     return {
@@ -136,19 +137,24 @@ def list_session_notes(request: HttpRequest, client_id: str, params: Query[PageQ
     }
 
 
-@router.post("/clients/{client_id}/notes", response={201: NoteOut}, operation_id="create_session_note")
-def create_session_note(request: HttpRequest, client_id: str, payload: NoteIn) -> tuple[int, dict[str, Any]]:
+@router.post("/clients/{client_id}/notes", response={201: SessionNoteOut}, operation_id="create_session_note")
+def create_session_note(request: HttpRequest, client_id: str, payload: SessionNoteIn) -> tuple[int, dict[str, Any]]:
     access = policy.client(user_of(request), client_id, perms.WRITE_NOTES, shows=perms.VIEW_NOTES)
     note = services.start_note(access, services.NoteInput(payload.template, payload.session_date, payload.sections))
     return 201, _note_out(access, note)
 
 
-@router.get("/clients/{client_id}/notes/{note_id}", response=NoteOut, operation_id="get_session_note")
+@router.get("/clients/{client_id}/notes/{note_id}", response=SessionNoteOut, operation_id="get_session_note")
 def get_session_note(request: HttpRequest, client_id: str, note_id: str) -> dict[str, Any]:
     return _note_out(*_located(request, client_id, note_id, perms.VIEW_NOTES))
 
 
-@router.patch("/clients/{client_id}/notes/{note_id}", response=NoteOut, operation_id="update_session_note")
+@router.patch(
+    "/clients/{client_id}/notes/{note_id}",
+    response=SessionNoteOut,
+    operation_id="update_session_note",
+    openapi_extra=may_answer(409),
+)
 def update_session_note(request: HttpRequest, client_id: str, note_id: str, payload: NotePatch) -> dict[str, Any]:
     access, found = _located(request, client_id, note_id, perms.WRITE_NOTES)
     note = services.save_draft(
@@ -157,14 +163,22 @@ def update_session_note(request: HttpRequest, client_id: str, note_id: str, payl
     return _note_out(access, note)
 
 
-@router.post("/clients/{client_id}/notes/{note_id}/sign", response=NoteOut, operation_id="sign_session_note")
+@router.post(
+    "/clients/{client_id}/notes/{note_id}/sign",
+    response=SessionNoteOut,
+    operation_id="sign_session_note",
+    openapi_extra=may_answer(409),
+)
 def sign_session_note(request: HttpRequest, client_id: str, note_id: str, payload: SignIn) -> dict[str, Any]:
     access, found = _located(request, client_id, note_id, perms.WRITE_NOTES)
     return _note_out(access, services.sign_note(access, found, expected_version=payload.version))
 
 
 @router.post(
-    "/clients/{client_id}/notes/{note_id}/addenda", response={201: AddendumOut}, operation_id="add_note_addendum"
+    "/clients/{client_id}/notes/{note_id}/addenda",
+    response={201: AddendumOut},
+    operation_id="add_note_addendum",
+    openapi_extra=may_answer(409),
 )
 def add_note_addendum(
     request: HttpRequest, client_id: str, note_id: str, payload: AddendumIn
@@ -349,7 +363,9 @@ def get_treatment_plan(request: HttpRequest, client_id: str) -> dict[str, Any]:
     return _plan_out(policy.client(user_of(request), client_id, perms.VIEW_PLAN))
 
 
-@router.put("/clients/{client_id}/plan", response=PlanOut, operation_id="save_treatment_plan")
+@router.put(
+    "/clients/{client_id}/plan", response=PlanOut, operation_id="save_treatment_plan", openapi_extra=may_answer(409)
+)
 def save_treatment_plan(request: HttpRequest, client_id: str, payload: PlanIn) -> dict[str, Any]:
     access = policy.client(user_of(request), client_id, perms.WRITE_PLAN, shows=perms.VIEW_PLAN)
     data = services.PlanInput(payload.formulation_client, payload.formulation_clinician)
@@ -399,14 +415,24 @@ def get_goal(request: HttpRequest, client_id: str, goal_id: str) -> dict[str, An
     return _goal_detail(*_located_goal(request, client_id, goal_id, perms.VIEW_PLAN))
 
 
-@router.patch("/clients/{client_id}/goals/{goal_id}", response=GoalDetail, operation_id="revise_goal")
+@router.patch(
+    "/clients/{client_id}/goals/{goal_id}",
+    response=GoalDetail,
+    operation_id="revise_goal",
+    openapi_extra=may_answer(409),
+)
 def revise_goal(request: HttpRequest, client_id: str, goal_id: str, payload: GoalRevisionIn) -> dict[str, Any]:
     access, found = _located_goal(request, client_id, goal_id, perms.WRITE_PLAN)
     goal = services.revise_goal(access, found, _goal_input(payload), expected_version=payload.version)
     return _goal_detail(access, goal)
 
 
-@router.post("/clients/{client_id}/goals/{goal_id}/status", response=GoalDetail, operation_id="set_goal_status")
+@router.post(
+    "/clients/{client_id}/goals/{goal_id}/status",
+    response=GoalDetail,
+    operation_id="set_goal_status",
+    openapi_extra=may_answer(409),
+)
 def set_goal_status(request: HttpRequest, client_id: str, goal_id: str, payload: GoalStatusIn) -> dict[str, Any]:
     access, found = _located_goal(request, client_id, goal_id, perms.WRITE_PLAN)
     return _goal_detail(access, services.set_goal_status(access, found, payload.status))
@@ -440,7 +466,7 @@ class HomeworkOut(Schema):
     created: datetime.datetime
 
 
-class PracticeIn(Schema):
+class ExposurePracticeIn(Schema):
     key: uuid.UUID = Field(description="Made by the app for each practice; the same key again returns the original")
     distress_start: int = Field(ge=0, le=100)
     distress_peak: int = Field(ge=0, le=100)
@@ -451,7 +477,7 @@ class PracticeIn(Schema):
     practised_at: datetime.datetime | None = None
 
 
-class PracticeOut(Schema):
+class ExposurePracticeOut(Schema):
     id: uuid.UUID
     homework_id: uuid.UUID
     practised_at: datetime.datetime
@@ -469,7 +495,7 @@ class SituationOut(Schema):
     expected_distress: int
     homework: HomeworkOut | None
     practices_this_week: int
-    practices: list[PracticeOut]
+    practices: list[ExposurePracticeOut]
 
 
 def _homework(h: ExposureHomework | None) -> dict[str, Any] | None:
@@ -480,7 +506,7 @@ def _homework(h: ExposureHomework | None) -> dict[str, Any] | None:
 
 
 def _practice(p: ExposurePractice) -> dict[str, Any]:
-    return {name: getattr(p, name) for name in PracticeOut.model_fields}
+    return {name: getattr(p, name) for name in ExposurePracticeOut.model_fields}
 
 
 def _step(step: queries.Ladder) -> dict[str, Any]:
@@ -525,11 +551,11 @@ def set_exposure_homework(
 
 @router.post(
     "/clients/{client_id}/exposure-homework/{homework_id}/practices",
-    response={200: PracticeOut, 201: PracticeOut},
+    response={200: ExposurePracticeOut, 201: ExposurePracticeOut},
     operation_id="log_exposure_practice",
 )
 def log_exposure_practice(
-    request: HttpRequest, client_id: str, homework_id: str, payload: PracticeIn
+    request: HttpRequest, client_id: str, homework_id: str, payload: ExposurePracticeIn
 ) -> tuple[int, dict[str, Any]]:
     access = policy.client(user_of(request), client_id, perms.LOG_EXPOSURE, shows=perms.VIEW_EXPOSURE)
     homework = policy.row_of(access, queries.homework_rows(access), homework_id, perms.LOG_EXPOSURE,
@@ -581,7 +607,7 @@ def _appointment(a: Appointment) -> dict[str, Any]:
 
 
 @router.get("/clients/{client_id}/appointments", response=AppointmentList, operation_id="list_appointments")
-def list_appointments(request: HttpRequest, client_id: str, params: Query[PageQuery]) -> dict[str, Any]:
+def list_appointments(request: HttpRequest, client_id: str, params: Query[ClinicalPageQuery]) -> dict[str, Any]:
     access = policy.client(user_of(request), client_id, perms.VIEW_APPOINTMENTS)
     past = queries.past_page(access, params.page)
     return {

@@ -110,19 +110,19 @@ class WithdrawOut(Schema):
     withdrawn: int
 
 
-class NoteIn(Schema):
+class AgreementNoteIn(Schema):
     text: str = Field(min_length=1, max_length=TEXT_LIMITS["note"])
     show_clinician: bool = False
 
 
-class NoteOut(Schema):
+class AgreementNoteOut(Schema):
     id: uuid.UUID
     text: str
     shown_to_clinician: bool
     created: datetime.datetime
 
 
-class AnswerIn(Schema):
+class CheckInAnswerIn(Schema):
     question: str = Field(pattern="^(" + "|".join(Question.values) + ")$")
     value: int | None = Field(default=None, ge=inputs.SCALE_MIN, le=inputs.SCALE_MAX)
     text: str = Field(default="", max_length=TEXT_LIMITS["answer"])
@@ -131,10 +131,10 @@ class AnswerIn(Schema):
 
 
 class CheckInIn(Schema):
-    answers: list[AnswerIn] = Field(min_length=1, max_length=len(Question.values))
+    answers: list[CheckInAnswerIn] = Field(min_length=1, max_length=len(Question.values))
 
 
-class AnswerOut(Schema):
+class CheckInAnswerOut(Schema):
     id: uuid.UUID
     mine: bool
     question: str
@@ -355,7 +355,9 @@ def withdraw_from_agreement(request: HttpRequest, agreement_id: str) -> dict[str
     return {"withdrawn": services.withdraw(located.access, located.row)}
 
 
-@router.get("/couples/agreements/{agreement_id}/notes", response=list[NoteOut], operation_id="list_agreement_notes")
+@router.get(
+    "/couples/agreements/{agreement_id}/notes", response=list[AgreementNoteOut], operation_id="list_agreement_notes"
+)
 def list_agreement_notes(request: HttpRequest, agreement_id: str) -> list[dict[str, Any]]:
     located = _agreement(request, agreement_id, perms.VIEW)
     return [_note_out(n) for n in queries.notes(located.access, located.row)]
@@ -366,8 +368,12 @@ def _note_out(note: AgreementNote) -> dict[str, Any]:
             "created": note.created}  # fmt: skip
 
 
-@router.post("/couples/agreements/{agreement_id}/notes", response={201: NoteOut}, operation_id="create_agreement_note")
-def create_agreement_note(request: HttpRequest, agreement_id: str, payload: NoteIn) -> tuple[int, dict[str, Any]]:
+@router.post(
+    "/couples/agreements/{agreement_id}/notes", response={201: AgreementNoteOut}, operation_id="create_agreement_note"
+)
+def create_agreement_note(
+    request: HttpRequest, agreement_id: str, payload: AgreementNoteIn
+) -> tuple[int, dict[str, Any]]:
     located = _agreement(request, agreement_id, perms.TAKE_PART)
     note = services.add_note(located.access, located.row, text=payload.text, show_clinician=payload.show_clinician)
     return 201, _note_out(note)
@@ -376,7 +382,7 @@ def create_agreement_note(request: HttpRequest, agreement_id: str, payload: Note
 # --- check-ins, rehearsals, the clinician's notes ---------------------------------------------------------------------
 
 
-@router.get("/couples/{link_id}/check-ins", response=list[AnswerOut], operation_id="list_check_in_answers")
+@router.get("/couples/{link_id}/check-ins", response=list[CheckInAnswerOut], operation_id="list_check_in_answers")
 def list_check_in_answers(request: HttpRequest, link_id: str, page: int = 1) -> list[dict[str, Any]]:
     """Your own answers, and the answers the others chose to show you, newest first, 60 a page (`page` from 1).
     Nothing else: no count, no date."""
@@ -387,7 +393,7 @@ def list_check_in_answers(request: HttpRequest, link_id: str, page: int = 1) -> 
     return [_answer_out(a, located.access.actor_id) for a in rows]
 
 
-@router.post("/couples/{link_id}/check-ins", response={201: list[AnswerOut]}, operation_id="create_check_in")
+@router.post("/couples/{link_id}/check-ins", response={201: list[CheckInAnswerOut]}, operation_id="create_check_in")
 def create_check_in(request: HttpRequest, link_id: str, payload: CheckInIn) -> tuple[int, list[dict[str, Any]]]:
     located = _link(request, link_id, perms.TAKE_PART)
     given = [services.AnswerInput(**a.dict()) for a in payload.answers]
@@ -395,7 +401,9 @@ def create_check_in(request: HttpRequest, link_id: str, payload: CheckInIn) -> t
     return 201, [_answer_out(a, located.access.actor_id) for a in rows]
 
 
-@router.post("/couples/check-in-answers/{answer_id}/show", response=AnswerOut, operation_id="show_check_in_answer")
+@router.post(
+    "/couples/check-in-answers/{answer_id}/show", response=CheckInAnswerOut, operation_id="show_check_in_answer"
+)
 def show_check_in_answer(request: HttpRequest, answer_id: str, payload: ShowIn) -> dict[str, Any]:
     located = policy.locate(user_of(request), CheckInAnswer, answer_id, perms.TAKE_PART, entity="CheckInAnswer")
     answer = services.show_answer(located.access, located.row, to=payload.to, shown=payload.shown)

@@ -15,11 +15,29 @@ from pydantic import Field
 
 from attune.accounts.roles import user_of
 from attune.core import policy
+from attune.core.apidoc import IsoDate, each_one_of, may_answer, one_of
 from attune.core.policy import Access
 from attune.diary import inputs, perms, queries, services
 from attune.diary import insights as insight_data
 from attune.diary.inputs import TEXT_LIMITS
-from attune.diary.models import DiaryEntry, NewResponse, RelationshipScript, ResponsePractice, TriggerKind
+from attune.diary.models import (
+    AutomaticResponse,
+    BodyArea,
+    BodyCue,
+    DiaryEntry,
+    NewResponse,
+    RelationshipScript,
+    ResponsePractice,
+    TriggerKind,
+)
+from attune.skills import library as skills_library
+
+# The lists a field's codes come from, in the document (the services check them).
+CUES = each_one_of(lambda: BodyCue.values)
+AREAS = each_one_of(lambda: BodyArea.values)
+KINDS_EACH = each_one_of(lambda: TriggerKind.values)
+RESPONSES = each_one_of(lambda: AutomaticResponse.values)
+SKILL_OR_NONE = one_of(lambda: ["", *(skill.slug for skill in skills_library.all_skills())])
 
 router = Router(tags=["diary"])
 
@@ -30,13 +48,13 @@ STATUS = "^(on_map|set_aside)$"
 class EntryFields(Schema):
     occurred_at: datetime.datetime | None = Field(default=None, description="When it happened; now if left out")
     trigger_words: str = Field(default="", max_length=TEXT_LIMITS["trigger_words"])
-    body_cues: list[str] = Field(default_factory=list, max_length=inputs.MAX_CODES)
-    body_areas: list[str] = Field(default_factory=list, max_length=inputs.MAX_CODES)
+    body_cues: list[str] = Field(default_factory=list, max_length=inputs.MAX_CODES, json_schema_extra=CUES)
+    body_areas: list[str] = Field(default_factory=list, max_length=inputs.MAX_CODES, json_schema_extra=AREAS)
     script_id: uuid.UUID | None = None
     response: str = Field(default="", pattern="^(|usual|new|other)$")
     new_response_id: uuid.UUID | None = None
     what_i_did: str = Field(default="", max_length=TEXT_LIMITS["what_i_did"])
-    skill: str = Field(default="", max_length=inputs.SKILL_SLUG_LIMIT)
+    skill: str = Field(default="", max_length=inputs.SKILL_SLUG_LIMIT, json_schema_extra=SKILL_OR_NONE)
     distress_after: int | None = Field(default=None, ge=inputs.DISTRESS_MIN, le=inputs.DISTRESS_MAX)
     note: str = Field(default="", max_length=TEXT_LIMITS["note"])
     shared: bool | None = Field(default=None, description="Shared with the care team; the client's default if left out")
@@ -54,13 +72,13 @@ class EntryPatch(Schema):
     trigger_kind: str | None = Field(default=None, pattern=KINDS)
     distress_before: int | None = Field(default=None, ge=inputs.DISTRESS_MIN, le=inputs.DISTRESS_MAX)
     trigger_words: str | None = Field(default=None, max_length=TEXT_LIMITS["trigger_words"])
-    body_cues: list[str] | None = Field(default=None, max_length=inputs.MAX_CODES)
-    body_areas: list[str] | None = Field(default=None, max_length=inputs.MAX_CODES)
+    body_cues: list[str] | None = Field(default=None, max_length=inputs.MAX_CODES, json_schema_extra=CUES)
+    body_areas: list[str] | None = Field(default=None, max_length=inputs.MAX_CODES, json_schema_extra=AREAS)
     script_id: uuid.UUID | None = None
     response: str | None = Field(default=None, pattern="^(|usual|new|other)$")
     new_response_id: uuid.UUID | None = None
     what_i_did: str | None = Field(default=None, max_length=TEXT_LIMITS["what_i_did"])
-    skill: str | None = Field(default=None, max_length=inputs.SKILL_SLUG_LIMIT)
+    skill: str | None = Field(default=None, max_length=inputs.SKILL_SLUG_LIMIT, json_schema_extra=SKILL_OR_NONE)
     distress_after: int | None = Field(default=None, ge=inputs.DISTRESS_MIN, le=inputs.DISTRESS_MAX)
     note: str | None = Field(default=None, max_length=TEXT_LIMITS["note"])
     shared: bool | None = None
@@ -97,8 +115,8 @@ class EntryPage(Schema):
 class EntryFilter(Schema):
     kind: str = Field(default="", pattern="^(|" + "|".join(TriggerKind.values) + ")$")
     script: uuid.UUID | None = None
-    since: datetime.date | None = None
-    until: datetime.date | None = None
+    since: IsoDate | None = None
+    until: IsoDate | None = None
     page: int = Field(default=1, ge=1)
 
 
@@ -125,10 +143,14 @@ class NewResponseOut(Schema):
 
 
 class ScriptFields(Schema):
-    trigger_kinds: list[str] = Field(default_factory=list, max_length=inputs.MAX_TRIGGER_KINDS)
+    trigger_kinds: list[str] = Field(
+        default_factory=list, max_length=inputs.MAX_TRIGGER_KINDS, json_schema_extra=KINDS_EACH
+    )
     triggers: str = Field(default="", max_length=TEXT_LIMITS["triggers"])
-    body_cues: list[str] = Field(default_factory=list, max_length=inputs.MAX_CODES)
-    automatic_responses: list[str] = Field(default_factory=list, max_length=inputs.MAX_CODES)
+    body_cues: list[str] = Field(default_factory=list, max_length=inputs.MAX_CODES, json_schema_extra=CUES)
+    automatic_responses: list[str] = Field(
+        default_factory=list, max_length=inputs.MAX_CODES, json_schema_extra=RESPONSES
+    )
     automatic_words: str = Field(default="", max_length=TEXT_LIMITS["automatic_words"])
     protects: str = Field(default="", max_length=TEXT_LIMITS["protects"])
     costs: str = Field(default="", max_length=TEXT_LIMITS["costs"])
@@ -141,10 +163,14 @@ class ScriptIn(ScriptFields):
 
 class ScriptPatch(Schema):
     name: str | None = Field(default=None, min_length=1, max_length=TEXT_LIMITS["name"])
-    trigger_kinds: list[str] | None = Field(default=None, max_length=inputs.MAX_TRIGGER_KINDS)
+    trigger_kinds: list[str] | None = Field(
+        default=None, max_length=inputs.MAX_TRIGGER_KINDS, json_schema_extra=KINDS_EACH
+    )
     triggers: str | None = Field(default=None, max_length=TEXT_LIMITS["triggers"])
-    body_cues: list[str] | None = Field(default=None, max_length=inputs.MAX_CODES)
-    automatic_responses: list[str] | None = Field(default=None, max_length=inputs.MAX_CODES)
+    body_cues: list[str] | None = Field(default=None, max_length=inputs.MAX_CODES, json_schema_extra=CUES)
+    automatic_responses: list[str] | None = Field(
+        default=None, max_length=inputs.MAX_CODES, json_schema_extra=RESPONSES
+    )
     automatic_words: str | None = Field(default=None, max_length=TEXT_LIMITS["automatic_words"])
     protects: str | None = Field(default=None, max_length=TEXT_LIMITS["protects"])
     costs: str | None = Field(default=None, max_length=TEXT_LIMITS["costs"])
@@ -175,7 +201,7 @@ class NewResponsePatch(Schema):
     description: str = Field(min_length=1, max_length=TEXT_LIMITS["description"])
 
 
-class PracticeIn(Schema):
+class ScriptPracticeIn(Schema):
     key: uuid.UUID
     occurred_at: datetime.datetime | None = None
     outcome: str = Field(default="", pattern="^(|" + "|".join(ResponsePractice.Outcome.values) + ")$")
@@ -183,7 +209,7 @@ class PracticeIn(Schema):
     shared: bool | None = None
 
 
-class PracticeOut(Schema):
+class ScriptPracticeOut(Schema):
     id: uuid.UUID
     occurred_at: datetime.datetime
     outcome: str
@@ -279,7 +305,12 @@ def get_diary_entry(request: HttpRequest, client_id: str, entry_id: str) -> dict
     return _entry(entry)
 
 
-@router.patch("/clients/{client_id}/diary/entries/{entry_id}", response=EntryOut, operation_id="update_diary_entry")
+@router.patch(
+    "/clients/{client_id}/diary/entries/{entry_id}",
+    response=EntryOut,
+    operation_id="update_diary_entry",
+    openapi_extra=may_answer(409),
+)
 def update_diary_entry(request: HttpRequest, client_id: str, entry_id: str, payload: EntryPatch) -> dict[str, Any]:
     access, found = _one_entry(request, client_id, entry_id, perms.WRITE_DIARY)
     changes = payload.dict(exclude_unset=True, exclude={"version"})
@@ -431,7 +462,7 @@ def set_new_response_status(
 
 @router.get(
     "/clients/{client_id}/new-responses/{response_id}/practice",
-    response=list[PracticeOut],
+    response=list[ScriptPracticeOut],
     operation_id="list_response_practice",
 )
 def list_response_practice(request: HttpRequest, client_id: str, response_id: str) -> list[dict[str, Any]]:
@@ -451,11 +482,11 @@ def list_response_practice(request: HttpRequest, client_id: str, response_id: st
 
 @router.post(
     "/clients/{client_id}/new-responses/{response_id}/practice",
-    response={200: PracticeOut, 201: PracticeOut},
+    response={200: ScriptPracticeOut, 201: ScriptPracticeOut},
     operation_id="log_response_practice",
 )
 def log_response_practice(
-    request: HttpRequest, client_id: str, response_id: str, payload: PracticeIn
+    request: HttpRequest, client_id: str, response_id: str, payload: ScriptPracticeIn
 ) -> tuple[int, dict[str, Any]]:
     access, response = _located_response(request, client_id, response_id, perms.WRITE_DIARY)
     data = services.PracticeInput(**payload.dict(exclude={"key"}))

@@ -34,13 +34,13 @@ class StatusOut(Schema):
     submitted: datetime.datetime | None
 
 
-class StepOut(Schema):
+class IntakeStepOut(Schema):
     kind: str = Field(description="section (its notice), question, or embedded (an item of the PC-PTSD-5)")
     link_id: str
     section: str
 
 
-class AnswerOut(Schema):
+class IntakeAnswerOut(Schema):
     link_id: str
     codes: list[str]
     text: str
@@ -54,8 +54,8 @@ class SectionStateOut(Schema):
 
 
 class IntakeOut(StatusOut):
-    next_step: StepOut | None = Field(description="Where to continue; null when it is time to review")
-    answers: list[AnswerOut]
+    next_step: IntakeStepOut | None = Field(description="Where to continue; null when it is time to review")
+    answers: list[IntakeAnswerOut]
     sections: list[SectionStateOut]
 
 
@@ -72,7 +72,7 @@ class AnsweredOut(IntakeOut):
     crisis_resources: list[ResourceOut]
 
 
-class AnswerIn(Schema):
+class IntakeAnswerIn(Schema):
     codes: list[str] = Field(default_factory=list, max_length=inputs.MAX_CODES, description="answerOption codes")
     text: str = Field(default="", max_length=inputs.MAX_TEXT)
     skipped: bool = Field(default=False, description="True for “prefer not to answer”")
@@ -82,11 +82,11 @@ class InPersonIn(Schema):
     in_person: bool = Field(default=True, description="False to answer the section after all")
 
 
-class PauseIn(Schema):
+class IntakePauseIn(Schema):
     position: str = Field(default="", max_length=inputs.MAX_LINK_ID)
 
 
-class SubmitIn(Schema):
+class IntakeSubmitIn(Schema):
     submission_id: uuid.UUID
 
 
@@ -216,7 +216,7 @@ def get_intake(request: HttpRequest, intake_id: str) -> dict[str, Any]:
 
 
 @router.put("/intakes/{intake_id}/answers/{link_id}", response=AnsweredOut, operation_id="answer_intake_item")
-def answer_intake_item(request: HttpRequest, intake_id: str, link_id: str, payload: AnswerIn) -> dict[str, Any]:
+def answer_intake_item(request: HttpRequest, intake_id: str, link_id: str, payload: IntakeAnswerIn) -> dict[str, Any]:
     located = _located(request, intake_id, perms.ANSWER)
     answered = services.answer(located, link_id, codes=payload.codes, text=payload.text, skipped=payload.skipped)
     resources = crisis.resources_for(located.access.client.practice_id) if answered.concern else []
@@ -239,12 +239,12 @@ def keep_intake_section(request: HttpRequest, intake_id: str, section_id: str, p
 
 
 @router.post("/intakes/{intake_id}/pause", response=IntakeOut, operation_id="pause_intake")
-def pause_intake(request: HttpRequest, intake_id: str, payload: PauseIn) -> dict[str, Any]:
+def pause_intake(request: HttpRequest, intake_id: str, payload: IntakePauseIn) -> dict[str, Any]:
     return _intake(services.pause(_located(request, intake_id, perms.ANSWER), payload.position))
 
 
 @router.post("/intakes/{intake_id}/submit", response=IntakeOut, operation_id="submit_intake")
-def submit_intake(request: HttpRequest, intake_id: str, payload: SubmitIn) -> dict[str, Any]:
+def submit_intake(request: HttpRequest, intake_id: str, payload: IntakeSubmitIn) -> dict[str, Any]:
     """Send to the care team. The same submission id again returns the original; another id once sent is 422."""
     located = _located(request, intake_id, perms.ANSWER)
     try:

@@ -16,6 +16,7 @@ from pydantic import Field
 
 from attune.accounts.roles import user_of
 from attune.core import policy
+from attune.core.apidoc import one_of
 from attune.learn import content, inputs, perms, queries, services
 from attune.learn.models import NarrativePiece, Suggestion, ThoughtRecord
 
@@ -196,7 +197,9 @@ def mark_module_read(request: HttpRequest, client_id: str, slug: str) -> dict[st
 
 
 class ReflectionIn(Schema):
-    module: str = Field(max_length=inputs.SLUG_LIMIT)
+    module: str = Field(
+        max_length=inputs.SLUG_LIMIT, json_schema_extra=one_of(lambda: (m.slug for m in content.modules()))
+    )
     text: str = Field(min_length=1, max_length=inputs.REFLECTION_LIMIT)
     shared: bool = False
 
@@ -239,7 +242,9 @@ class ReplyIn(Schema):
 
 
 class RehearsalRunIn(Schema):
-    rehearsal: str = Field(max_length=inputs.SLUG_LIMIT)
+    rehearsal: str = Field(
+        max_length=inputs.SLUG_LIMIT, json_schema_extra=one_of(lambda: (r.slug for r in content.rehearsals()))
+    )
     replies: list[ReplyIn] = Field(min_length=1, max_length=inputs.MAX_STEPS)
     distress_before: int | None = Field(default=None, ge=inputs.DISTRESS_MIN, le=inputs.DISTRESS_MAX)
     distress_after: int | None = Field(default=None, ge=inputs.DISTRESS_MIN, le=inputs.DISTRESS_MAX)
@@ -267,7 +272,7 @@ class RehearsalRunOut(Schema):
     shared: bool
 
 
-class PageQuery(Schema):
+class LearnPageQuery(Schema):
     page: int = Field(default=1, ge=1)
 
 
@@ -276,7 +281,7 @@ def _run(r: Any) -> dict[str, Any]:
     return {name: getattr(r, name) for name in fields} | {"id": r.pk, "replies": [vars(t) for t in services.tried(r)]}
 
 
-def _page(access: Any, rows: Any, entity: str, params: PageQuery, render: Any) -> dict[str, Any]:
+def _page(access: Any, rows: Any, entity: str, params: LearnPageQuery, render: Any) -> dict[str, Any]:
     paginator = Paginator(rows, inputs.PAGE_SIZE)
     page = paginator.get_page(params.page)
     items = queries.shown(access, page.object_list, entity)
@@ -296,7 +301,7 @@ class RunPage(Schema):
 
 
 @router.get("/clients/{client_id}/learn/rehearsals", response=RunPage, operation_id="list_rehearsal_runs")
-def list_rehearsal_runs(request: HttpRequest, client_id: str, params: Query[PageQuery]) -> dict[str, Any]:
+def list_rehearsal_runs(request: HttpRequest, client_id: str, params: Query[LearnPageQuery]) -> dict[str, Any]:
     access = policy.client(user_of(request), client_id, perms.VIEW_LEARN)
     return _page(access, queries.rehearsals(access), "Rehearsal", params, _run)
 
@@ -394,7 +399,7 @@ def _thought_input(values: dict[str, Any]) -> services.ThoughtInput:
 @router.get(
     "/clients/{client_id}/learn/thought-records", response=ThoughtRecordPage, operation_id="list_thought_records"
 )
-def list_thought_records(request: HttpRequest, client_id: str, params: Query[PageQuery]) -> dict[str, Any]:
+def list_thought_records(request: HttpRequest, client_id: str, params: Query[LearnPageQuery]) -> dict[str, Any]:
     access = policy.client(user_of(request), client_id, perms.VIEW_LEARN)
     return _page(access, queries.thought_records(access), "ThoughtRecord", params, _record)
 
@@ -496,7 +501,7 @@ def _piece(p: NarrativePiece) -> dict[str, Any]:
 
 
 @router.get("/clients/{client_id}/learn/writing", response=PiecePage, operation_id="list_narrative_pieces")
-def list_narrative_pieces(request: HttpRequest, client_id: str, params: Query[PageQuery]) -> dict[str, Any]:
+def list_narrative_pieces(request: HttpRequest, client_id: str, params: Query[LearnPageQuery]) -> dict[str, Any]:
     access = policy.client(user_of(request), client_id, perms.VIEW_LEARN)
     return _page(access, queries.pieces(access), "NarrativePiece", params, _piece)
 

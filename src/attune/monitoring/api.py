@@ -14,10 +14,11 @@ from attune.accounts.roles import user_of
 from attune.care import perms as care_perms
 from attune.care.records import record_of
 from attune.core import policy
+from attune.core.apidoc import one_of
 from attune.core.policy import Located, Relation
 from attune.measures import library
 from attune.monitoring import inputs, perms, progress, queries, services
-from attune.monitoring.models import Alert
+from attune.monitoring.models import Alert, Schedule
 from attune.questionnaires import inputs as questionnaire_inputs
 from attune.questionnaires import perms as questionnaire_perms
 
@@ -41,8 +42,13 @@ class ScheduleOut(Schema):
 
 
 class ScheduleIn(Schema):
-    instrument: str = Field(max_length=questionnaire_inputs.INSTRUMENT_MAX_LENGTH)
-    kind: str = Field(description="once, days, weeks or session (before each recorded session)")
+    instrument: str = Field(
+        max_length=questionnaire_inputs.INSTRUMENT_MAX_LENGTH, json_schema_extra=one_of(library.codes)
+    )
+    kind: str = Field(
+        description="once, days, weeks or session (before each recorded session)",
+        json_schema_extra=one_of(lambda: Schedule.Kind.values),
+    )
     every: int = Field(default=1, ge=1, le=inputs.EVERY_MAX, description="N of every N days or weeks")
     starts: datetime.date | None = Field(default=None, description="The first due date; today if left out")
 
@@ -70,7 +76,7 @@ class AlertFilters(Schema):
     client_id: uuid.UUID | None = None
 
 
-class NoteIn(Schema):
+class AlertNoteIn(Schema):
     note: str = Field(default="", max_length=inputs.NOTE_MAX_LENGTH, description="Only the care team can read it")
 
 
@@ -148,12 +154,12 @@ def list_alerts(request: HttpRequest, filters: Query[AlertFilters]) -> list[dict
 
 
 @router.post("/alerts/{alert_id}/acknowledge", response=AlertOut, operation_id="acknowledge_alert")
-def acknowledge_alert(request: HttpRequest, alert_id: str, payload: NoteIn) -> dict[str, Any]:
+def acknowledge_alert(request: HttpRequest, alert_id: str, payload: AlertNoteIn) -> dict[str, Any]:
     return _alert(services.acknowledge(_located(request, alert_id), payload.note))
 
 
 @router.post("/alerts/{alert_id}/resolve", response=AlertOut, operation_id="resolve_alert")
-def resolve_alert(request: HttpRequest, alert_id: str, payload: NoteIn) -> dict[str, Any]:
+def resolve_alert(request: HttpRequest, alert_id: str, payload: AlertNoteIn) -> dict[str, Any]:
     return _alert(services.resolve(_located(request, alert_id), payload.note))
 
 

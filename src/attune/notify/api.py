@@ -10,6 +10,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from attune.accounts import roles
+from attune.core.apidoc import may_answer
 from attune.notify import services
 from attune.notify.inputs import PreferencesInput, PushEndpointInput, PushSubscriptionInput
 
@@ -44,7 +45,12 @@ class PushDevice(Schema):
     created: datetime.datetime
 
 
-@router.post("/me/push-subscriptions", response={201: PushDevice}, operation_id="add_push_subscription")
+@router.post(
+    "/me/push-subscriptions",
+    response={201: PushDevice},
+    operation_id="add_push_subscription",
+    openapi_extra=may_answer(404),
+)
 def add_push_subscription(request: HttpRequest, payload: PushSubscriptionIn) -> tuple[int, PushDevice]:
     """Turn on notifications on this device. Answers 404 where this service does not send push."""
     if not settings.ATTUNE_PUSH_ENABLED:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime
+import re
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -26,6 +28,12 @@ class PreferencesInput(BaseModel):
     quiet_end: datetime.time | None = None
     # None keeps the label as it is, so that an app which does not know about it cannot clear it by accident.
     label: str | None = Field(default=None, max_length=LABEL_MAX)
+
+    @field_validator("quiet_start", "quiet_end")
+    @classmethod
+    def wall_clock(cls, value: datetime.time | None) -> datetime.time | None:
+        # Quiet hours are the person's own clock times; an offset sent with one (`22:00:00Z`) is not kept.
+        return value.replace(tzinfo=None) if value is not None else None
 
     @model_validator(mode="after")
     def quiet_hours_have_both_ends(self) -> PreferencesInput:
@@ -61,10 +69,16 @@ def check_endpoint(endpoint: str, services: list[str], *, allow_http: bool = Fal
     return endpoint
 
 
+def _endpoint_pattern(schema: dict[str, Any]) -> None:
+    """The document says which push services Attune sends to (ATTUNE_PUSH_SERVICES), as check_endpoint does."""
+    hosts = "|".join(re.escape(host) for host in settings.ATTUNE_PUSH_SERVICES)
+    schema["pattern"] = rf"^https://([a-z0-9-]+\.)*({hosts})(/[A-Za-z0-9._~/-]*)?$"
+
+
 class PushKeys(BaseModel):
     # The browser's P-256 public key (65 bytes, uncompressed) and its 16-byte authentication secret (RFC 8291).
-    p256dh: str = Field(max_length=120)
-    auth: str = Field(max_length=40)
+    p256dh: str = Field(max_length=120, pattern=r"^B[A-P][A-Za-z0-9_-]{85}=?$")
+    auth: str = Field(max_length=40, pattern=r"^[A-Za-z0-9_-]{22}(==)?$")
 
     @field_validator("p256dh")
     @classmethod
@@ -85,7 +99,7 @@ class PushKeys(BaseModel):
 class PushSubscriptionInput(BaseModel):
     """What PushSubscription.toJSON() gives in a browser (expirationTime is ignored)."""
 
-    endpoint: str = Field(max_length=ENDPOINT_MAX)
+    endpoint: str = Field(max_length=ENDPOINT_MAX, json_schema_extra=_endpoint_pattern)
     keys: PushKeys
 
     @field_validator("endpoint")

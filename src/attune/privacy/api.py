@@ -13,6 +13,7 @@ from pydantic import Field
 
 from attune.accounts.roles import user_of
 from attune.core import policy
+from attune.core.apidoc import IsoDate, may_answer
 from attune.privacy import perms, queries, services
 
 router = Router(tags=["privacy"])
@@ -21,8 +22,8 @@ router = Router(tags=["privacy"])
 class AccessLogQuery(Schema):
     person: int | None = Field(default=None, ge=0, description="A person's user id; 0 for people outside the team")
     kind: Literal["", "looked", "changed", "refused", "emergency"] = ""
-    since: datetime.date | None = None
-    until: datetime.date | None = None
+    since: IsoDate | None = None
+    until: IsoDate | None = None
     page: int = Field(default=1, ge=1)
 
 
@@ -60,7 +61,9 @@ class SwitchIn(Schema):
     visible: bool
 
 
-@router.get("/me/privacy/access-log", response=AccessLogPage, operation_id="privacy_access_log")
+@router.get(
+    "/me/privacy/access-log", response=AccessLogPage, operation_id="privacy_access_log", openapi_extra=may_answer(404)
+)
 def privacy_access_log(request: HttpRequest, filters: Query[AccessLogQuery]) -> dict[str, Any]:
     access = policy.own(user_of(request), perms.VIEW_LOG)
     wanted = queries.LogFilter(person=filters.person, kind=filters.kind, since=filters.since, until=filters.until)
@@ -89,7 +92,12 @@ def _sharing(access: policy.Access) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/me/privacy/sharing", response=list[PersonSharingOut], operation_id="privacy_sharing")
+@router.get(
+    "/me/privacy/sharing",
+    response=list[PersonSharingOut],
+    operation_id="privacy_sharing",
+    openapi_extra=may_answer(404),
+)
 def privacy_sharing(request: HttpRequest) -> list[dict[str, Any]]:
     return _sharing(policy.own(user_of(request), perms.VIEW_SHARING))
 

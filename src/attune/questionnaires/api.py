@@ -13,6 +13,7 @@ from pydantic import Field
 
 from attune.care import crisis
 from attune.core import policy
+from attune.core.apidoc import one_of
 from attune.core.policy import Located
 from attune.measures import library
 from attune.questionnaires import engine, fhir, inputs, perms, queries, services
@@ -43,24 +44,24 @@ class InstrumentOut(Schema):
 
 
 class StartIn(Schema):
-    instrument: str = Field(max_length=inputs.INSTRUMENT_MAX_LENGTH)
+    instrument: str = Field(max_length=inputs.INSTRUMENT_MAX_LENGTH, json_schema_extra=one_of(library.codes))
     id: uuid.UUID | None = Field(default=None, description="Client-generated id; a retry with it never duplicates")
 
 
-class AnswerIn(Schema):
+class QuestionnaireAnswerIn(Schema):
     value: float | None = None
     skipped: bool = Field(default=False, description="True for “prefer not to answer”")
 
 
-class PauseIn(Schema):
+class QuestionnairePauseIn(Schema):
     position: str = Field(default="", max_length=inputs.LINK_ID_MAX_LENGTH)
 
 
-class SubmitIn(Schema):
+class QuestionnaireSubmitIn(Schema):
     submission_id: uuid.UUID
 
 
-class AnswerOut(Schema):
+class QuestionnaireAnswerOut(Schema):
     link_id: str
     value: float | None
     skipped: bool
@@ -91,7 +92,7 @@ class ResponseOut(Schema):
     created: datetime.datetime
     submitted: datetime.datetime | None
     next_item: str | None
-    answers: list[AnswerOut]
+    answers: list[QuestionnaireAnswerOut]
     score: ScoreOut | None = Field(description="Present for the care team once submitted")
 
 
@@ -205,7 +206,7 @@ def get_response(request: HttpRequest, response_id: str) -> dict[str, Any]:
 
 
 @router.put("/responses/{response_id}/answers/{link_id}", response=AnswerSavedOut, operation_id="answer_item")
-def answer_item(request: HttpRequest, response_id: str, link_id: str, payload: AnswerIn) -> dict[str, Any]:
+def answer_item(request: HttpRequest, response_id: str, link_id: str, payload: QuestionnaireAnswerIn) -> dict[str, Any]:
     """Save one answer. The engine's verdict comes back with it (the same rule as the portal and the intake): a
     critical answer carries the practice's crisis resources, to show before the next question."""
     located = _answering(request, response_id)
@@ -222,13 +223,13 @@ def answer_item(request: HttpRequest, response_id: str, link_id: str, payload: A
 
 
 @router.post("/responses/{response_id}/pause", response=ResponseOut, operation_id="pause_response")
-def pause_response(request: HttpRequest, response_id: str, payload: PauseIn) -> dict[str, Any]:
+def pause_response(request: HttpRequest, response_id: str, payload: QuestionnairePauseIn) -> dict[str, Any]:
     response = services.pause(_answering(request, response_id), payload.position)
     return _response(response, with_score=False)
 
 
 @router.post("/responses/{response_id}/submit", response=ResponseOut, operation_id="submit_response")
-def submit_response(request: HttpRequest, response_id: str, payload: SubmitIn) -> dict[str, Any]:
+def submit_response(request: HttpRequest, response_id: str, payload: QuestionnaireSubmitIn) -> dict[str, Any]:
     located = _answering(request, response_id)
     try:
         response = services.submit(located, payload.submission_id)

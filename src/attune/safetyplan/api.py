@@ -19,9 +19,14 @@ from pydantic import ValidationError as SchemaError
 
 from attune.accounts.roles import user_of
 from attune.core import policy
+from attune.core.apidoc import may_answer
 from attune.core.policy import Access
 from attune.safetyplan import inputs, perms, queries, services
 from attune.safetyplan.models import PlanVersion, SafetyPlan, SupportPerson, visible_parts
+
+# A phone number as services.clean_phone takes it: empty, or at least three digits with spaces, ( ) - . and a
+# leading +.
+PHONE = r"^(|\s*\+?[ ()\-.]*[0-9][ ()\-.]*[0-9][ ()\-.]*[0-9][0-9 ()\-.]*)$"
 
 router = Router(tags=["safetyplan"])
 
@@ -31,7 +36,7 @@ YES_NO = "^(" + "|".join(inputs.YES_NO_CODES) + ")$"
 
 class SafetyPlanContact(Schema):
     name: str = Field(default="", max_length=inputs.SHORT_LIMIT)
-    phone: str = Field(default="", max_length=inputs.PHONE_LIMIT)
+    phone: str = Field(default="", max_length=inputs.PHONE_LIMIT, pattern=PHONE)
 
 
 class SafetyPlanStep(Schema):
@@ -115,7 +120,7 @@ class SafetyPlanReviewIn(Schema):
 class SupportPersonIn(Schema):
     name: str = Field(min_length=1, max_length=inputs.PERSON_TEXT["name"])
     how_they_help: str = Field(default="", max_length=inputs.PERSON_TEXT["how_they_help"])
-    phone: str = Field(default="", max_length=inputs.PHONE_LIMIT)
+    phone: str = Field(default="", max_length=inputs.PHONE_LIMIT, pattern=PHONE)
     reach: str = Field(default="", max_length=inputs.PERSON_TEXT["reach"])
     knows_about_therapy: str = Field(default="", pattern=YES_NO)
     safe_to_contact: str = Field(default="", pattern=YES_NO)
@@ -124,7 +129,7 @@ class SupportPersonIn(Schema):
 class SupportPersonPatch(Schema):
     name: str | None = Field(default=None, min_length=1, max_length=inputs.PERSON_TEXT["name"])
     how_they_help: str | None = Field(default=None, max_length=inputs.PERSON_TEXT["how_they_help"])
-    phone: str | None = Field(default=None, max_length=inputs.PHONE_LIMIT)
+    phone: str | None = Field(default=None, max_length=inputs.PHONE_LIMIT, pattern=PHONE)
     reach: str | None = Field(default=None, max_length=inputs.PERSON_TEXT["reach"])
     knows_about_therapy: str | None = Field(default=None, pattern=YES_NO)
     safe_to_contact: str | None = Field(default=None, pattern=YES_NO)
@@ -189,7 +194,12 @@ def get_safety_plan(request: HttpRequest, client_id: str) -> dict[str, Any]:
     return _plan_out(access, queries.plan_of(access))
 
 
-@router.put("/clients/{client_id}/safety-plan/steps", response=SafetyPlanOut, operation_id="save_safety_plan_step")
+@router.put(
+    "/clients/{client_id}/safety-plan/steps",
+    response=SafetyPlanOut,
+    operation_id="save_safety_plan_step",
+    openapi_extra=may_answer(409),
+)
 def save_safety_plan_step(request: HttpRequest, client_id: str, payload: SafetyPlanStepIn) -> dict[str, Any]:
     access = policy.client(user_of(request), client_id, perms.EDIT_PLAN, shows=perms.VIEW_PLAN)
     schema = SafetyPlanRelationship if payload.step == inputs.RELATIONSHIP_STEP else SafetyPlanStep

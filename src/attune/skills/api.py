@@ -15,8 +15,11 @@ from pydantic import Field
 
 from attune.accounts.roles import user_of
 from attune.core import policy
+from attune.core.apidoc import one_of
 from attune.skills import inputs, library, perms, queries, services
 from attune.skills.models import GroundingPhrase, SkillPractice, SkillRecommendation
+
+SKILLS = one_of(lambda: (skill.slug for skill in library.all_skills()))
 
 router = Router(tags=["skills"])
 
@@ -30,7 +33,7 @@ class SkillSummary(Schema):
     next: str
 
 
-class StepOut(Schema):
+class SkillStepOut(Schema):
     label: str
     hint: str
     count: int
@@ -51,7 +54,7 @@ class BlockOut(Schema):
 
 class SkillDetail(SkillSummary):
     intro: str
-    steps: list[StepOut]
+    steps: list[SkillStepOut]
     patterns: list[PatternOut]
     body: list[BlockOut]
 
@@ -64,12 +67,12 @@ class RecommendationOut(Schema):
 
 
 class RecommendIn(Schema):
-    skill: str = Field(max_length=inputs.SKILL_SLUG_LIMIT)
+    skill: str = Field(max_length=inputs.SKILL_SLUG_LIMIT, json_schema_extra=SKILLS)
 
 
-class PracticeIn(Schema):
+class SkillPracticeIn(Schema):
     key: uuid.UUID = Field(description="Made by the app; the same key and practice again returns the original")
-    skill: str = Field(max_length=inputs.SKILL_SLUG_LIMIT)
+    skill: str = Field(max_length=inputs.SKILL_SLUG_LIMIT, json_schema_extra=SKILLS)
     occurred_at: datetime.datetime | None = None
     distress_before: int | None = Field(default=None, ge=inputs.DISTRESS_MIN, le=inputs.DISTRESS_MAX)
     distress_after: int | None = Field(default=None, ge=inputs.DISTRESS_MIN, le=inputs.DISTRESS_MAX)
@@ -85,7 +88,7 @@ class PracticePatch(Schema):
     shared: bool | None = None
 
 
-class PracticeOut(Schema):
+class SkillPracticeOut(Schema):
     id: uuid.UUID
     skill: str
     occurred_at: datetime.datetime
@@ -97,13 +100,13 @@ class PracticeOut(Schema):
 
 
 class PracticePage(Schema):
-    items: list[PracticeOut]
+    items: list[SkillPracticeOut]
     count: int
     page: int
     pages: int
 
 
-class PageQuery(Schema):
+class SkillPageQuery(Schema):
     page: int = Field(default=1, ge=1)
 
 
@@ -177,11 +180,11 @@ def withdraw_recommendation(request: HttpRequest, client_id: str, slug: str) -> 
 
 
 def _practice(p: SkillPractice) -> dict[str, Any]:
-    return {name: getattr(p, name) for name in PracticeOut.model_fields}
+    return {name: getattr(p, name) for name in SkillPracticeOut.model_fields}
 
 
 @router.get("/clients/{client_id}/skills/practices", response=PracticePage, operation_id="list_skill_practices")
-def list_skill_practices(request: HttpRequest, client_id: str, params: Query[PageQuery]) -> dict[str, Any]:
+def list_skill_practices(request: HttpRequest, client_id: str, params: Query[SkillPageQuery]) -> dict[str, Any]:
     access = policy.client(user_of(request), client_id, perms.VIEW_DIARY)
     paginator = Paginator(queries.practices(access), 25)
     page = paginator.get_page(params.page)
@@ -196,10 +199,10 @@ def list_skill_practices(request: HttpRequest, client_id: str, params: Query[Pag
 
 @router.post(
     "/clients/{client_id}/skills/practices",
-    response={200: PracticeOut, 201: PracticeOut},
+    response={200: SkillPracticeOut, 201: SkillPracticeOut},
     operation_id="record_skill_practice",
 )
-def record_skill_practice(request: HttpRequest, client_id: str, payload: PracticeIn) -> tuple[int, dict[str, Any]]:
+def record_skill_practice(request: HttpRequest, client_id: str, payload: SkillPracticeIn) -> tuple[int, dict[str, Any]]:
     access = policy.client(user_of(request), client_id, perms.WRITE_DIARY)
     data = services.PracticeInput(**payload.dict(exclude={"key", "skill"}))
     practice, created = services.record_practice(access, payload.skill, payload.key, data)
@@ -207,7 +210,9 @@ def record_skill_practice(request: HttpRequest, client_id: str, payload: Practic
 
 
 @router.patch(
-    "/clients/{client_id}/skills/practices/{practice_id}", response=PracticeOut, operation_id="update_skill_practice"
+    "/clients/{client_id}/skills/practices/{practice_id}",
+    response=SkillPracticeOut,
+    operation_id="update_skill_practice",
 )
 def update_skill_practice(
     request: HttpRequest, client_id: str, practice_id: str, payload: PracticePatch
