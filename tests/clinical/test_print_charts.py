@@ -5,6 +5,7 @@ over the last one."""
 from __future__ import annotations
 
 import datetime
+import itertools
 
 from attune.clinical import charts
 from attune.clinical.review import MeasureLine
@@ -32,7 +33,7 @@ def test_at_most_six_dates_and_none_crowding_the_last() -> None:
     # left out rather than printed over it.
     wide = charts.line_chart([("a", "score", list(range(52)))], [f"w{n}" for n in range(52)])
     xs = [x for x, _, _ in wide.x_ticks]
-    gaps = [b - a for a, b in zip(xs, xs[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(xs)]
     assert [label for _, label, _ in wide.x_ticks][-2:] == ["w42", "w51"]
     assert min(gaps) >= 0.6 * max(gaps)
 
