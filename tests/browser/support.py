@@ -130,6 +130,9 @@ def server_env(var_dir: Path, database_url: str, port: int) -> dict[str, str]:
         ATTUNE_SITE_URL=f"http://127.0.0.1:{port}",
         ATTUNE_LOG_LEVEL="WARNING",
         PYTHONUNBUFFERED="1",
+        # Jobs are queued in the database as in production (under pytest the default would be the dummy backend,
+        # which drops them); no worker runs, so a test that needs a job done runs `attune worker --batch`.
+        ATTUNE_TASKS_BACKEND="django_tasks_db.backend.DatabaseBackend",
     )
     return env
 
