@@ -157,11 +157,11 @@ TURNS = [("dana", 6, 3, 3, False), ("frank", 6, 2, 3, False), ("dana", 2, 4, 3, 
 
 
 def seed_relationship_questions(dana: Client, frank: Any, link: PartnerLink) -> None:
-    if RelationshipQuestions.objects.filter(pk=demo_id("turn:0")).exists():
+    if dana.user_id is None or RelationshipQuestions.objects.filter(pk=demo_id("turn:0")).exists():
         return
     instrument = library.load(RELATIONSHIP_INSTRUMENT)
     for i, (who, weeks, first, rest, shown) in enumerate(TURNS):
-        person = dana.user_id if who == "dana" else frank.pk
+        person: int = dana.user_id if who == "dana" else frank.pk
         when = timezone.now() - datetime.timedelta(weeks=weeks)
         values = {link_id: float(first if link_id == "csi16-1" else rest) for link_id in instrument.item_ids}
         response = Response(
