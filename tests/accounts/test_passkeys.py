@@ -450,3 +450,17 @@ def test_a_typed_code_never_matches_a_passkey(cast) -> None:
     _with_passkey(cast.dana)
     passkey = Passkey.objects.get(user=cast.dana)
     assert not passkey.verify_token("123456") and not passkey.verify_token(passkey.credential_id)
+
+
+def test_removing_the_passkey_this_session_was_verified_with_keeps_the_session_verified(cast) -> None:
+    device = _with_passkey(cast.alice)
+    browser = Client()
+    browser.post(LOGIN, {"email": cast.alice.email, "password": PASSWORD})
+    options = _post(browser, "accounts:passkey_confirm_options").json()
+    assert _post(browser, "accounts:passkey_confirm", {"credential": device.get(options)}).status_code == 200
+    passkey = Passkey.objects.get(user=cast.alice)
+    assert browser.post(reverse("accounts:passkey_remove", args=[passkey.pk])).status_code == 302
+    assert not Passkey.objects.exists()
+    # Her app is still her second step; this session, which passed one, is not sent back to enter a code.
+    assert browser.get(reverse("workspace:caseload")).status_code == 200
+    assert browser.session[DEVICE_ID_SESSION_KEY] == TOTPDevice.objects.get(user=cast.alice).persistent_id

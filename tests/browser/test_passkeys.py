@@ -90,3 +90,66 @@ def test_a_client_adds_a_passkey_and_signs_in_with_it_alone(
         support.assert_no_csp_violations(page)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(("viewport", "person"), [("phone", "sam"), ("desktop", "bob")])
+def test_staff_use_a_passkey_as_their_second_step_then_rename_and_remove_it(
+    browser: Browser, localhost_url: str, viewport: str, person: str
+) -> None:
+    context = support.new_context(browser, localhost_url, viewport)
+    try:
+        page = support.watched_page(context)
+        cdp = context.new_cdp_session(page)
+        cdp.send("WebAuthn.enable")
+        cdp.send(
+            "WebAuthn.addVirtualAuthenticator",
+            {
+                "options": {
+                    "protocol": "ctap2",
+                    "transport": "internal",
+                    "hasResidentKey": True,
+                    "hasUserVerification": True,
+                    "isUserVerified": True,
+                    "automaticPresenceSimulation": True,
+                }
+            },
+        )
+        sign_in(page, person)
+        page.goto("/account/settings/")
+        expect(page.locator("#passkeys")).to_contain_text("Recommended for your role")
+        check_page(page, "passkeys-settings-staff")
+        page.locator("#passkeys").get_by_role("link", name="Add a passkey").click()
+        page.get_by_label("A name for this passkey").fill("Work laptop")
+        page.get_by_role("button", name="Create the passkey").click()
+        kept = page.get_by_role("link", name="I have kept them safe")
+        kept.or_(page.locator("#passkeys")).first.wait_for()
+        if kept.is_visible():
+            kept.click()
+        expect(page.locator("#passkeys")).to_contain_text("Work laptop")
+
+        page.get_by_role("link", name="Rename Work laptop").click()
+        page.get_by_label("Name").fill("Clinic laptop")
+        check_page(page, "passkeys-rename")
+        page.get_by_role("button", name="Save").click()
+        expect(page.locator("#passkeys")).to_contain_text("Clinic laptop")
+
+        # Password, then the passkey as the second step: no code typed.
+        page.get_by_role("button", name="Sign out").first.click()
+        page.get_by_label("Email").fill(support.email_for(person))
+        page.get_by_label("Password").fill(support.DEMO_PASSWORD)
+        page.get_by_role("button", name="Sign in", exact=True).click()
+        expect(page).to_have_url(re.compile(r"/account/two-step/verify/"))
+        check_page(page, "passkeys-second-step")
+        with page.expect_navigation(url=re.compile(r"^(?!.*/account/).*$")):
+            page.get_by_role("button", name="Use a passkey").click()
+
+        page.goto("/account/settings/")
+        page.get_by_role("link", name="Remove Clinic laptop").click()
+        expect(page.get_by_role("heading", name="Remove “Clinic laptop”?")).to_be_visible()
+        check_page(page, "passkeys-remove")
+        page.get_by_role("button", name="Remove the passkey").click()
+        expect(page.locator(".messages")).to_contain_text("is removed")
+        expect(page.locator("#passkeys")).to_contain_text("You have no passkeys.")
+        support.assert_no_csp_violations(page)
+    finally:
+        context.close()

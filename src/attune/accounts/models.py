@@ -199,16 +199,17 @@ class Passkey(Device):
     `verify_token` is django-otp's default (never true), so no typed code ever matches it. Only the public key is
     kept: the private key never leaves the person's device or password manager."""
 
-    credential_id = models.CharField(max_length=1400, unique=True)  # base64url, as the browser sends it
-    public_key = models.BinaryField()  # COSE-encoded
-    sign_count = models.PositiveBigIntegerField(default=0)
+    # base64url, as the browser sends it
+    credential_id: models.CharField[str, str] = models.CharField(max_length=1400, unique=True)
+    public_key: models.BinaryField[bytes, bytes] = models.BinaryField()  # COSE-encoded
+    sign_count: models.PositiveBigIntegerField[int, int] = models.PositiveBigIntegerField(default=0)
     # The random user handle given to the authenticator (base64url): the same for all of a person's passkeys,
     # never their id or email. A discoverable credential returns it at sign-in and it must match.
-    user_handle = models.CharField(max_length=128)
-    transports = models.JSONField(default=list, blank=True)
-    backed_up = models.BooleanField(default=False)
-    created = models.DateTimeField(default=timezone.now)
-    last_used = models.DateTimeField(null=True, blank=True)
+    user_handle: models.CharField[str, str] = models.CharField(max_length=128)
+    transports: models.JSONField[list[str], list[str]] = models.JSONField(default=list, blank=True)
+    backed_up: models.BooleanField[bool, bool] = models.BooleanField(default=False)
+    created: models.DateTimeField[Any, Any] = models.DateTimeField(default=timezone.now)
+    last_used: models.DateTimeField[Any, Any] = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created"]

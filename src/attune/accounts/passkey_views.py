@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from attune.accounts import mfa, passkeys, roles, sessions, throttle
 from attune.accounts.forms import PasskeyNameForm
-from attune.accounts.models import User
+from attune.accounts.models import Passkey, User
 
 # One answer for every failed passkey: an unknown credential, someone else's, a bad signature, a stale challenge.
 PASSKEY_FAILED = "That passkey could not be used. Please try again, or sign in another way."
@@ -55,7 +55,7 @@ def _safe_next(request: HttpRequest, target: Any, default: str) -> str:
 
 
 def _user(request: HttpRequest) -> User:
-    return roles.user_of(request)  # type: ignore[return-value]
+    return roles.user_of(request)
 
 
 def _pending_second_step(request: HttpRequest) -> bool:
@@ -118,7 +118,7 @@ def passkey_register(request: HttpRequest) -> JsonResponse:
     if refused is not None:
         return refused
     body, user = _body(request), _user(request)
-    name = body.get("name") if isinstance(body.get("name"), str) else ""
+    name = body["name"] if isinstance(body.get("name"), str) else ""
     try:
         passkey, codes = passkeys.register(
             request.session, user, body.get("credential"), name, default_name=f"Passkey on {sessions.device(request)}"
@@ -179,6 +179,7 @@ def passkey_remove(request: HttpRequest, passkey_id: int) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
+            _keep_verified(request, passkey)
             messages.success(request, f"The passkey “{passkey.name}” is removed. It can no longer be used to sign in.")
         return redirect("accounts:settings")
     context = {
@@ -187,6 +188,17 @@ def passkey_remove(request: HttpRequest, passkey_id: int) -> HttpResponse:
         "last_step": not mfa.mfa_required(user) and not mfa.has_app(user) and len(passkeys.for_user(user)) == 1,
     }
     return render(request, "accounts/passkey_remove.html", context)
+
+
+def _keep_verified(request: HttpRequest, removed: Passkey) -> None:
+    """This session's second step was the passkey just removed: it stays verified (the person did pass it, and
+    has just confirmed it is them again), now under one of their remaining second steps, if any."""
+    if request.session.get(django_otp.DEVICE_ID_SESSION_KEY) != removed.persistent_id:
+        return
+    request.session.pop(django_otp.DEVICE_ID_SESSION_KEY, None)
+    remaining = next(iter(django_otp.devices_for_user(request.user, confirmed=True)), None)
+    if remaining is not None:
+        django_otp.login(request, remaining)
 
 
 # --- Signing in with a passkey alone ----------------------------------------------------------------------------
