@@ -1,3 +1,4 @@
+import re
 import uuid
 
 import pytest
@@ -126,3 +127,22 @@ def test_back_needs_no_answer_and_sending_twice_shows_one(cast, client_for) -> N
     back = dana.post(page, {"action": "back", **_csrf(dana)})
     assert back.status_code == 302 and back["Location"].endswith("/q/gad7-1/")
     assert not first.answers.filter(link_id="gad7-2").exists()
+
+
+def test_the_progress_count_promises_nine_questions_until_an_answer_adds_the_tenth(cast, client_for) -> None:
+    response = acting.assign(cast.alice, cast.client("dana").pk, "phq9")
+    acting.acknowledge_notice(cast.dana, response.pk)
+    dana = client_for(cast.dana)
+
+    def progress(link_id: str) -> str:
+        page = dana.get(reverse("questionnaires:portal_item", args=[response.pk, link_id])).content.decode()
+        found = re.search(r"question (\d+) of (\d+)", page)
+        assert found, page
+        return found.group(0)
+
+    assert progress("phq9-1") == "question 1 of 9"
+    for number in range(1, 9):
+        acting.answer(cast.dana, response.pk, f"phq9-{number}", value=0)
+    assert progress("phq9-9") == "question 9 of 9"
+    acting.answer(cast.dana, response.pk, "phq9-3", value=1)  # a problem checked: the tenth will be asked
+    assert progress("phq9-9") == "question 9 of 10"
