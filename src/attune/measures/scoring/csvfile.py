@@ -131,9 +131,9 @@ def _usual_layout(source: Path, width: int) -> _Layout | None:
         while block := handle.read(SCAN_BYTES):
             if (size == 0 and block.startswith(b"\xef\xbb\xbf")) or b'"' in block:
                 return None
-            if size == 0:
-                end = block.find(b"\n")
-                header_bytes = end - (block[end - 1 : end] == b"\r") if end > 0 else -1
+            if header_bytes < 0 and (end := block.find(b"\n")) >= 0:
+                before = block[end - 1 : end] if end else last  # the byte before the first line feed
+                header_bytes = size + end - (before == b"\r")
             if b"\r" in block:
                 carriage += block.count(b"\r")
                 crlf += block.count(b"\r\n")
@@ -144,7 +144,7 @@ def _usual_layout(source: Path, width: int) -> _Layout | None:
             last = block[-1:]
     line_ends = lines + crlf
     lines += last != b"\n"
-    if header_bytes < 0 or carriage != crlf or lines < 2 or commas != (width - 1) * lines:
+    if header_bytes <= 0 or carriage != crlf or lines < 2 or commas != (width - 1) * lines:
         return None
     return _Layout(size=size, header_bytes=header_bytes, lines=lines, line_end_bytes=line_ends)
 
