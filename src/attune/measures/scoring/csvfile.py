@@ -4,12 +4,14 @@ The output keeps every input column and adds `total`, one column per subscale, `
 column per flag, `answered` and `missing_rule`. It is written to a temporary file beside the target and renamed
 into place only when every row has scored, so a bad file never leaves a partial output behind.
 
-The file is streamed in chunks: memory stays flat however many rows there are, and each chunk is scored as one
-NumPy batch. The usual file (no quotes, no byte-order mark, every line as wide as the header, every answer one
-of the instrument's exact texts) is read and written by polars in streaming batches, near the cost of reading
-and writing it at all; anything else, and any answer that is not allowed, goes through the exact reader below,
-which names the row and column of the first problem. The fast path never decides an error: it only gives way.
-The benchmark (bench/score.py) compares `attune score` with a polars read and write of the same file.
+The file is streamed in chunks: memory stays flat however many rows there are. The usual file (no quotes, no
+byte-order mark or lone carriage return, every line as wide as the header, every answer a plain whole number
+the item allows) is read, scored and written by polars in its streaming engine, with the instrument's plan as
+polars expressions (`expressions.py`, checked against the NumPy engine), near the cost of reading and writing
+it at all. Anything else, and any answer that is not allowed, goes through the exact reader below, which scores
+each chunk as one NumPy batch and names the row and column of the first problem. The fast path never decides
+an error: it only gives way. The benchmark (bench/score.py) compares `attune score` with a polars read and
+write of the same file.
 """
 
 from __future__ import annotations
