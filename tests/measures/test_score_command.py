@@ -264,3 +264,84 @@ def test_a_short_row_among_good_ones_is_named_and_not_read_as_blanks(tmp_path: P
     source = write(tmp_path, PCL5_HEADER + "\n" + "\n".join(lines) + "\n")
     with pytest.raises(CommandError, match=r"row 42: 3 cells where the header has 21"):
         run_score("pcl5", str(source), "-o", str(tmp_path / "out.csv"))
+
+
+def _spy_streaming(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Records whether the streaming path finished ("streamed") or gave way ("gave way")."""
+    outcomes: list[str] = []
+    real = csvfile._score_streaming
+
+    def spy(*args: object, **kwargs: object) -> int:
+        try:
+            rows = real(*args, **kwargs)  # type: ignore[arg-type]
+        except csvfile._NotUsual:
+            outcomes.append("gave way")
+            raise
+        outcomes.append("streamed")
+        return rows
+
+    monkeypatch.setattr(csvfile, "_score_streaming", spy)
+    return outcomes
+
+
+@pytest.mark.parametrize(
+    ("cell", "outcome"),
+    [("3", "streamed"), ("03", "gave way"), ("+3", "gave way"), (" 3", "gave way"), ("\t3", "gave way")],
+)
+@pytest.mark.parametrize("line_end", ["\n", "\r\n"], ids=["lf", "crlf"])
+def test_answers_not_written_plainly_come_back_as_they_were(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cell: str, outcome: str, line_end: str
+) -> None:
+    # The streaming path writes answers in their plain form; the exact reader writes each line as it was.
+    lines = [f"r{n}," + ",".join(str((n + i) % 5) for i in range(20)) + ",note" for n in range(300)]
+    lines[200] = "r200," + ",".join(["1"] * 10 + [cell] + ["1"] * 9) + ",note"
+    source = write(tmp_path, line_end.join([PCL5_HEADER + ",note", *lines]) + line_end)
+    outcomes = _spy_streaming(monkeypatch)
+    csvfile.score_csv("pcl5", source, tmp_path / "out.csv")
+    assert outcomes == [outcome]
+    monkeypatch.undo()
+    _exact(monkeypatch)
+    csvfile.score_csv("pcl5", source, tmp_path / "exact.csv")
+    assert (tmp_path / "out.csv").read_bytes() == (tmp_path / "exact.csv").read_bytes()
+    assert read(tmp_path / "out.csv")[200]["item11"] == cell
+
+
+def test_a_short_row_is_named_even_beside_an_answer_with_a_leading_zero(tmp_path: Path) -> None:
+    # One byte fewer (a missing cell) and one byte more (01) balance in length, never in commas.
+    lines = [f"r{n}," + ",".join(["1"] * 20) for n in range(100)]
+    lines[10] = "r10," + ",".join(["1"] * 19) + ","  # blank last answer: as wide as the header
+    lines[20] = "r20," + ",".join(["01"] + ["1"] * 19)
+    lines[30] = "r30," + ",".join(["1"] * 19)  # one cell short
+    source = write(tmp_path, PCL5_HEADER + "\n" + "\n".join(lines) + "\n")
+    with pytest.raises(CommandError, match=r"row 32: 20 cells where the header has 21"):
+        run_score("pcl5", str(source), "-o", str(tmp_path / "out.csv"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
+
+
+def test_a_lone_carriage_return_and_text_that_is_not_utf8_give_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = [f"r{n}," + ",".join(["1"] * 20) for n in range(2000)]  # past the first block the reader decodes
+    source = tmp_path / "in.csv"
+    source.write_bytes((PCL5_HEADER + "\n" + "\n".join(lines) + "\nr\xff," + ",".join(["1"] * 20)).encode("latin-1"))
+    outcomes = _spy_streaming(monkeypatch)
+    with pytest.raises(CommandError, match="it is not UTF-8 text"):
+        run_score("pcl5", str(source), "-o", str(tmp_path / "out.csv"))
+    assert outcomes == ["gave way"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
+    lines[7] = "r7\rx," + ",".join(["1"] * 20)
+    source.write_bytes((PCL5_HEADER + "\n" + "\n".join(lines) + "\n").encode())
+    assert csvfile._usual_layout(source, 21) is None
+
+
+def test_the_byte_scan_finds_line_ends_split_between_blocks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(csvfile, "SCAN_BYTES", 7)
+    lines = [f"r{n}," + ",".join(str((n * i) % 5) for i in range(20)) for n in range(40)]
+    source = write(tmp_path, "\r\n".join([PCL5_HEADER, *lines]) + "\r\n")
+    layout = csvfile._usual_layout(source, 21)
+    assert layout is not None
+    assert (layout.size, layout.header_bytes, layout.lines) == (source.stat().st_size, len(PCL5_HEADER), 41)
+    assert layout.line_end_bytes == 2 * 41
+    outcomes = _spy_streaming(monkeypatch)
+    csvfile.score_csv("pcl5", source, tmp_path / "out.csv")
+    assert outcomes == ["streamed"]

@@ -35,7 +35,8 @@ number of skipped items its scoring file gives. Flags and critical items always 
 the rule, so a skipped question never hides an answer that needs attention: a threshold flag on a response
 that could not be scored compares the sum of the answered items (a floor, as skipped items can only add).
 
-CSV files: `csvfile.score_csv(code, source, target)` (the `attune score` command).
+CSV files: `csvfile.score_csv(code, source, target)` (the `attune score` command). The same rules as polars
+expressions, for scoring inside polars' streaming engine: `expressions.score_frame(plan, frame, answers)`.
 
 Change over time and goal attainment (see `change`): reliable_change, reliable_change_threshold,
 clinical_cutoffs, change_category, change_spec (what a scoring file says about change: the published threshold,

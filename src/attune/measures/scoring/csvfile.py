@@ -4,12 +4,14 @@ The output keeps every input column and adds `total`, one column per subscale, `
 column per flag, `answered` and `missing_rule`. It is written to a temporary file beside the target and renamed
 into place only when every row has scored, so a bad file never leaves a partial output behind.
 
-The file is streamed in chunks: memory stays flat however many rows there are, and each chunk is scored as one
-NumPy batch. The usual file (no quotes, no byte-order mark, every line as wide as the header, every answer one
-of the instrument's exact texts) is read and written by polars in streaming batches, near the cost of reading
-and writing it at all; anything else, and any answer that is not allowed, goes through the exact reader below,
-which names the row and column of the first problem. The fast path never decides an error: it only gives way.
-The benchmark (bench/score.py) compares `attune score` with a polars read and write of the same file.
+The file is streamed in chunks: memory stays flat however many rows there are. The usual file (no quotes, no
+byte-order mark or lone carriage return, every line as wide as the header, every answer a plain whole number
+the item allows) is read, scored and written by polars in its streaming engine, with the instrument's plan as
+polars expressions (`expressions.py`, checked against the NumPy engine), near the cost of reading and writing
+it at all. Anything else, and any answer that is not allowed, goes through the exact reader below, which scores
+each chunk as one NumPy batch and names the row and column of the first problem. The fast path never decides
+an error: it only gives way. The benchmark (bench/score.py) compares `attune score` with a polars read and
+write of the same file.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from itertools import chain, islice
 from operator import itemgetter
 from pathlib import Path
@@ -105,25 +108,47 @@ class _NotUsual(Exception):
 SCAN_BYTES = 8 << 20
 
 
-def _usual_layout(source: Path, width: int) -> bool:
-    """No quote and no byte-order mark anywhere, and exactly `width - 1` commas a line on average.
+@dataclass(frozen=True)
+class _Layout:
+    """What the byte scan of a usual file found: its size, its header line (without the line end), how many
+    lines it has and how many line ends."""
+
+    size: int
+    header_bytes: int
+    lines: int
+    line_end_bytes: int
+
+
+def _usual_layout(source: Path, width: int) -> _Layout | None:
+    """The layout of a usual file, or None: no quote, byte-order mark or lone carriage return anywhere, and
+    exactly `width - 1` commas a line on average.
 
     The streaming reader refuses a line with too many cells, so with that average no line can have too few
     either (it would need another with too many): then every line is as wide as the header, and a CSV reader
     cannot disagree with the exact one. Counting bytes is a C loop over a few megabytes at a time."""
-    commas = lines = 0
-    last = b"\n"
+    commas = lines = carriage = crlf = size = 0
+    header_bytes = -1
+    last = b""
     with open(source, "rb") as handle:
-        first = True
         while block := handle.read(SCAN_BYTES):
-            if (first and block.startswith(b"\xef\xbb\xbf")) or b'"' in block:
-                return False
-            first = False
+            if (size == 0 and block.startswith(b"\xef\xbb\xbf")) or b'"' in block:
+                return None
+            if header_bytes < 0 and (end := block.find(b"\n")) >= 0:
+                before = block[end - 1 : end] if end else last  # the byte before the first line feed
+                header_bytes = size + end - (before == b"\r")
+            if b"\r" in block:
+                carriage += block.count(b"\r")
+                crlf += block.count(b"\r\n")
+            crlf += last == b"\r" and block[:1] == b"\n"  # a line end split between two blocks
+            size += len(block)
             commas += block.count(b",")
             lines += block.count(b"\n")
             last = block[-1:]
+    line_ends = lines + crlf
     lines += last != b"\n"
-    return lines > 1 and commas == (width - 1) * lines
+    if header_bytes <= 0 or carriage != crlf or lines < 2 or commas != (width - 1) * lines:
+        return None
+    return _Layout(size=size, header_bytes=header_bytes, lines=lines, line_end_bytes=line_ends)
 
 
 def _score_streaming(
@@ -136,40 +161,65 @@ def _score_streaming(
     thresholds: Mapping[str, float] | None,
     progress: Progress | None,
 ) -> int:
+    """Read, score and write the usual file in polars' streaming engine; raises _NotUsual to give way.
+
+    The answers are read as small whole numbers, and the other cells as text, so that the input columns are
+    written back as they were read: a whole number is written in its plain form (`1`), which is what the file
+    held unless an answer was written otherwise (`01`, `+1`, ` 1`). Such an answer is one byte longer at
+    least, so the length of every cell as written, added up, falls short of the file's size: then the
+    output is thrown away and the exact reader writes it."""
     import polars as pl
 
-    if not _usual_layout(source, len(header)):
+    from attune.measures.scoring.expressions import score_frame
+
+    layout = _usual_layout(source, len(header))
+    if layout is None:
         raise _NotUsual
     items = [header[p] for p in positions]
-    # Blank cells read as null and are written back blank; every cell stays text, so the input columns come
-    # back as they were. Answers are cast strictly to small whole numbers (every answer of every shipped
-    # instrument is one): anything else ("2.0", "-1", "nan", "yes") raises, and the exact reader accepts or
-    # names it.
+    texts = [name for name in header if name not in items]
+    # Blank cells read as null (an answer) or "" (text) and are written back blank. An answer that is not a
+    # whole number from 0 to 255 fails to read, and one outside its item's answers is flagged `invalid`:
+    # both give way, and the exact reader names the cell.
     frame = pl.scan_csv(
-        source, has_header=True, new_columns=header, infer_schema=False, empty_string_is_null=True, quote_char=None
+        source,
+        has_header=True,
+        schema={name: pl.UInt8 if name in items else pl.String for name in header},
+        quote_char=None,
     )
-    convert = pl.col(items).cast(pl.UInt8, strict=True).cast(pl.Float64)
-    done = 0
+    invalid, length = "_" * (max(map(len, header)) + 1), "_" * (max(map(len, header)) + 2)
+    scored = score_frame(plan, frame, items, thresholds, invalid=invalid).with_columns(
+        pl.sum_horizontal(
+            *(pl.col(name).str.len_bytes() for name in texts),
+            *(_digits(pl.col(name)) for name in items),
+        ).alias(length)
+    )
+    done = cell_bytes = 0
     try:
         with _atomic_binary(target) as out:
-            for batch in frame.collect_batches(chunk_size=CHUNK_ROWS):
-                answers = batch.select(convert)
-                try:
-                    columns = run(plan, answers.to_numpy(order="fortran"), thresholds)
-                except InvalidAnswer as exc:
-                    raise _NotUsual from exc
-                added = pl.DataFrame(_series(plan, columns))
-                batch.hstack(added).write_csv(
-                    out, include_header=done == 0, line_terminator="\r\n", float_precision=2, quote_style="necessary"
+            out.write((",".join(header + output_columns(code)) + "\r\n").encode())
+            for batch in scored.collect_batches(chunk_size=CHUNK_ROWS):
+                if batch.height == 0:
+                    continue
+                if batch.get_column(invalid).any():
+                    raise _NotUsual
+                cell_bytes += int(batch.get_column(length).sum())
+                batch.drop(invalid, length).write_csv(
+                    out, include_header=False, line_terminator="\r\n", float_precision=2, quote_style="necessary"
                 )
                 done += batch.height
                 if progress:
                     progress(done)
-            if done == 0:
-                out.write((",".join(header + output_columns(code)) + "\r\n").encode())
+            written = layout.header_bytes + cell_bytes + done * (len(header) - 1) + layout.line_end_bytes
+            if done != layout.lines - 1 or written != layout.size:
+                raise _NotUsual
     except pl.exceptions.PolarsError as exc:
         raise _NotUsual from exc
     return done
+
+
+def _digits(answer: Any) -> Any:
+    """How many bytes a small whole number takes written plainly (0 for a blank)."""
+    return answer.is_not_null().cast(int) + (answer >= 10).cast(int) + (answer >= 100).cast(int)
 
 
 @contextmanager
@@ -185,32 +235,6 @@ def _atomic_binary(target: Path) -> Iterator[IO[bytes]]:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
-
-
-def _series(plan: Plan, columns: dict[str, npt.NDArray[np.generic]]) -> list[Any]:
-    """The added columns as polars Series, written as the exact path writes them (_format): sums as whole
-    numbers, means with two decimals (rounded here as there, then written with float_precision=2), blank where
-    not scored, labels as they are, flags as true/false."""
-    import polars as pl
-
-    def number(name: str, decimals: int) -> Any:
-        values = columns[name].astype(np.float64)
-        scaled = np.rint(values * 10**decimals)
-        if decimals == 0:
-            return pl.Series(name, scaled, nan_to_null=True).cast(pl.Int64)
-        return pl.Series(name, scaled / 10**decimals, nan_to_null=True)
-
-    def label(name: str) -> Any:
-        texts = pl.Series(name, columns[name], dtype=pl.String)
-        return pl.select(pl.when(texts != "").then(texts).alias(name)).to_series()  # blank, not ""
-
-    out = [number("total", plan.total.decimals if plan.total else 2)]
-    out.extend(number(s.name, s.decimals) for s in plan.subscales)
-    out.append(label("band"))
-    out.extend(pl.Series(f.name, columns[f.name].astype(bool)) for f in plan.flags)
-    out.append(pl.Series("answered", columns["answered"].astype(np.int64)))
-    out.append(label("missing_rule"))
-    return out
 
 
 @contextmanager
