@@ -10,6 +10,10 @@ transaction holds at most one head lock and two transactions can never deadlock 
 Each event's chain value is h_n = HMAC(k, h_(n-1) || canonical(entry_n)) with k read from a file outside the
 database; the canonical form covers the chain number and the position, so an event cannot be moved.
 
+On PostgreSQL the application's role cannot write the audit tables: it appends through the owner's functions
+(core migration 0005, `attune grant_app_role`), which lock the head, check that the events follow it, insert them
+and move the head in one call. SQLite writes through the ORM.
+
 **Verification** (`verify()`) recomputes every chain from the rows in one snapshot (REPEATABLE READ on
 PostgreSQL, one read transaction on SQLite), compares each chain with its head, and then with the newest signed
 checkpoint: a checkpoint records each chain's length and last value at a moment, signed with the audit key, in an
