@@ -33,7 +33,8 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **extra)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+# The stubs cannot resolve the reverse relation of a model built on django-otp's untyped abstract Device (Passkey).
+class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-missing]
     email = models.EmailField(unique=True)
     display_name = models.CharField(max_length=80)
     is_active = models.BooleanField(default=True)
