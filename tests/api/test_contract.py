@@ -17,6 +17,7 @@ generated ones, so an operation is reached past its 404 (see `real_records`).
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -62,8 +63,19 @@ BEYOND_THE_SCHEMA: dict[str, tuple[set[str | None] | None, str]] = {
         {"every", "starts"},
         "`every`'s limit depends on `kind`; `starts` within a year of today",
     ),
-    "POST /api/v1/clients/{client_id}/diary/entries": ({"occurred_at"}, "not in the future (today moves)"),
-    "POST /api/v1/clients/{client_id}/skills/practices": ({"occurred_at"}, "not in the future (today moves)"),
+    "POST /api/v1/clients/{client_id}/diary/entries": (
+        {"occurred_at", "script_id"},
+        "not in the future (today moves); a script on the client's own map",
+    ),
+    "POST /api/v1/clients/{client_id}/skills/practices": (
+        {"occurred_at", "variant"},
+        "not in the future (today moves); a variant of the skill named",
+    ),
+    "POST /api/v1/clients/{client_id}/learn/rehearsals": ({"replies"}, "each reply at the line the run reached"),
+    "POST /api/v1/clients/{client_id}/learn/thought-records": ({"thought"}, "the situation or the thought written"),
+    "POST /api/v1/clients/{client_id}/couples/invitations": ({"email"}, "an address Django's email validator takes"),
+    "PUT /api/v1/me/privacy/sharing/{person_id}/{category}": ({"category"}, "a category the client can share"),
+    "PUT /api/v1/me/notifications": ({None}, "quiet hours have both a start and an end, or neither"),
 }
 
 
@@ -92,6 +104,10 @@ CHECKS = [
 
 schema = schemathesis.openapi.from_dict(api.get_openapi_schema())
 schema.app = get_wsgi_application()
+# To rerun some operations only: ATTUNE_CONTRACT_PATHS='/learn/|/me/notifications' pytest tests/api/test_contract.py
+ONLY = os.environ.get("ATTUNE_CONTRACT_PATHS", "")
+if ONLY:
+    schema = schema.include(path_regex=ONLY)
 # Text holding a NUL character is refused before any handler (test below): no string schema says so.
 schema.config.generation.update(allow_x00=False)
 
@@ -141,6 +157,8 @@ def use_real_records(context: Any, case: Any) -> Any:
         return case
     for name, value in list(case.path_parameters.items()):
         ids = REAL.get(name)
+        if name == "slug" and "/skills/" not in case.path:
+            ids = None  # the skills' slugs; a learn module's slug is generated
         if ids:
             choice = sum(str(value).encode()) % (len(ids) + 1)
             if choice < len(ids):
@@ -186,7 +204,8 @@ def test_the_tested_document_is_the_one_served(client: Any) -> None:
 
 def test_the_refusals_beyond_the_schema_name_operations_that_exist() -> None:
     labels = {op.ok().label for op in schema.get_all_operations()}
-    assert set(BEYOND_THE_SCHEMA) <= labels, set(BEYOND_THE_SCHEMA) - labels
+    if not ONLY:
+        assert set(BEYOND_THE_SCHEMA) <= labels, set(BEYOND_THE_SCHEMA) - labels
 
 
 def test_every_operation_is_tested() -> None:
@@ -194,8 +213,9 @@ def test_every_operation_is_tested() -> None:
     document = api.get_openapi_schema()
     declared = {(method.upper(), path) for path, item in document["paths"].items() for method in item}
     tested = {(op.ok().method.upper(), op.ok().path) for op in schema.get_all_operations()}
-    assert declared == tested
-    assert len(tested) > 150
+    if not ONLY:
+        assert declared == tested
+        assert len(tested) > 150
 
 
 def test_text_holding_a_nul_character_is_refused_not_a_server_error(cast: Cast, api_for: Any) -> None:

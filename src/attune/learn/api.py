@@ -192,6 +192,8 @@ class ReadOut(Schema):
 @router.post("/clients/{client_id}/learn/modules/{slug}/read", response=ReadOut, operation_id="mark_module_read")
 def mark_module_read(request: HttpRequest, client_id: str, slug: str) -> dict[str, Any]:
     access = policy.client(user_of(request), client_id, perms.WRITE_LEARN)
+    if content.module(slug) is None:
+        raise Http404("No such module")  # a path that names nothing is not found (as GET /learn/modules/{slug})
     read = services.mark_read(access, slug)
     return {"module": read.module, "read_at": read.read_at}
 

@@ -6,11 +6,19 @@ import base64
 import binascii
 import datetime
 import re
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    Field,
+    StrictBool,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 from attune.accounts.models import User
 
@@ -20,20 +28,35 @@ LABEL_MAX = User._meta.get_field("discreet_name").max_length or 40
 QUIET_BOTH = "Give both a start and an end for quiet hours, or neither."
 
 
+# Quiet hours are the person's own clock times: HH:MM or HH:MM:SS, without an offset (JSON Schema's `format: time`
+# would require one) and never a number of seconds (which pydantic would otherwise read).
+WALL_CLOCK = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"
+
+
+def _wall_clock(value: object) -> object:
+    if isinstance(value, datetime.time):
+        return value
+    if not isinstance(value, str) or not re.fullmatch(WALL_CLOCK, value):
+        raise ValueError("Give a time as HH:MM.")
+    return value
+
+
+ClockTime = Annotated[
+    datetime.time,
+    BeforeValidator(_wall_clock),
+    WithJsonSchema({"type": "string", "pattern": WALL_CLOCK, "description": "HH:MM, the person's own clock"}),
+]
+
+
 class PreferencesInput(BaseModel):
-    email: bool = True
-    push: bool = True
-    paused: bool = False
-    quiet_start: datetime.time | None = None
-    quiet_end: datetime.time | None = None
+    # Strict: a 0 or "yes" is refused, as the document's boolean says.
+    email: StrictBool = True
+    push: StrictBool = True
+    paused: StrictBool = False
+    quiet_start: ClockTime | None = None
+    quiet_end: ClockTime | None = None
     # None keeps the label as it is, so that an app which does not know about it cannot clear it by accident.
     label: str | None = Field(default=None, max_length=LABEL_MAX)
-
-    @field_validator("quiet_start", "quiet_end")
-    @classmethod
-    def wall_clock(cls, value: datetime.time | None) -> datetime.time | None:
-        # Quiet hours are the person's own clock times; an offset sent with one (`22:00:00Z`) is not kept.
-        return value.replace(tzinfo=None) if value is not None else None
 
     @model_validator(mode="after")
     def quiet_hours_have_both_ends(self) -> PreferencesInput:

@@ -19,6 +19,12 @@ from attune.measures import library
 from attune.questionnaires import engine, fhir, inputs, perms, queries, services
 from attune.questionnaires.models import Response
 
+
+def _administrable() -> list[str]:
+    """The instruments that can be started here (the library's, with their item text loaded)."""
+    return [i.code for i in library.all_instruments() if engine.administrable(i)]
+
+
 router = Router(tags=["questionnaires"])
 
 
@@ -44,7 +50,7 @@ class InstrumentOut(Schema):
 
 
 class StartIn(Schema):
-    instrument: str = Field(max_length=inputs.INSTRUMENT_MAX_LENGTH, json_schema_extra=one_of(library.codes))
+    instrument: str = Field(max_length=inputs.INSTRUMENT_MAX_LENGTH, json_schema_extra=one_of(_administrable))
     id: uuid.UUID | None = Field(default=None, description="Client-generated id; a retry with it never duplicates")
 
 
