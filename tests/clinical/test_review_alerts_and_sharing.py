@@ -85,3 +85,20 @@ def test_both_pdfs_hold_them(seeded: Any) -> None:
     assert "What Dana chose to share" in clinical_html
     assert "Times we checked in" in client_html and resolved.resolve_note not in client_html
     assert "Critical answer" not in client_html and "What you chose to share" in client_html
+
+
+def test_what_the_client_shares_with_her_partner_shows_in_the_review(seeded: Any) -> None:
+    from attune.consent import perms as consent_perms
+    from attune.consent import services as consent
+
+    cast, found, _, _ = seeded
+    dana = cast.client("dana")
+    frank = cast.users["frank"]
+
+    def partner_words() -> str:
+        figures = review.figures(policy.client(cast.alice, dana.pk, perms.VIEW_REVIEWS), found, clinical=True)
+        return " ".join(d.words for d in figures.sharing if d.title == "Your partner")
+
+    assert partner_words() == f"You share nothing from your own record with {frank.display_name}."
+    consent.share(policy.own(cast.dana, consent_perms.MANAGE_GRANTS), frank.pk, "referral")
+    assert partner_words() == f"You share what brings you here with {frank.display_name}."

@@ -7,6 +7,8 @@ class ConsentConfig(AppConfig):
     verbose_name = "Consent and sharing"
 
     def ready(self) -> None:
-        from attune.consent import perms
+        from attune.consent import perms, queries
+        from attune.core import disclosure
 
         del perms  # declared on import
+        disclosure.decides("consent.partner", queries.partner_decision)

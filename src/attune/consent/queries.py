@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
+
 from attune.care import perms as care_perms
 from attune.care.models import PartnerLink
+from attune.core import disclosure
 from attune.core.models import SharingGrant
 from attune.core.policy import Access
 
@@ -33,3 +36,19 @@ def referral_shared(access: Access) -> bool:
         return False
     access.shown("Patient", [access.client_id], care_perms.VIEW_CLINICAL)
     return True
+
+
+def partner_decision(access: Access) -> disclosure.Decision | None:
+    """What the client shares with a partner in couples work, in her words (core.disclosure.decides): nothing to
+    say without a partner link. A progress review lists it under "what you chose to share"."""
+    rows, _ = sharing_rows(access)
+    if not rows:
+        return None
+    words = []
+    for partner in dict.fromkeys(row["partner"] for row in rows):
+        shared = [str(row["label"]).lower() for row in rows if row["partner"] == partner and row["shared"]]
+        if shared:
+            words.append(f"You share {', '.join(shared)} with {partner.display_name}.")
+        else:
+            words.append(f"You share nothing from your own record with {partner.display_name}.")
+    return disclosure.Decision("Your partner", " ".join(words), reverse("consent:sharing"))

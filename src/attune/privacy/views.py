@@ -76,7 +76,7 @@ def sharing(request: HttpRequest) -> HttpResponse:
         "partners": queries.partners(access),
         "history": queries.history(access),
         "labels": dict(queries.CATEGORIES),
-        "elsewhere": disclosure.decisions(access, leave_out=frozenset({"privacy.switches"})),
+        "elsewhere": disclosure.decisions(access, leave_out=frozenset({"privacy.switches", "consent.partner"})),
     }
     return render(request, "privacy/sharing.html", context)
 
