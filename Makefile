@@ -13,11 +13,12 @@ DEV_STAMP := $(VENV)/.installed-dev
 # imports a fraction of what it installs.
 PIP := $(BIN)/pip install --quiet --no-compile --disable-pip-version-check
 NODE_STAMP := node_modules/.installed
+NODE_DEV_STAMP := node_modules/.installed-dev
 CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: install install-app demo serve test lint imports types test-suite test-unit test-browser clean
 
-install: install-app $(DEV_STAMP) $(CHROMIUM)
+install: $(NODE_DEV_STAMP) install-app $(DEV_STAMP) $(CHROMIUM)
 
 # What the app itself needs (the demo and serve): the runtime packages only (requirements/prod.txt), Pango for
 # PDFs, htmx from npm. The test and lint tools (requirements/dev.txt) come with `make install` / `make test`.
@@ -37,9 +38,15 @@ $(DEV_STAMP): $(PY_STAMP) requirements/dev.txt
 	$(PIP) --require-hashes --no-deps -r requirements/dev.txt
 	touch $@
 
+# The app serves htmx only; the test tools (axe-core, LHC-Forms: over 200 MB) come with `make install` / `make test`.
+# A full install already holds what the app needs, so the app's install never strips one back.
 $(NODE_STAMP): package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	$(MAKE) --no-print-directory -q $(NODE_DEV_STAMP) || npm ci --omit=dev --no-audit --no-fund --loglevel=error
 	touch $@
+
+$(NODE_DEV_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@ $(NODE_STAMP)
 
 # Browser tests drive Debian's Chromium; Playwright's own browser download does not work here.
 $(CHROMIUM):
