@@ -461,19 +461,19 @@ class TurnOut(Schema):
     shown_to_partner: bool | None = Field(description="Yours only: whether your partner sees this total")
 
 
-class OptionOut(Schema):
+class TurnOptionOut(Schema):
     value: str
     label: str
 
 
-class QuestionOut(Schema):
+class TurnQuestionOut(Schema):
     link_id: str
     text: str
-    options: list[OptionOut]
+    options: list[TurnOptionOut]
 
 
 class TurnDetailOut(TurnOut):
-    questions: list[QuestionOut]
+    questions: list[TurnQuestionOut]
     answers: dict[str, str | None] = Field(description="Your saved answers: a value, 'skip', or None")
 
 
