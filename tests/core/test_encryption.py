@@ -108,7 +108,8 @@ def test_raw_sqlite_file_and_wal_hold_no_canary(tmp_path: Path) -> None:
         "DJANGO_SETTINGS_MODULE": "attune.settings",
         "CANARY": canary,
     }
-    subprocess.run([sys.executable, "-c", SCRIPT], env=env, check=True, timeout=120)
+    # A safety net, not a speed check: 80 migrations on a loaded 2-core machine can take minutes.
+    subprocess.run([sys.executable, "-c", SCRIPT], env=env, check=True, timeout=900)
     files = [p for p in tmp_path.iterdir() if p.name.startswith("raw.sqlite3")]
     assert any(p.name.endswith("-wal") for p in files) or files, files
     for path in files:
