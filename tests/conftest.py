@@ -55,6 +55,24 @@ def _audit_checkpoints(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Non
         settings.ATTUNE_AUDIT_CHECKPOINT_DIR = old
 
 
+@pytest.fixture(autouse=True)
+def _practice_instruments(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Each test has its own (empty) folder of the practice's imported instruments: a test (or a demo seed) that
+    imports a practice's copy, stand-in wording say, must not change what later tests load, nor the project's var/."""
+    from django.conf import settings
+
+    from attune.measures import library
+
+    old = settings.ATTUNE_INSTRUMENTS_DIR
+    settings.ATTUNE_INSTRUMENTS_DIR = tmp_path_factory.mktemp("instruments")
+    library.use_local_dir(settings.ATTUNE_INSTRUMENTS_DIR)
+    try:
+        yield
+    finally:
+        settings.ATTUNE_INSTRUMENTS_DIR = old
+        library.use_local_dir(old)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     with django_db_blocker.unblock():

@@ -253,8 +253,9 @@ def on_appointment_booked(event: events.AppointmentBooked | events.AppointmentRe
 
 def on_appointment_cancelled(event: events.AppointmentCancelled) -> None:
     """A cancelled session is no longer a session date: nothing falls due before it."""
-    for pk in SessionRecord.objects.filter(appointment_id=event.appointment_id).values_list("pk", flat=True):
-        SessionRecord.objects.filter(pk=pk).delete()
+    for record in SessionRecord.objects.filter(appointment_id=event.appointment_id):
+        pk = record.pk
+        record.delete()
         _system(AuditEvent.Action.DELETE, SESSION, pk, event.client_id, "session:cancelled")
 
 
