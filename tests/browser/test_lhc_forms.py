@@ -19,6 +19,7 @@ import json
 import mimetypes
 import re
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -109,8 +110,17 @@ class LhcForms:
         # LHC-Forms gives each answer field an id starting with the item's linkId and a slash.
         return self.page.locator(f'#form input[id^="{link_id}/"]')
 
-    def shown(self, instrument: library.Instrument) -> list[str]:
-        return [i["linkId"] for i in instrument.items if self.field(i["linkId"]).is_visible()]
+    def shown(
+        self, instrument: library.Instrument, expected: list[str] | None = None, seconds: float = 10
+    ) -> list[str]:
+        """The items LHC-Forms shows. With `expected`, waits up to `seconds` for them: it redraws after an answer
+        on its own schedule, and on a loaded machine a read straight after a click can catch it half-way."""
+        deadline = time.monotonic() + seconds
+        while True:
+            found = [i["linkId"] for i in instrument.items if self.field(i["linkId"]).is_visible()]
+            if expected is None or found == expected or time.monotonic() > deadline:
+                return found
+            self.page.wait_for_timeout(100)
 
     def choose(self, link_id: str, index: int) -> None:
         """Opens the item's answer list and picks the answer at `index`, as a person would."""
@@ -185,7 +195,8 @@ def test_lhc_forms_fills_every_questionnaire_and_attune_imports_it_with_the_same
         instrument = library.load(code)
         lhc.show(instrument.questionnaire)
         # LHC-Forms shows what Attune's engine asks before any answer (R4: "!=" holds with no answer).
-        assert lhc.shown(instrument) == engine.sequence(instrument, {}), code
+        asked = engine.sequence(instrument, {})
+        assert lhc.shown(instrument, asked) == asked, code
         values: dict[str, float | None] = {}
         for n, item in enumerate(instrument.items):
             link_id = item["linkId"]
@@ -195,7 +206,8 @@ def test_lhc_forms_fills_every_questionnaire_and_attune_imports_it_with_the_same
             index = _answer_index(instrument, link_id, n)
             lhc.choose(link_id, index)
             values[link_id] = item["options"][index][0]
-            assert lhc.shown(instrument) == engine.sequence(instrument, values), f"{code} after {link_id}"
+            asked = engine.sequence(instrument, values)
+            assert lhc.shown(instrument, asked) == asked, f"{code} after {link_id}"
         made = lhc.response()
         assert made["questionnaire"] == f"{instrument.questionnaire['url']}|{instrument.questionnaire['version']}"
         imported = attune.call("POST", f"/clients/{attune.dana}/responses/fhir", made, expect=201)

@@ -87,6 +87,13 @@ def test_a_client_adds_a_passkey_and_signs_in_with_it_alone(
         used = cdp.send("WebAuthn.getCredentials", {"authenticatorId": added["authenticatorId"]})["credentials"]
         assert used[0]["signCount"] >= 1
         check_page(page, "passkeys-settings-used")
+
+        # She can remove it again (just signed in with it, so no further confirmation of who she is is asked).
+        # This also leaves the shared demo as it was: the other browser tests sign her in with a password alone.
+        page.get_by_role("link", name="Remove My phone").click()
+        page.get_by_role("button", name="Remove the passkey").click()
+        expect(page.locator(".messages")).to_contain_text("is removed")
+        expect(page.locator("#passkeys")).to_contain_text("You have no passkeys.")
         support.assert_no_csp_violations(page)
     finally:
         context.close()
