@@ -177,8 +177,10 @@ def test_client_completes_a_pcl5_with_a_skip_and_a_pause(people: People) -> None
     # Alice sees the score, prorated for the one skipped question.
     alice.goto(measures_url)
     results = alice.locator("section", has=alice.get_by_role("heading", name="Results", exact=True))
-    row = results.get_by_role("row").filter(has_text=PCL5).filter(has_text=server_date_today())
+    # Other tests on this server may have given Dana a complete PCL-5 today (the LHC-Forms import): hers is the
+    # one with the skipped question.
+    today = results.get_by_role("row").filter(has_text=PCL5).filter(has_text=server_date_today())
+    row = today.filter(has_text="prorated: 1 item skipped")
     expect(row).to_have_count(1)
-    expect(row).to_contain_text("prorated: 1 item skipped")
     expect(row.get_by_role("cell", name=str(expected_total()), exact=True)).to_be_visible()
     check_page(alice, "clinician-measures-prorated")
