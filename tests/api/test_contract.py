@@ -166,6 +166,23 @@ def use_real_records(context: Any, case: Any) -> Any:
     return case
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection() -> Iterator[None]:
+    """The WSGI app sends request_started and request_finished, whose close_old_connections closes the test's
+    connection in the middle of its transaction on PostgreSQL ("the connection is closed"; SQLite's in-memory test
+    database is never closed). Django's own test client disconnects it in the same way."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def real_records(cast: Cast) -> Iterator[None]:
     REAL.clear()
