@@ -8,6 +8,7 @@ import datetime
 import decimal
 import uuid
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -84,23 +85,29 @@ def save_plan(access: Access, data: PlanInput, *, expected_version: int | None) 
             return plan
         if expected_version is not None and plan.version != expected_version:
             raise StaleWriteError("The plan was saved elsewhere since you opened it. Nothing was overwritten.")
-        PlanRevision(
-            client_id=access.client_id,
-            plan=plan,
-            version=plan.version,
-            formulation_client=plan.formulation_client,
-            formulation_clinician=plan.formulation_clinician,
-            script_ids=plan.script_ids,
-            saved_by_id=access.actor_id,
-        ).save()
-        for name, text in values.items():
-            setattr(plan, name, text)
-        plan.updated = timezone.now()
-        plan.version = F("version") + 1
-        plan.save()
+        _revise(access, plan, values)
         access.record(AuditEvent.Action.UPDATE, "TreatmentPlan", plan.pk, perm)
     plan.refresh_from_db()
     return plan
+
+
+def _revise(access: Access, plan: TreatmentPlan, values: dict[str, Any]) -> None:
+    """Keep the plan as it was in its history, then save it with `values` as its next version (inside the
+    caller's transaction, the plan locked)."""
+    PlanRevision(
+        client_id=access.client_id,
+        plan=plan,
+        version=plan.version,
+        formulation_client=plan.formulation_client,
+        formulation_clinician=plan.formulation_clinician,
+        script_ids=plan.script_ids,
+        saved_by_id=access.actor_id,
+    ).save()
+    for name, value in values.items():
+        setattr(plan, name, value)
+    plan.updated = timezone.now()
+    plan.version = F("version") + 1
+    plan.save()
 
 
 def link_scripts(access: Access, script_ids: list[uuid.UUID], *, expected_version: int | None) -> TreatmentPlan:
@@ -120,19 +127,7 @@ def link_scripts(access: Access, script_ids: list[uuid.UUID], *, expected_versio
             raise ValidationError("Save the plan first: scripts are linked to its formulation.")
         if expected_version is not None and plan.version != expected_version:
             raise StaleWriteError("The plan was saved elsewhere since you opened it. Nothing was overwritten.")
-        PlanRevision(
-            client_id=access.client_id,
-            plan=plan,
-            version=plan.version,
-            formulation_client=plan.formulation_client,
-            formulation_clinician=plan.formulation_clinician,
-            script_ids=plan.script_ids,
-            saved_by_id=access.actor_id,
-        ).save()
-        plan.script_ids = [str(pk) for pk in wanted]
-        plan.updated = timezone.now()
-        plan.version = F("version") + 1
-        plan.save()
+        _revise(access, plan, {"script_ids": [str(pk) for pk in wanted]})
         access.record(AuditEvent.Action.UPDATE, "TreatmentPlan", plan.pk, perm)
     plan.refresh_from_db()
     return plan
