@@ -106,7 +106,7 @@ def test_client_completes_a_pcl5_with_a_skip_and_a_pause(people: People) -> None
     expect(alice).to_have_url(re.compile(r"/clients/[0-9a-f-]{36}/measures/$"))
     measures_url = alice.url
     # Other tests on this server may give Dana PCL-5s today too (the LHC-Forms tests): count hers by the difference.
-    before = _prorated_today(alice).count()
+    prorated_before = _prorated_today(alice).count()
     give = alice.locator("section", has=alice.get_by_role("heading", name="Give a questionnaire"))
     give.get_by_label("Questionnaire").select_option(label=PCL5)
     with alice.expect_navigation():
@@ -186,6 +186,6 @@ def test_client_completes_a_pcl5_with_a_skip_and_a_pause(people: People) -> None
     # Alice sees the score, prorated for the one skipped question.
     alice.goto(measures_url)
     row = _prorated_today(alice)
-    expect(row).to_have_count(before + 1)
+    expect(row).to_have_count(prorated_before + 1)
     expect(row.filter(has=alice.get_by_role("cell", name=str(expected_total()), exact=True))).not_to_have_count(0)
     check_page(alice, "clinician-measures-prorated")
