@@ -8,8 +8,15 @@ import pytest
 from django.test import Client as DjangoClient
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from hypothesis import settings as hypothesis_settings
 
 from tests import cast as standing_cast
+
+# Property tests judge answers, never speed: the machine is shared and noisy, so no example has a wall-clock
+# deadline (Hypothesis' default of 200 ms failed a scoring property under load). Loaded before any test module
+# is imported, so every @settings(...) in the suite inherits it.
+hypothesis_settings.register_profile("attune", deadline=None)
+hypothesis_settings.load_profile("attune")
 
 
 def pytest_configure(config: pytest.Config) -> None:

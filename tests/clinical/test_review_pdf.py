@@ -80,6 +80,9 @@ def test_the_client_pdf_is_in_plain_words(seeded: Cast, client_for: Any) -> None
     flat = " ".join(text.split())
     assert " ".join(review.client_summary.split())[:60] in flat
     assert review.narrative[:30] not in flat
+    # Her results that alice shows her (the PCL-5), by their plain name, in words, with the chart's numbers.
+    assert "How your answers have changed" in flat and "Reactions to a stressful experience" in flat
+    assert "lower than your first one (48)" in flat and "the numbers in the chart, by month" in flat
     for word in ("GAS", "T-score", "PCL", "PHQ", "GAD", "weight", "reliable", "clinical"):
         assert word.lower() not in flat.lower(), word
 

@@ -682,7 +682,7 @@ class ReviewOut(Schema):
 
 def _review_out(access: Access, found: ProgressReview) -> dict[str, Any]:
     clinical = access.can(perms.WRITE_REVIEWS)
-    figures = review_figures.figures(access, found, clinical=clinical)
+    figures = review_figures.figures(access, found, clinical=clinical, with_measures=clinical)
     return {
         "id": found.pk,
         "review_date": found.review_date,

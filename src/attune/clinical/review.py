@@ -1,6 +1,7 @@
 """The figures of a progress review, computed from the record as it stood on the review's date: goal attainment,
-measure trajectories with reliable and clinically significant change (clinical version only), practice on the
-exposure ladder, and sessions attended. A fixed number of queries whatever the number of results."""
+measure trajectories (the clinical version: every questionnaire, with reliable and clinically significant change;
+the client's version: only the results her care team chose to show her, by their plain names, in words), practice
+on the exposure ladder, and sessions attended. A fixed number of queries whatever the number of results."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from attune.clinical import charts, perms, queries
 from attune.clinical.models import Appointment, AppointmentStatus, ProgressReview
 from attune.core import disclosure, policy, timeline
 from attune.core.policy import Access
-from attune.measures import library
-from attune.measures.scoring.change import ChangeResult, instrument_change
+from attune.measures import library, plain
+from attune.measures.scoring.change import ChangeResult, change_spec, instrument_change
 from attune.questionnaires.models import Response
 
 
@@ -25,6 +26,8 @@ class MeasureLine:
     title: str
     points: list[tuple[datetime.date, float]]
     change: ChangeResult | None
+    lower_is_better: bool = True
+    anchor: str = ""  # the chart's id in the page: the code for the care team, a neutral one in the client's version
 
     @property
     def first(self) -> float:
@@ -33,6 +36,30 @@ class MeasureLine:
     @property
     def latest(self) -> float:
         return self.points[-1][1]
+
+    @property
+    def latest_date(self) -> datetime.date:
+        return self.points[-1][0]
+
+    @property
+    def difference(self) -> float | None:
+        """Latest minus first; None with one result (nothing to compare)."""
+        return self.latest - self.first if len(self.points) > 1 else None
+
+    @property
+    def direction(self) -> str:
+        difference = self.difference or 0
+        return "same" if difference == 0 else ("lower" if difference < 0 else "higher")
+
+    @property
+    def better(self) -> bool | None:
+        """Whether the change is the way the instrument counts as better (None: no change)."""
+        difference = self.difference or 0
+        return None if difference == 0 else (difference < 0) == self.lower_is_better
+
+    @property
+    def reliable(self) -> bool:
+        return self.change is not None and self.change.category != "no reliable change"
 
     def by_month(self) -> list[tuple[str, str]]:
         """The chart's numbers a month to a row ("January 2026", "6 Jan: 18; 13 Jan: 17; ..."): the printed
@@ -69,11 +96,19 @@ class Figures:
     sharing: list[disclosure.Decision] = field(default_factory=list)
 
 
-def _measures(access: Access, review: ProgressReview) -> list[MeasureLine]:
+def _measures(access: Access, review: ProgressReview, *, for_client: bool = False) -> list[MeasureLine]:
+    """Every questionnaire of the episode up to the review's date; for the client's version, only those her care
+    team chose to show her (measures.plain.shown_to_client), titled by their plain names."""
     start = review.episode.opened
     end = datetime.datetime.combine(review.review_date, datetime.time.max, tzinfo=timezone.get_current_timezone())
+    responses = Response.objects.all()
+    if for_client:
+        shown_codes = plain.shown_to_client(access.client_id)
+        if not shown_codes:
+            return []
+        responses = responses.filter(instrument__in=shown_codes)
     rows = (
-        policy.scoped(access, Response.objects.all())
+        policy.scoped(access, responses)
         .filter(
             status=Response.Status.COMPLETED,
             scored=True,
@@ -92,13 +127,16 @@ def _measures(access: Access, review: ProgressReview) -> list[MeasureLine]:
         by_code.setdefault(code, []).append((timezone.localtime(submitted).date(), float(total)))
         shown.append(pk)
     access.shown("QuestionnaireResponse", shown, perms.VIEW_REVIEWS)
-    lines = []
+    lines: list[MeasureLine] = []
     for code, points in sorted(by_code.items()):
         try:
             change = instrument_change(code, points[0][1], points[-1][1]) if len(points) > 1 else None
         except ValueError:  # no published threshold for this instrument
             change = None
-        lines.append(MeasureLine(code, library.load(code).title, points, change))
+        instrument = library.load(code)
+        title = plain.name(code, instrument.title) if for_client else instrument.title
+        anchor = f"answers-{len(lines) + 1}" if for_client else code
+        lines.append(MeasureLine(code, title, points, change, change_spec(instrument).lower_is_better, anchor))
     return lines
 
 
@@ -113,7 +151,9 @@ def _sessions(access: Access, review: ProgressReview) -> dict[str, int]:
     return counts
 
 
-def figures(access: Access, review: ProgressReview, *, clinical: bool) -> Figures:
+def figures(access: Access, review: ProgressReview, *, clinical: bool, with_measures: bool = True) -> Figures:
+    """The review's figures for one audience. `with_measures=False` leaves the results out (unread, unaudited) for
+    a caller that does not show them (the API's client version)."""
     plan = queries.current_plan(access)
     cards = queries.goal_cards(access, plan) if plan is not None else []
     attainment = queries.attainment(cards, queries.gas_rho(record_of(access).practice_id))
@@ -125,6 +165,6 @@ def figures(access: Access, review: ProgressReview, *, clinical: bool) -> Figure
     end = datetime.datetime.combine(review.review_date + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
     result.alerts = [a for a in timeline.between(access, start, end, headings={"Alerts"}) if clinical or a.plain]
     result.sharing = disclosure.decisions(access)
-    if clinical:
-        result.measures = _measures(access, review)
+    if with_measures:
+        result.measures = _measures(access, review, for_client=not clinical)
     return result

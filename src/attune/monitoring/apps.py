@@ -46,3 +46,8 @@ class MonitoringConfig(AppConfig):
         disclosure.exports(models.ChangeEvent, "Changes in your questionnaire results your clinician reviewed")
         disclosure.exports(models.SessionRecord, "The dates of your sessions")
         disclosure.exports(models.MeasureVisibility, "Which results your clinician shows you")
+        # Which results the client is shown, for capabilities that show them elsewhere (the review's plain version).
+        from attune.measures import plain
+        from attune.monitoring import queries
+
+        plain.register_shown(queries.visible_instruments)
