@@ -127,16 +127,37 @@ class LhcForms:
         self.field(link_id).click()
         self.page.locator(f'#lhc-tools-searchResults li[autocomprawlistindex="{index}"]').click()
 
-    def response(self) -> dict[str, Any]:
-        found: dict[str, Any] = self.page.evaluate(
-            "() => LForms.Util.getFormFHIRData('QuestionnaireResponse', 'R4', document.getElementById('form'))"
-        )
-        return found
+    def response(self, answered: set[str] | None = None, seconds: float = 10) -> dict[str, Any]:
+        """The QuestionnaireResponse LHC-Forms makes. With `answered`, waits up to `seconds` until it holds an
+        answer to each of those items: LHC-Forms takes a picked answer into its model on its own schedule, and
+        a read straight after the last click can miss it (seen once on PC-PTSD-5's last question)."""
+        deadline = time.monotonic() + seconds
+        while True:
+            found: dict[str, Any] = self.page.evaluate(
+                "() => LForms.Util.getFormFHIRData('QuestionnaireResponse', 'R4', document.getElementById('form'))"
+            )
+            if answered is None or answered <= _answered(found) or time.monotonic() > deadline:
+                return found
+            self.page.wait_for_timeout(100)
 
     def close(self) -> None:
         problems = support.take_problems(self.page)
         self.page.context.close()
         assert not (problems + self.errors), "\n".join(problems + self.errors)
+
+
+def _answered(resource: dict[str, Any]) -> set[str]:
+    """The linkIds that carry an answer anywhere in a QuestionnaireResponse (groups walked)."""
+    found: set[str] = set()
+    stack = list(resource.get("item", []))
+    while stack:
+        item = stack.pop()
+        if item.get("answer"):
+            found.add(item["linkId"])
+        stack.extend(item.get("item", []))
+        for answer in item.get("answer", []):
+            stack.extend(answer.get("item", []))
+    return found
 
 
 @pytest.fixture
@@ -147,17 +168,19 @@ def lhc(browser: Browser, lforms_url: str) -> Iterator[LhcForms]:
 
 
 class Attune:
-    """Alice, signed in on Attune, calling its JSON API with her session (and its CSRF token), as its own pages do."""
+    """Alice, signed in on Attune, calling its JSON API with her session (and its CSRF token), as its own pages do.
+    The responses go to her client Amara, whom no other browser test gives questionnaires: a PHQ-9 completed for
+    Dana today would make her weekly PHQ-9 not due in the monitoring test when both files share a server."""
 
     def __init__(self, page: Page) -> None:
         self.page = page
         support.sign_in(page, "alice")
         page.goto("/clients/")
         with page.expect_navigation():
-            page.get_by_role("main").get_by_role("link", name="Dana", exact=True).first.click()
+            page.get_by_role("main").get_by_role("link", name="Amara", exact=True).first.click()
         found = re.search(r"/clients/([0-9a-f-]{36})/", page.url)
         assert found, page.url
-        self.dana = found.group(1)
+        self.client_id = found.group(1)
         self.csrf = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
 
     def call(self, method: str, path: str, body: Any = None, expect: int = 200) -> Any:
@@ -208,11 +231,11 @@ def test_lhc_forms_fills_every_questionnaire_and_attune_imports_it_with_the_same
             values[link_id] = item["options"][index][0]
             asked = engine.sequence(instrument, values)
             assert lhc.shown(instrument, asked) == asked, f"{code} after {link_id}"
-        made = lhc.response()
+        made = lhc.response(answered=set(values))
         assert made["questionnaire"] == f"{instrument.questionnaire['url']}|{instrument.questionnaire['version']}"
-        imported = attune.call("POST", f"/clients/{attune.dana}/responses/fhir", made, expect=201)
-        asked = set(engine.sequence(instrument, values))
-        expected = scoring.score(instrument, {k: v for k, v in values.items() if k in asked})
+        imported = attune.call("POST", f"/clients/{attune.client_id}/responses/fhir", made, expect=201)
+        asked_ids = set(engine.sequence(instrument, values))
+        expected = scoring.score(instrument, {k: v for k, v in values.items() if k in asked_ids})
         assert imported["instrument"] == code
         assert {a["link_id"]: a["value"] for a in imported["answers"]} == values, code
         assert imported["score"]["total"] == expected.total, code
@@ -233,8 +256,8 @@ def _answer_in_attune(attune: Attune, instrument: library.Instrument) -> str:
         items = [{"linkId": k, "answer": [{"valueDecimal": v}]} for k, v in values.items() if v is not None]
         resource = {"resourceType": "QuestionnaireResponse", "status": "completed", "item": items}
         resource["questionnaire"] = instrument.questionnaire["url"]
-        return str(attune.call("POST", f"/clients/{attune.dana}/responses/fhir", resource, expect=201)["id"])
-    started = attune.call("POST", f"/clients/{attune.dana}/responses", {"instrument": instrument.code}, expect=201)
+        return str(attune.call("POST", f"/clients/{attune.client_id}/responses/fhir", resource, expect=201)["id"])
+    started = attune.call("POST", f"/clients/{attune.client_id}/responses", {"instrument": instrument.code}, expect=201)
     for link_id, value in values.items():
         body = {"value": value, "skipped": value is None}
         attune.call("PUT", f"/responses/{started['id']}/answers/{link_id}", body)
