@@ -83,17 +83,17 @@ def save_plan(access: Access, data: PlanInput, *, expected_version: int | None) 
             plan.save()
             access.record(AuditEvent.Action.CREATE, "TreatmentPlan", plan.pk, perm)
             return plan
-        if expected_version is not None and plan.version != expected_version:
-            raise StaleWriteError("The plan was saved elsewhere since you opened it. Nothing was overwritten.")
-        _revise(access, plan, values)
+        _revise(access, plan, values, expected_version)
         access.record(AuditEvent.Action.UPDATE, "TreatmentPlan", plan.pk, perm)
     plan.refresh_from_db()
     return plan
 
 
-def _revise(access: Access, plan: TreatmentPlan, values: dict[str, Any]) -> None:
+def _revise(access: Access, plan: TreatmentPlan, values: dict[str, Any], expected_version: int | None) -> None:
     """Keep the plan as it was in its history, then save it with `values` as its next version (inside the
-    caller's transaction, the plan locked)."""
+    caller's transaction, the plan locked). A save from an older version than the plan's is refused, unchanged."""
+    if expected_version is not None and plan.version != expected_version:
+        raise StaleWriteError("The plan was saved elsewhere since you opened it. Nothing was overwritten.")
     PlanRevision(
         client_id=access.client_id,
         plan=plan,
@@ -125,9 +125,7 @@ def link_scripts(access: Access, script_ids: list[uuid.UUID], *, expected_versio
         plan = policy.scoped(access, TreatmentPlan.objects.all()).select_for_update().filter(episode=episode).first()
         if plan is None:
             raise ValidationError("Save the plan first: scripts are linked to its formulation.")
-        if expected_version is not None and plan.version != expected_version:
-            raise StaleWriteError("The plan was saved elsewhere since you opened it. Nothing was overwritten.")
-        _revise(access, plan, {"script_ids": [str(pk) for pk in wanted]})
+        _revise(access, plan, {"script_ids": [str(pk) for pk in wanted]}, expected_version)
         access.record(AuditEvent.Action.UPDATE, "TreatmentPlan", plan.pk, perm)
     plan.refresh_from_db()
     return plan
